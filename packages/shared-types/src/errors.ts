@@ -1,0 +1,30 @@
+/**
+ * Every error code a command ack or a REST error body can carry, with the sentence the
+ * web app shows for it. Unknown failures on the server map to `internal`: no stack
+ * traces or driver messages ever go on the wire.
+ */
+export const ERROR_MESSAGES = {
+  invalid_payload: 'The request is malformed.',
+  unauthorized: 'You are not signed in.',
+  forbidden: 'You are not allowed to do that.',
+  not_found: 'That does not exist.',
+  invalid_credentials: 'Wrong username or password.',
+  invalid_username: 'Usernames are 3–32 letters, digits, _ or -.',
+  invalid_password: 'Passwords are 8 to 1024 characters.',
+  username_taken: 'That username is taken.',
+  invalid_room_name: 'Room names are 1–64 characters, without control characters.',
+  room_name_taken: 'A room with that name already exists.',
+  empty_message: 'A message cannot be empty.',
+  too_long: 'That text is too long.',
+  conflict: 'That conflicts with an earlier request.',
+  rate_limited: 'Too many requests; try again shortly.',
+  internal: 'Something went wrong on the server.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_MESSAGES;
+
+export const ERROR_CODES = Object.keys(ERROR_MESSAGES) as ErrorCode[];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_MESSAGES, value);
+}

@@ -1,0 +1,129 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { AckCallback } from './ack.js';
+import {
+  DmOpenPayloadSchema,
+  EmptyPayloadSchema,
+  HistoryPayloadSchema,
+  MessageSendPayloadSchema,
+  NoticeSendPayloadSchema,
+  RoomCreatePayloadSchema,
+  RoomRefPayloadSchema,
+  TypingPayloadSchema,
+  type HistoryPage,
+  type Member,
+  type MemberJoinedEvent,
+  type MemberLeftEvent,
+  type Message,
+  type Notice,
+  type PresenceChangedEvent,
+  type RoomLeft,
+  type RoomSummary,
+  type SessionEndedEvent,
+  type TypingEvent,
+  type User,
+} from './schemas.js';
+
+/** Socket.IO namespaces. The chat lives on its own; operators use another. */
+export const NAMESPACES = { chat: '/chat', admin: '/admin' } as const;
+
+/**
+ * Every command a chat client can send, with the schema its payload must match. The
+ * server validates each incoming event against this table before any handler runs; an
+ * event not listed here is ignored.
+ */
+export const CHAT_COMMAND_SCHEMAS = {
+  'room:list': EmptyPayloadSchema,
+  'room:browse': EmptyPayloadSchema,
+  'room:create': RoomCreatePayloadSchema,
+  'room:join': RoomRefPayloadSchema,
+  'room:leave': RoomRefPayloadSchema,
+  'room:members': RoomRefPayloadSchema,
+  'dm:open': DmOpenPayloadSchema,
+  'message:send': MessageSendPayloadSchema,
+  'message:history': HistoryPayloadSchema,
+  'typing:start': TypingPayloadSchema,
+  'typing:stop': TypingPayloadSchema,
+} as const satisfies Record<string, TSchema>;
+
+export type ChatCommand = keyof typeof CHAT_COMMAND_SCHEMAS;
+export type ChatCommandPayload<C extends ChatCommand> = Static<(typeof CHAT_COMMAND_SCHEMAS)[C]>;
+
+/** What each command's ack carries on success. */
+export interface ChatCommandResults {
+  'room:list': RoomSummary[];
+  'room:browse': RoomSummary[];
+  'room:create': RoomSummary;
+  'room:join': RoomSummary;
+  'room:leave': RoomLeft;
+  'room:members': Member[];
+  'dm:open': RoomSummary;
+  'message:send': Message;
+  'message:history': HistoryPage;
+  'typing:start': null;
+  'typing:stop': null;
+}
+
+/** Commands whose ack is optional: typing is fire-and-forget (and volatile). */
+export type FireAndForgetCommand = 'typing:start' | 'typing:stop';
+
+export type ClientToServerEvents = {
+  [C in ChatCommand]: C extends FireAndForgetCommand
+    ? (payload: ChatCommandPayload<C>, ack?: AckCallback<ChatCommandResults[C]>) => void
+    : (payload: ChatCommandPayload<C>, ack: AckCallback<ChatCommandResults[C]>) => void;
+};
+
+/** Facts the server announces on the chat namespace. */
+export interface ServerToClientEvents {
+  'message:created': (message: Message) => void;
+  /** A room appeared in my list: created, joined or a DM opened, maybe from another tab or person. */
+  'room:added': (room: RoomSummary) => void;
+  /** A room left my list (I left it, maybe from another tab). */
+  'room:removed': (event: RoomLeft) => void;
+  'room:member-joined': (event: MemberJoinedEvent) => void;
+  'room:member-left': (event: MemberLeftEvent) => void;
+  'presence:changed': (event: PresenceChangedEvent) => void;
+  'typing:started': (event: TypingEvent) => void;
+  'typing:stopped': (event: TypingEvent) => void;
+  /** A server-wide notice, sent to every connected client. */
+  'server:notice': (notice: Notice) => void;
+  /** Sent just before the server disconnects the sockets of an ended session. */
+  'session:ended': (event: SessionEndedEvent) => void;
+}
+
+export const CHAT_EVENTS = [
+  'message:created',
+  'room:added',
+  'room:removed',
+  'room:member-joined',
+  'room:member-left',
+  'presence:changed',
+  'typing:started',
+  'typing:stopped',
+  'server:notice',
+  'session:ended',
+] as const satisfies readonly (keyof ServerToClientEvents)[];
+
+/** Commands of the operators' namespace (authenticated with the admin token). */
+export const ADMIN_COMMAND_SCHEMAS = {
+  'notice:send': NoticeSendPayloadSchema,
+} as const satisfies Record<string, TSchema>;
+
+export type AdminCommand = keyof typeof ADMIN_COMMAND_SCHEMAS;
+
+export interface AdminClientToServerEvents {
+  'notice:send': (
+    payload: Static<typeof NoticeSendPayloadSchema>,
+    ack: AckCallback<Notice>,
+  ) => void;
+}
+export type AdminServerToClientEvents = Record<string, never>;
+
+/** Between server nodes (through the adapter); none yet. */
+export type InterServerEvents = Record<string, never>;
+
+/** What the handshake middleware attaches to every authenticated chat socket. */
+export interface SocketData {
+  user: User;
+  /** Hash of the session id (never the id itself), to find every socket of one sign-in. */
+  sessionKey: string;
+}

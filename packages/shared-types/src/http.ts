@@ -1,0 +1,14 @@
+/** REST endpoints (JSON bodies; errors are `ApiError`). */
+export const API_ROUTES = {
+  register: '/api/auth/register',
+  login: '/api/auth/login',
+  logout: '/api/auth/logout',
+  me: '/api/auth/me',
+  health: '/healthz',
+} as const;
+
+/**
+ * Session cookie names. Over HTTPS the `__Host-` prefix binds the cookie to the exact
+ * origin (Secure, Path=/, no Domain); browsers refuse that prefix over plain HTTP.
+ */
+export const SESSION_COOKIE = { secure: '__Host-parley_sid', plain: 'parley_sid' } as const;

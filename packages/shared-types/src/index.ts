@@ -1,0 +1,6 @@
+export * from './ack.js';
+export * from './errors.js';
+export * from './events.js';
+export * from './http.js';
+export * from './limits.js';
+export * from './schemas.js';

@@ -1,0 +1,38 @@
+/**
+ * Limits shared by the server (enforcement) and the web app (early feedback).
+ * Lengths are counted in Unicode code points (what a person calls characters), not
+ * UTF-16 units, so an emoji counts once. Use {@link charCount} to measure.
+ */
+export const MESSAGE_TEXT_MAX = 4000;
+export const HISTORY_PAGE_MAX = 100;
+export const HISTORY_PAGE_DEFAULT = 50;
+
+export const USERNAME_MIN = 3;
+export const USERNAME_MAX = 32;
+/** Letters, digits, `_` and `-`; uniqueness ignores case. */
+export const USERNAME_PATTERN = '^[A-Za-z0-9_-]{3,32}$';
+
+export const PASSWORD_MIN = 8;
+/** Far above the 128 the product promises; bounds the work argon2 does per attempt. */
+export const PASSWORD_MAX = 1024;
+
+export const ROOM_NAME_MIN = 1;
+export const ROOM_NAME_MAX = 64;
+/** The room every account joins on creation, so a new user has somewhere to talk. */
+export const DEFAULT_ROOM_NAME = 'general';
+
+export const NOTICE_TEXT_MAX = 500;
+
+/** The composer sends `typing:start` at most this often while the person keeps typing. */
+export const TYPING_THROTTLE_MS = 3000;
+/** A receiver forgets a typer it has heard nothing about for this long. */
+export const TYPING_TTL_MS = 6000;
+/** A user goes offline this long after their last connection closes (reloads don't flicker). */
+export const PRESENCE_GRACE_MS = 5000;
+
+/** Counts code points, the unit every text limit above uses. */
+export function charCount(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}

@@ -1,0 +1,178 @@
+import { Type, type Static } from '@sinclair/typebox';
+import {
+  HISTORY_PAGE_MAX,
+  MESSAGE_TEXT_MAX,
+  NOTICE_TEXT_MAX,
+  PASSWORD_MAX,
+  ROOM_NAME_MAX,
+} from './limits.js';
+
+/*
+ * One schema per payload. Each gives the static type (Static<...>) to both apps and the
+ * server's runtime validation. Command payloads refuse unknown keys so a typo is an
+ * error, not a silently ignored field. String bounds here are coarse transport bounds
+ * (UTF-16 units); exact rules (code points, trimming, patterns) live in the domain so
+ * they can answer precise codes such as `too_long` or `invalid_room_name`.
+ */
+const strict = { additionalProperties: false } as const;
+
+export const IdSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+/** Client-generated, unique per author; a UUID fits. */
+export const ClientMessageIdSchema = Type.String({
+  minLength: 8,
+  maxLength: 64,
+  pattern: '^[A-Za-z0-9_-]+$',
+});
+export const SeqSchema = Type.Integer({ minimum: 0 });
+/** Milliseconds since the Unix epoch. */
+export const TimestampSchema = Type.Integer({ minimum: 0 });
+
+// ---- accounts (REST) ----
+export const CredentialsSchema = Type.Object(
+  {
+    username: Type.String({ maxLength: 256 }),
+    password: Type.String({ maxLength: PASSWORD_MAX * 4 }),
+  },
+  strict,
+);
+export type Credentials = Static<typeof CredentialsSchema>;
+
+export const UserSchema = Type.Object({ id: IdSchema, username: Type.String() });
+export type User = Static<typeof UserSchema>;
+
+export const AuthResponseSchema = Type.Object({ user: UserSchema });
+export type AuthResponse = Static<typeof AuthResponseSchema>;
+
+// ---- rooms ----
+export const RoomKindSchema = Type.Union([
+  Type.Literal('public'),
+  Type.Literal('private'),
+  Type.Literal('dm'),
+]);
+export type RoomKind = Static<typeof RoomKindSchema>;
+
+export const RoomSummarySchema = Type.Object({
+  id: IdSchema,
+  kind: RoomKindSchema,
+  /** For a DM: the other person's username, as the viewer sees it. */
+  name: Type.String(),
+  /** For a DM: the other person. */
+  peer: Type.Optional(UserSchema),
+  /** Seq of the newest change in the room (0 when empty). */
+  lastSeq: SeqSchema,
+});
+export type RoomSummary = Static<typeof RoomSummarySchema>;
+
+export const MemberSchema = Type.Object({
+  userId: IdSchema,
+  username: Type.String(),
+  online: Type.Boolean(),
+});
+export type Member = Static<typeof MemberSchema>;
+
+export const EmptyPayloadSchema = Type.Object({}, strict);
+export type EmptyPayload = Static<typeof EmptyPayloadSchema>;
+
+export const RoomCreatePayloadSchema = Type.Object(
+  {
+    name: Type.String({ maxLength: ROOM_NAME_MAX * 8 }),
+    isPrivate: Type.Optional(Type.Boolean()),
+  },
+  strict,
+);
+export type RoomCreatePayload = Static<typeof RoomCreatePayloadSchema>;
+
+export const RoomRefPayloadSchema = Type.Object({ roomId: IdSchema }, strict);
+export type RoomRefPayload = Static<typeof RoomRefPayloadSchema>;
+
+export const DmOpenPayloadSchema = Type.Object({ userId: IdSchema }, strict);
+export type DmOpenPayload = Static<typeof DmOpenPayloadSchema>;
+
+export const RoomLeftSchema = Type.Object({ roomId: IdSchema });
+export type RoomLeft = Static<typeof RoomLeftSchema>;
+
+export const MemberJoinedEventSchema = Type.Object({ roomId: IdSchema, member: MemberSchema });
+export type MemberJoinedEvent = Static<typeof MemberJoinedEventSchema>;
+
+export const MemberLeftEventSchema = Type.Object({ roomId: IdSchema, userId: IdSchema });
+export type MemberLeftEvent = Static<typeof MemberLeftEventSchema>;
+
+// ---- messages ----
+export const MessageSchema = Type.Object({
+  id: IdSchema,
+  roomId: IdSchema,
+  /** Strictly increasing per room; the order everyone sees. */
+  seq: SeqSchema,
+  authorId: IdSchema,
+  authorName: Type.String(),
+  clientMessageId: ClientMessageIdSchema,
+  text: Type.String(),
+  createdAt: TimestampSchema,
+});
+export type Message = Static<typeof MessageSchema>;
+
+export const MessageSendPayloadSchema = Type.Object(
+  {
+    roomId: IdSchema,
+    clientMessageId: ClientMessageIdSchema,
+    text: Type.String({ minLength: 1, maxLength: MESSAGE_TEXT_MAX * 2 }),
+  },
+  strict,
+);
+export type MessageSendPayload = Static<typeof MessageSendPayloadSchema>;
+
+export const HistoryPayloadSchema = Type.Object(
+  {
+    roomId: IdSchema,
+    /** Only messages with a smaller seq; omitted for the newest page. */
+    before: Type.Optional(Type.Integer({ minimum: 1 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: HISTORY_PAGE_MAX })),
+  },
+  strict,
+);
+export type HistoryPayload = Static<typeof HistoryPayloadSchema>;
+
+export const HistoryPageSchema = Type.Object({
+  roomId: IdSchema,
+  /** Ascending by seq. */
+  messages: Type.Array(MessageSchema),
+  /** True when older messages exist before the first one here. */
+  hasMore: Type.Boolean(),
+});
+export type HistoryPage = Static<typeof HistoryPageSchema>;
+
+// ---- presence and typing ----
+export const PresenceChangedEventSchema = Type.Object({ userId: IdSchema, online: Type.Boolean() });
+export type PresenceChangedEvent = Static<typeof PresenceChangedEventSchema>;
+
+export const TypingPayloadSchema = Type.Object({ roomId: IdSchema }, strict);
+export type TypingPayload = Static<typeof TypingPayloadSchema>;
+
+export const TypingEventSchema = Type.Object({
+  roomId: IdSchema,
+  userId: IdSchema,
+  username: Type.String(),
+});
+export type TypingEvent = Static<typeof TypingEventSchema>;
+
+// ---- server-wide notices and session ----
+export const NoticeSchema = Type.Object({
+  id: IdSchema,
+  text: Type.String(),
+  createdAt: TimestampSchema,
+});
+export type Notice = Static<typeof NoticeSchema>;
+
+export const NoticeSendPayloadSchema = Type.Object(
+  { text: Type.String({ minLength: 1, maxLength: NOTICE_TEXT_MAX }) },
+  strict,
+);
+export type NoticeSendPayload = Static<typeof NoticeSendPayloadSchema>;
+
+export const SessionEndedEventSchema = Type.Object({
+  reason: Type.Union([Type.Literal('signed_out'), Type.Literal('expired')]),
+});
+export type SessionEndedEvent = Static<typeof SessionEndedEventSchema>;
+
+export const HealthSchema = Type.Object({ status: Type.Literal('ok') });
+export type Health = Static<typeof HealthSchema>;
