@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import { API_ROUTES, type Health } from '@parley/shared-types';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Server } from 'socket.io';
+import type { Config } from './config.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { randomId, type IdGenerator } from './domain/ids.js';
+import { createServices, type Services } from './domain/services.js';
+import { argon2Hasher } from './security/argon2.hasher.js';
+import { openSqliteStorage } from './storage/sqlite/sqlite.storage.js';
+import type { Storage } from './storage/storage.js';
+import { registerAuthRoutes } from './transport/http/auth.routes.js';
+import { registerErrorHandling } from './transport/http/errors.js';
+import { sessionTokenFrom } from './transport/http/session-cookie.js';
+import { registerStatic } from './transport/http/static.routes.js';
+import { createAdminGateway } from './transport/socket/admin.gateway.js';
+import { createChatGateway, type ChatGateway } from './transport/socket/chat.gateway.js';
+import type { ChatServer } from './transport/socket/chat.handlers.js';
+
+export type AppOptions = {
+  config: Config;
+  /** Defaults to SQLite under `config.dataDir`. */
+  storage?: Storage;
+  clock?: Clock;
+  newId?: IdGenerator;
+  logger?: boolean | { level: string };
+};
+
+export type ParleyApp = {
+  http: FastifyInstance;
+  io: ChatServer;
+  chat: ChatGateway;
+  services: Services;
+  storage: Storage;
+  /** Stops accepting, disconnects every socket, closes storage. */
+  close(): Promise<void>;
+};
+
+/** REST bodies are small JSON documents; anything bigger is refused before parsing. */
+const REST_BODY_LIMIT_BYTES = 16 * 1024;
+/** The Socket.IO transport's largest accepted message. */
+export const SOCKET_MAX_BUFFER_BYTES = 64 * 1024;
+
+/** Builds the whole server from options, unstarted, so tests can listen on port 0. */
+export async function buildApp(options: AppOptions): Promise<ParleyApp> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock();
+  const newId = options.newId ?? randomId;
+  const storage =
+    options.storage ??
+    openSqliteStorage({ filename: join(config.dataDir, 'parley.sqlite'), synchronous: config.sqliteSynchronous });
+
+  const http = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    bodyLimit: REST_BODY_LIMIT_BYTES,
+    // Validate exactly: no coercion of a number into a username, no silent key removal.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } },
+  });
+
+  const services = createServices({
+    storage,
+    clock,
+    newId,
+    hasher: argon2Hasher(),
+    sessionPolicy: { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs },
+    presenceGraceMs: config.presenceGraceMs,
+  });
+  await services.rooms.ensureDefaultRoom();
+
+  const io: ChatServer = new Server(http.server, {
+    serveClient: false,
+    maxHttpBufferSize: SOCKET_MAX_BUFFER_BYTES,
+  });
+  // Nothing lives on the main namespace; the chat and admin namespaces stand on their own.
+  io.use((_socket, next) => next(new Error('not_found')));
+
+  const chat = createChatGateway({
+    io,
+    services,
+    log: http.log,
+    authenticate: async (cookieHeader) => {
+      const token = cookieHeader ? sessionTokenFrom(http.parseCookie(cookieHeader)) : null;
+      return token ? services.auth.authenticate(token) : null;
+    },
+  });
+  createAdminGateway({ io, chat: chat.nsp, adminToken: config.adminToken, clock, newId, log: http.log });
+
+  await http.register(fastifyCookie);
+  registerErrorHandling(http);
+  http.get(API_ROUTES.health, async (): Promise<Health> => ({ status: 'ok' }));
+  registerAuthRoutes(http, { services, chat: () => chat });
+  await registerStatic(http, config.webDistDir);
+
+  http.addHook('preClose', async () => {
+    io.local.disconnectSockets(true);
+  });
+  http.addHook('onClose', async () => {
+    services.presence.dispose();
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+    await storage.close();
+  });
+
+  return { http, io, chat, services, storage, close: () => http.close() };
+}

@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Everything the process can be told from outside. The only module that reads process.env. */
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Built SPA to serve; null to serve none (API-only, tests). */
+  webDistDir: string | null;
+  sqliteSynchronous: 'FULL' | 'NORMAL';
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  presenceGraceMs: number;
+  /** Enables the /admin namespace when set (at least 16 characters). */
+  adminToken: string | null;
+  /** Trust X-Forwarded-* from a reverse proxy (for HTTPS detection). */
+  trustProxy: boolean;
+  logLevel: string;
+};
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const DEFAULTS = {
+  port: 3000,
+  host: '127.0.0.1',
+  sessionIdleMs: 7 * DAY_MS,
+  sessionAbsoluteMs: 30 * DAY_MS,
+  presenceGraceMs: 5000,
+} as const;
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** The SPA built next to this server: apps/web/dist seen from apps/server/dist. */
+function defaultWebDist(): string {
+  return resolve(fileURLToPath(new URL('.', import.meta.url)), '../../web/dist');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const synchronous = (env.SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
+  if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
+    throw new Error(`SQLITE_SYNCHRONOUS must be FULL or NORMAL, got "${env.SQLITE_SYNCHRONOUS}"`);
+  }
+  const adminToken = env.ADMIN_TOKEN ?? '';
+  if (adminToken !== '' && adminToken.length < 16) throw new Error('ADMIN_TOKEN must be at least 16 characters');
+  return {
+    port: int(env, 'PORT', DEFAULTS.port, 0, 65535),
+    host: env.HOST || DEFAULTS.host,
+    dataDir: resolve(env.DATA_DIR || './data'),
+    webDistDir: env.WEB_DIST_DIR === '' ? null : resolve(env.WEB_DIST_DIR ?? defaultWebDist()),
+    sqliteSynchronous: synchronous,
+    sessionIdleMs: int(env, 'SESSION_IDLE_MS', DEFAULTS.sessionIdleMs, 60_000, 365 * DAY_MS),
+    sessionAbsoluteMs: int(env, 'SESSION_ABSOLUTE_MS', DEFAULTS.sessionAbsoluteMs, 60_000, 365 * DAY_MS),
+    presenceGraceMs: int(env, 'PRESENCE_GRACE_MS', DEFAULTS.presenceGraceMs, 0, 10_000),
+    adminToken: adminToken === '' ? null : adminToken,
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}

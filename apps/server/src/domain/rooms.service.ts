@@ -1,0 +1,177 @@
+import {
+  DEFAULT_ROOM_NAME,
+  ROOM_NAME_MAX,
+  ROOM_NAME_MIN,
+  charCount,
+  type Member,
+  type RoomSummary,
+  type User,
+} from '@parley/shared-types';
+import type { RoomRecord, RoomView, Storage } from '../storage/storage.js';
+import type { Clock } from './clock.js';
+import { DomainError } from './domain-error.js';
+import type { IdGenerator } from './ids.js';
+
+const CONTROL_CHARS = /\p{Cc}/u;
+
+/** Trims, then checks R1's rules; returns the name to store. */
+export function normalizeRoomName(raw: string): string {
+  const name = raw.trim().normalize('NFC');
+  const length = charCount(name);
+  if (length < ROOM_NAME_MIN || length > ROOM_NAME_MAX || CONTROL_CHARS.test(name)) {
+    throw new DomainError('invalid_room_name');
+  }
+  return name;
+}
+
+export function toSummary(view: RoomView): RoomSummary {
+  const base = { id: view.id, kind: view.kind, lastSeq: view.lastSeq };
+  if (view.kind === 'dm') {
+    const peer = view.peer ?? { id: 'unknown', username: 'unknown' };
+    return { ...base, name: peer.username, peer };
+  }
+  return { ...base, name: view.name ?? '' };
+}
+
+export type OpenedDm = {
+  /** The DM as the caller sees it. */
+  mine: RoomSummary;
+  /** The DM as the other person sees it. */
+  theirs: RoomSummary;
+  created: boolean;
+};
+
+export class RoomsService {
+  private defaultRoomId: string | undefined;
+
+  constructor(
+    private readonly deps: {
+      storage: Storage;
+      clock: Clock;
+      newId: IdGenerator;
+      isOnline: (userId: string) => boolean;
+    },
+  ) {}
+
+  /** R7: the default room exists from the first start. Idempotent. */
+  async ensureDefaultRoom(): Promise<string> {
+    const { storage, clock, newId } = this.deps;
+    const existing = await storage.rooms.findByName(DEFAULT_ROOM_NAME);
+    if (existing) return (this.defaultRoomId = existing.id);
+    const room: RoomRecord = {
+      id: newId(),
+      kind: 'public',
+      name: DEFAULT_ROOM_NAME,
+      ownerId: null,
+      lastSeq: 0,
+      createdAt: clock.now(),
+    };
+    if ((await storage.rooms.create(room, null)) === 'created') return (this.defaultRoomId = room.id);
+    const raced = await storage.rooms.findByName(DEFAULT_ROOM_NAME);
+    if (!raced) throw new Error('default room vanished while being created');
+    return (this.defaultRoomId = raced.id);
+  }
+
+  autoJoinRoomIds(): readonly string[] {
+    return this.defaultRoomId ? [this.defaultRoomId] : [];
+  }
+
+  async create(user: User, rawName: string, isPrivate: boolean): Promise<RoomSummary> {
+    const { storage, clock, newId } = this.deps;
+    const name = normalizeRoomName(rawName);
+    const room: RoomRecord = {
+      id: newId(),
+      kind: isPrivate ? 'private' : 'public',
+      name,
+      ownerId: user.id,
+      lastSeq: 0,
+      createdAt: clock.now(),
+    };
+    if ((await storage.rooms.create(room, user.id)) === 'name_taken') {
+      throw new DomainError('room_name_taken');
+    }
+    return toSummary({ ...room, peer: null });
+  }
+
+  async browse(userId: string): Promise<RoomSummary[]> {
+    const rooms = await this.deps.storage.rooms.listPublicNotJoined(userId);
+    return rooms.map((room) => toSummary({ ...room, peer: null }));
+  }
+
+  async list(userId: string): Promise<RoomSummary[]> {
+    return (await this.deps.storage.rooms.listForUser(userId)).map(toSummary);
+  }
+
+  async roomIdsOf(userId: string): Promise<string[]> {
+    return this.deps.storage.rooms.roomIdsForUser(userId);
+  }
+
+  /** R3. `joined` is false when the caller was already a member. */
+  async join(user: User, roomId: string): Promise<{ room: RoomSummary; joined: boolean }> {
+    const { storage, clock } = this.deps;
+    const room = await storage.rooms.findById(roomId);
+    if (!room) throw new DomainError('not_found');
+    if (room.kind !== 'public') {
+      // Private rooms and DMs are joined only by invitation or creation.
+      if (!(await storage.rooms.isMember(roomId, user.id))) throw new DomainError('forbidden');
+    }
+    const joined = await storage.rooms.addMember(roomId, user.id, clock.now());
+    const view = await storage.rooms.viewForUser(roomId, user.id);
+    if (!view) throw new DomainError('not_found');
+    return { room: toSummary(view), joined };
+  }
+
+  /** R4. */
+  async leave(user: User, roomId: string): Promise<void> {
+    const { storage } = this.deps;
+    const room = await storage.rooms.findById(roomId);
+    if (!room) throw new DomainError('not_found');
+    if (room.kind === 'dm') throw new DomainError('forbidden');
+    if (!(await storage.rooms.removeMember(roomId, user.id))) throw new DomainError('forbidden');
+  }
+
+  /** R6. */
+  async members(userId: string, roomId: string): Promise<Member[]> {
+    const { storage, isOnline } = this.deps;
+    await this.requireMember(userId, roomId);
+    const members = (await storage.rooms.listMembers(roomId)) ?? [];
+    return members.map((m) => ({ userId: m.userId, username: m.username, online: isOnline(m.userId) }));
+  }
+
+  /** D1. */
+  async openDm(user: User, otherUserId: string): Promise<OpenedDm> {
+    const { storage, clock, newId } = this.deps;
+    if (otherUserId === user.id) {
+      throw new DomainError('invalid_payload', { path: '/userId', message: 'cannot message yourself' });
+    }
+    const other = await storage.users.findById(otherUserId);
+    if (!other) throw new DomainError('not_found');
+    const draft: RoomRecord = {
+      id: newId(),
+      kind: 'dm',
+      name: null,
+      ownerId: null,
+      lastSeq: 0,
+      createdAt: clock.now(),
+    };
+    const { room, created } = await storage.rooms.openDm(draft, user.id, other.id);
+    const peerOf = (u: { id: string; username: string }) => ({ ...room, peer: u });
+    return {
+      mine: toSummary(peerOf({ id: other.id, username: other.username })),
+      theirs: toSummary(peerOf({ id: user.id, username: user.username })),
+      created,
+    };
+  }
+
+  /** M7, R6, T3: a non-member gets `forbidden`; an unknown room looks the same. */
+  async requireMember(userId: string, roomId: string): Promise<void> {
+    if (!(await this.deps.storage.rooms.isMember(roomId, userId))) {
+      throw new DomainError('forbidden');
+    }
+  }
+
+  async member(userId: string): Promise<Member | null> {
+    const user = await this.deps.storage.users.findById(userId);
+    return user ? { userId: user.id, username: user.username, online: this.deps.isOnline(user.id) } : null;
+  }
+}

@@ -1,0 +1,44 @@
+import type { Storage } from '../storage/storage.js';
+import { AuthService, type PasswordHasher, type SessionPolicy } from './auth.service.js';
+import type { Clock } from './clock.js';
+import type { IdGenerator } from './ids.js';
+import { MessagesService } from './messages.service.js';
+import { PresenceTracker } from './presence.tracker.js';
+import { RoomsService } from './rooms.service.js';
+import { TypingTracker } from './typing.tracker.js';
+
+export type Services = {
+  auth: AuthService;
+  rooms: RoomsService;
+  messages: MessagesService;
+  presence: PresenceTracker;
+  typing: TypingTracker;
+};
+
+/** Wires the domain together; no transport in sight. */
+export function createServices(deps: {
+  storage: Storage;
+  clock: Clock;
+  newId: IdGenerator;
+  hasher: PasswordHasher;
+  sessionPolicy: SessionPolicy;
+  presenceGraceMs: number;
+}): Services {
+  const { storage, clock, newId } = deps;
+  const presence = new PresenceTracker(clock, deps.presenceGraceMs);
+  const rooms = new RoomsService({ storage, clock, newId, isOnline: (id) => presence.isOnline(id) });
+  return {
+    presence,
+    rooms,
+    typing: new TypingTracker(clock),
+    messages: new MessagesService({ storage, clock, newId }),
+    auth: new AuthService({
+      storage,
+      clock,
+      newId,
+      hasher: deps.hasher,
+      policy: deps.sessionPolicy,
+      autoJoinRoomIds: () => rooms.autoJoinRoomIds(),
+    }),
+  };
+}

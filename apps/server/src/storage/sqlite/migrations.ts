@@ -1,0 +1,65 @@
+/**
+ * Numbered migrations, applied in order, each in its own transaction, recorded in
+ * `schema_migrations`. Never edit one that has shipped: add the next number.
+ * The SQL sticks to what PostgreSQL also accepts (TEXT ids, BIGINT-sized integers,
+ * named unique constraints) so the schemas stay parallel.
+ */
+export type Migration = { version: number; name: string; sql: string };
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'core chat',
+    sql: `
+      CREATE TABLE users (
+        id            TEXT PRIMARY KEY,
+        username      TEXT NOT NULL,
+        username_key  TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        created_at    INTEGER NOT NULL
+      );
+
+      CREATE TABLE sessions (
+        key          TEXT PRIMARY KEY,
+        user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at   INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        expires_at   INTEGER NOT NULL
+      );
+      CREATE INDEX sessions_user ON sessions(user_id);
+
+      CREATE TABLE rooms (
+        id         TEXT PRIMARY KEY,
+        kind       TEXT NOT NULL CHECK (kind IN ('public', 'private', 'dm')),
+        name       TEXT,
+        name_key   TEXT UNIQUE,
+        dm_key     TEXT UNIQUE,
+        owner_id   TEXT REFERENCES users(id) ON DELETE SET NULL,
+        last_seq   INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        CHECK ((kind = 'dm') = (dm_key IS NOT NULL)),
+        CHECK ((kind = 'dm') = (name IS NULL))
+      );
+
+      CREATE TABLE memberships (
+        room_id   TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        user_id   TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        joined_at INTEGER NOT NULL,
+        PRIMARY KEY (room_id, user_id)
+      );
+      CREATE INDEX memberships_user ON memberships(user_id);
+
+      CREATE TABLE messages (
+        id                TEXT PRIMARY KEY,
+        room_id           TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        seq               INTEGER NOT NULL,
+        author_id         TEXT NOT NULL REFERENCES users(id),
+        client_message_id TEXT NOT NULL,
+        text              TEXT NOT NULL,
+        created_at        INTEGER NOT NULL,
+        CONSTRAINT messages_room_seq UNIQUE (room_id, seq),
+        CONSTRAINT messages_author_client_id UNIQUE (author_id, client_message_id)
+      );
+    `,
+  },
+];

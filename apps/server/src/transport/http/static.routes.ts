@@ -1,0 +1,45 @@
+import { existsSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { apiError } from './errors.js';
+
+/** Paths that belong to the API or the socket transport: never answered with the SPA. */
+const NOT_PAGES = ['/api/', '/socket.io/', '/healthz'];
+
+/**
+ * Serves the built SPA. Page routes (no file extension, accepting HTML) fall back to
+ * index.html so deep links work; anything else that is missing, such as
+ * `/assets/gone.js`, is a real 404, so a stale bundle fails loudly instead of
+ * receiving HTML.
+ */
+export async function registerStatic(app: FastifyInstance, webDistDir: string | null): Promise<void> {
+  const hasSpa = webDistDir !== null && existsSync(join(webDistDir, 'index.html'));
+  if (hasSpa) {
+    await app.register(fastifyStatic, {
+      root: webDistDir,
+      wildcard: true,
+      index: ['index.html'],
+      setHeaders(res, path) {
+        // Vite fingerprints asset names, so they never change; the page itself must be revalidated.
+        res.header(
+          'cache-control',
+          path.includes(`${join('dist', 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
+  } else {
+    app.log.warn({ webDistDir }, 'no built web app found; serving the API only');
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const isPage =
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      extname(path) === '' &&
+      !NOT_PAGES.some((prefix) => path.startsWith(prefix)) &&
+      (request.headers.accept ?? '').includes('text/html');
+    if (hasSpa && isPage) return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    return reply.code(404).send(apiError('not_found'));
+  });
+}

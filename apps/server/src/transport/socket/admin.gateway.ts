@@ -1,0 +1,63 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import {
+  ADMIN_COMMAND_SCHEMAS,
+  NAMESPACES,
+  type AdminClientToServerEvents,
+  type AdminServerToClientEvents,
+  type AckCallback,
+  type Notice,
+} from '@parley/shared-types';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Namespace } from 'socket.io';
+import type { Clock } from '../../domain/clock.js';
+import type { IdGenerator } from '../../domain/ids.js';
+import type { ChatNamespace, ChatServer } from './chat.handlers.js';
+import { compileValidators } from './validation.js';
+
+const validators = compileValidators(ADMIN_COMMAND_SCHEMAS);
+
+function sameSecret(a: string, b: string): boolean {
+  // Hashing first gives equal lengths, which timingSafeEqual needs.
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+/**
+ * The operators' namespace (W1, N1). It lives beside the chat without touching it: the
+ * only thing it does to the chat is emit a notice to every connected client.
+ */
+export function createAdminGateway(deps: {
+  io: ChatServer;
+  chat: ChatNamespace;
+  adminToken: string | null;
+  clock: Clock;
+  newId: IdGenerator;
+  log: FastifyBaseLogger;
+}): void {
+  // The server is typed for the chat; this namespace speaks its own, smaller protocol.
+  const nsp = deps.io.of(NAMESPACES.admin) as unknown as Namespace<
+    AdminClientToServerEvents,
+    AdminServerToClientEvents
+  >;
+  nsp.use((socket, next) => {
+    const token: unknown = socket.handshake.auth?.token;
+    if (deps.adminToken && typeof token === 'string' && sameSecret(token, deps.adminToken)) return next();
+    next(new Error('unauthorized'));
+  });
+  nsp.on('connection', (socket) => {
+    socket.on('notice:send', (payload: unknown, ack?: unknown) => {
+      const respond = (typeof ack === 'function' ? ack : () => {}) as AckCallback<Notice>;
+      const invalid = validators['notice:send'](payload);
+      if (invalid) return respond(invalid);
+      const notice: Notice = {
+        id: deps.newId(),
+        text: (payload as { text: string }).text,
+        createdAt: deps.clock.now(),
+      };
+      // Emit to all: every client of the chat namespace, on every node.
+      deps.chat.emit('server:notice', notice);
+      deps.log.info({ noticeId: notice.id }, 'notice sent');
+      respond({ ok: true, data: notice });
+    });
+  });
+}

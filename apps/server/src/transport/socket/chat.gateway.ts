@@ -1,0 +1,126 @@
+import {
+  CHAT_COMMAND_SCHEMAS,
+  NAMESPACES,
+  type AckCallback,
+  type AckError,
+  type ChatCommand,
+  type SessionEndedEvent,
+} from '@parley/shared-types';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ChatServer } from './chat.handlers.js';
+import { isDomainError } from '../../domain/domain-error.js';
+import type { Services } from '../../domain/services.js';
+import { chatHandlers, type ChatNamespace, type ChatSocket, type CommandContext } from './chat.handlers.js';
+import { roomChannel, sessionChannel, userChannel } from './socket-rooms.js';
+import { compileValidators } from './validation.js';
+
+export type ChatGateway = {
+  nsp: ChatNamespace;
+  /** A7: tells every socket of the session why, then disconnects them. */
+  endSession(sessionKey: string, reason: SessionEndedEvent['reason']): void;
+};
+
+const validators = compileValidators(CHAT_COMMAND_SCHEMAS);
+const COMMANDS = Object.keys(CHAT_COMMAND_SCHEMAS) as ChatCommand[];
+const noop = () => {};
+
+export function toAckError(error: unknown, log: FastifyBaseLogger): AckError {
+  if (isDomainError(error)) {
+    return { ok: false, error: error.code, ...(error.details ? { details: error.details } : {}) };
+  }
+  // W5: the cause goes to the log, never on the wire.
+  log.error({ err: error }, 'command failed');
+  return { ok: false, error: 'internal' };
+}
+
+export function createChatGateway(deps: {
+  io: ChatServer;
+  services: Services;
+  /** Resolves the session id carried by a handshake's cookies. */
+  authenticate: (cookieHeader: string | undefined) => ReturnType<Services['auth']['authenticate']>;
+  log: FastifyBaseLogger;
+}): ChatGateway {
+  const { io, services, log } = deps;
+  const nsp: ChatNamespace = io.of(NAMESPACES.chat);
+  /** The rooms a socket belongs to, read during the handshake (see the connection handler). */
+  const initialRooms = new WeakMap<ChatSocket, string[]>();
+
+  // A6: no valid session, no connection; no handler ever sees an anonymous socket.
+  nsp.use((socket, next) => {
+    deps
+      .authenticate(socket.handshake.headers.cookie)
+      .then(async (auth) => {
+        if (!auth) return next(new Error('unauthorized'));
+        socket.data.user = auth.user;
+        socket.data.sessionKey = auth.sessionKey;
+        initialRooms.set(socket, await services.rooms.roomIdsOf(auth.user.id));
+        next();
+      })
+      .catch((error: unknown) => {
+        log.error({ err: error }, 'handshake failed');
+        next(new Error('internal'));
+      });
+  });
+
+  nsp.on('connection', (socket) => {
+    const { user, sessionKey } = socket.data;
+    // Joined before the client can send anything, so nothing broadcast after the
+    // client's first history fetch can miss this socket.
+    const rooms = initialRooms.get(socket) ?? [];
+    initialRooms.delete(socket);
+    socket.join([userChannel(user.id), sessionChannel(sessionKey), ...rooms.map(roomChannel)]);
+    services.presence.connect(user.id, socket.id);
+
+    const ctx: CommandContext = { socket, nsp, user, services };
+    for (const command of COMMANDS) {
+      socket.on(command, (payload: unknown, ack?: unknown) => dispatch(ctx, command, payload, ack));
+    }
+
+    socket.on('disconnect', () => {
+      services.presence.disconnect(user.id, socket.id);
+      // T2: whoever sees this connection typing must see it stop.
+      for (const roomId of services.typing.dropConnection(socket.id)) {
+        nsp
+          .to(roomChannel(roomId))
+          .except(userChannel(user.id))
+          .emit('typing:stopped', { roomId, userId: user.id, username: user.username });
+      }
+    });
+  });
+
+  async function dispatch(ctx: CommandContext, command: ChatCommand, payload: unknown, ack: unknown) {
+    // W4: `emit(cmd, callback)` puts the callback first; a missing ack is allowed.
+    if (typeof payload === 'function' && ack === undefined) {
+      ack = payload;
+      payload = undefined;
+    }
+    const respond = (typeof ack === 'function' ? ack : noop) as AckCallback<unknown>;
+    const invalid = validators[command](payload);
+    if (invalid) return respond(invalid);
+    try {
+      const handler = chatHandlers[command] as (p: unknown, c: CommandContext) => Promise<unknown>;
+      respond({ ok: true, data: await handler(payload, ctx) });
+    } catch (error) {
+      respond(toAckError(error, log));
+    }
+  }
+
+  // P3: presence goes to the rooms the user is in, so only people sharing one hear it.
+  services.presence.onChange((userId, online) => {
+    services.rooms
+      .roomIdsOf(userId)
+      .then((roomIds) => {
+        if (roomIds.length > 0) nsp.to(roomIds.map(roomChannel)).emit('presence:changed', { userId, online });
+      })
+      .catch((error: unknown) => log.error({ err: error }, 'presence broadcast failed'));
+  });
+
+  return {
+    nsp,
+    endSession(sessionKey, reason) {
+      const sockets = nsp.in(sessionChannel(sessionKey));
+      sockets.emit('session:ended', { reason });
+      sockets.disconnectSockets(true);
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import type {
+  ChatCommand,
+  ChatCommandPayload,
+  ChatCommandResults,
+  ClientToServerEvents,
+  InterServerEvents,
+  ServerToClientEvents,
+  SocketData,
+  User,
+} from '@parley/shared-types';
+import type { Namespace, Server, Socket } from 'socket.io';
+import type { Services } from '../../domain/services.js';
+import { roomChannel, userChannel } from './socket-rooms.js';
+
+export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type ChatNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export type CommandContext = {
+  socket: ChatSocket;
+  nsp: ChatNamespace;
+  user: User;
+  services: Services;
+};
+
+type Handler<C extends ChatCommand> = (
+  payload: ChatCommandPayload<C>,
+  ctx: CommandContext,
+) => Promise<ChatCommandResults[C]>;
+
+/** Makes every socket of `userId` join or leave a conversation's channel. */
+function follow(nsp: ChatNamespace, userId: string, roomId: string, on: boolean): void {
+  const sockets = nsp.in(userChannel(userId));
+  if (on) sockets.socketsJoin(roomChannel(roomId));
+  else sockets.socketsLeave(roomChannel(roomId));
+}
+
+/**
+ * Every command the chat namespace answers, in one place. Each is thin: the payload is
+ * already validated; the domain decides; storage has committed by the time the domain
+ * returns; then this acks (by returning) and broadcasts.
+ */
+export const chatHandlers: { [C in ChatCommand]: Handler<C> } = {
+  'room:list': (_p, { user, services }) => services.rooms.list(user.id),
+
+  'room:browse': (_p, { user, services }) => services.rooms.browse(user.id),
+
+  async 'room:create'(p, { user, services, nsp }) {
+    const room = await services.rooms.create(user, p.name, p.isPrivate ?? false);
+    follow(nsp, user.id, room.id, true);
+    nsp.to(userChannel(user.id)).emit('room:added', room);
+    return room;
+  },
+
+  async 'room:join'(p, { user, services, nsp }) {
+    const { room, joined } = await services.rooms.join(user, p.roomId);
+    follow(nsp, user.id, room.id, true);
+    nsp.to(userChannel(user.id)).emit('room:added', room);
+    if (joined) {
+      const member = { userId: user.id, username: user.username, online: services.presence.isOnline(user.id) };
+      nsp.to(roomChannel(room.id)).emit('room:member-joined', { roomId: room.id, member });
+    }
+    return room;
+  },
+
+  async 'room:leave'(p, { user, services, nsp }) {
+    await services.rooms.leave(user, p.roomId);
+    follow(nsp, user.id, p.roomId, false);
+    nsp.to(userChannel(user.id)).emit('room:removed', { roomId: p.roomId });
+    nsp.to(roomChannel(p.roomId)).emit('room:member-left', { roomId: p.roomId, userId: user.id });
+    return { roomId: p.roomId };
+  },
+
+  'room:members': (p, { user, services }) => services.rooms.members(user.id, p.roomId),
+
+  async 'dm:open'(p, { user, services, nsp }) {
+    const dm = await services.rooms.openDm(user, p.userId);
+    follow(nsp, user.id, dm.mine.id, true);
+    nsp.to(userChannel(user.id)).emit('room:added', dm.mine);
+    if (dm.created) {
+      // D1: it appears at once in every tab of the other person.
+      follow(nsp, p.userId, dm.mine.id, true);
+      nsp.to(userChannel(p.userId)).emit('room:added', dm.theirs);
+    }
+    return dm.mine;
+  },
+
+  async 'message:send'(p, { user, services, nsp, socket }) {
+    const { message, created } = await services.messages.send(user, p);
+    if (created) {
+      // M4: to everyone in the room, the sender's other tabs included.
+      nsp.to(roomChannel(p.roomId)).emit('message:created', message);
+      if (services.typing.stop(socket.id, p.roomId)) {
+        const event = { roomId: p.roomId, userId: user.id, username: user.username };
+        socket.to(roomChannel(p.roomId)).except(userChannel(user.id)).emit('typing:stopped', event);
+      }
+    }
+    return message;
+  },
+
+  'message:history': (p, { user, services }) => services.messages.history(user.id, p),
+
+  async 'typing:start'(p, ctx) {
+    return relayTyping(ctx, p.roomId, true);
+  },
+
+  async 'typing:stop'(p, ctx) {
+    return relayTyping(ctx, p.roomId, false);
+  },
+};
+
+/**
+ * T1, T3. Membership is read from the socket's own channels, which every join, leave
+ * and DM keeps in step with storage, so typing costs no database round trip.
+ * Typing goes to the room except every tab of the typer, and is volatile: a stale
+ * "is typing" is worse than a dropped one.
+ */
+async function relayTyping(ctx: CommandContext, roomId: string, typing: boolean): Promise<null> {
+  const { socket, user, services } = ctx;
+  const channel = roomChannel(roomId);
+  if (!socket.rooms.has(channel)) {
+    await services.rooms.requireMember(user.id, roomId);
+    socket.join(channel);
+  }
+  const event = { roomId, userId: user.id, username: user.username };
+  const others = socket.volatile.to(channel).except(userChannel(user.id));
+  if (typing) {
+    services.typing.start(socket.id, roomId);
+    others.emit('typing:started', event);
+  } else if (services.typing.stop(socket.id, roomId)) {
+    others.emit('typing:stopped', event);
+  }
+  return null;
+}

@@ -1,0 +1,31 @@
+import type { AppSlice } from './app.store.types';
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
+
+export type ConnectionState = {
+  connectionStatus: ConnectionStatus;
+  /** Tells "Connecting…" (never connected yet) from "Reconnecting…" (dropped). */
+  everConnected: boolean;
+  /** navigator.onLine, kept live by the realtime layer. */
+  networkOnline: boolean;
+};
+
+export type ConnectionSlice = ConnectionState & {
+  socketConnected(): void;
+  socketDisconnected(): void;
+  networkChanged(online: boolean): void;
+};
+
+export const initialConnectionState: ConnectionState = {
+  connectionStatus: 'connecting',
+  everConnected: false,
+  networkOnline: typeof navigator === 'undefined' ? true : navigator.onLine,
+};
+
+export const createConnectionSlice: AppSlice<ConnectionSlice> = (set) => ({
+  ...initialConnectionState,
+  socketConnected: () => set({ connectionStatus: 'connected', everConnected: true }),
+  socketDisconnected: () =>
+    set((s) => ({ connectionStatus: s.everConnected ? 'disconnected' : 'connecting' })),
+  networkChanged: (online) => set({ networkOnline: online }),
+});

@@ -1,0 +1,19 @@
+import type { PresenceChangedEvent } from '@parley/shared-types';
+import type { AppSlice } from './app.store.types';
+
+export type PresenceState = {
+  /** Last known presence per user id, from member lists and presence:changed. */
+  online: Record<string, boolean>;
+};
+
+export type PresenceSlice = PresenceState & {
+  presenceChanged(event: PresenceChangedEvent): void;
+};
+
+export const initialPresenceState: PresenceState = { online: {} };
+
+export const createPresenceSlice: AppSlice<PresenceSlice> = (set) => ({
+  ...initialPresenceState,
+  presenceChanged: ({ userId, online }) =>
+    set((s) => (s.online[userId] === online ? {} : { online: { ...s.online, [userId]: online } })),
+});

@@ -1,0 +1,53 @@
+import type { RoomSummary } from '@parley/shared-types';
+import { DEFAULT_ROOM_NAME } from '@parley/shared-types';
+import type { AppState } from './app.store.types';
+import type { MemberRef } from './rooms.slice';
+
+const NO_MEMBERS: MemberRef[] = [];
+
+const byName = (a: RoomSummary, b: RoomSummary) =>
+  a.name.localeCompare(b.name, undefined, { sensitivity: 'base' });
+
+export const selectActiveRoomId = (s: AppState): string | null => s.activeRoomId;
+
+export const selectActiveRoom = (s: AppState): RoomSummary | null =>
+  (s.activeRoomId && s.rooms[s.activeRoomId]) || null;
+
+/** Public and private rooms by name. A fresh array: read it with useShallow. */
+export const selectChannels = (s: AppState): RoomSummary[] =>
+  Object.values(s.rooms)
+    .filter((r) => r.kind !== 'dm')
+    .sort(byName);
+
+/** DMs by the other person's name. A fresh array: read it with useShallow. */
+export const selectDirectMessages = (s: AppState): RoomSummary[] =>
+  Object.values(s.rooms)
+    .filter((r) => r.kind === 'dm')
+    .sort(byName);
+
+export const selectUnread =
+  (roomId: string) =>
+  (s: AppState): number =>
+    s.unread[roomId] ?? 0;
+
+export const selectMembers =
+  (roomId: string | null) =>
+  (s: AppState): MemberRef[] =>
+    (roomId && s.membersByRoom[roomId]) || NO_MEMBERS;
+
+export const selectRoomsLoaded = (s: AppState): boolean => s.roomsLoaded;
+
+/**
+ * Where to go when the open room disappears or the URL names none: the default room,
+ * else the first room, else nothing (empty state).
+ */
+export function pickFallbackRoom(rooms: Record<string, RoomSummary>, excluding?: string): string | null {
+  const candidates = Object.values(rooms).filter((r) => r.id !== excluding);
+  const general = candidates.find(
+    (r) => r.kind === 'public' && r.name.toLowerCase() === DEFAULT_ROOM_NAME.toLowerCase(),
+  );
+  if (general) return general.id;
+  const channels = candidates.filter((r) => r.kind !== 'dm').sort(byName);
+  const dms = candidates.filter((r) => r.kind === 'dm').sort(byName);
+  return channels[0]?.id ?? dms[0]?.id ?? null;
+}

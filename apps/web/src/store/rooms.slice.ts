@@ -1,0 +1,84 @@
+import type {
+  Member,
+  MemberJoinedEvent,
+  MemberLeftEvent,
+  RoomSummary,
+} from '@parley/shared-types';
+import type { AppSlice } from './app.store.types';
+import { withoutKey } from './record.utils';
+
+/** A member as listed; whether they are online lives in the presence slice. */
+export type MemberRef = Pick<Member, 'userId' | 'username'>;
+
+export type RoomsState = {
+  rooms: Record<string, RoomSummary>;
+  /** room:list has answered at least once since connecting. */
+  roomsLoaded: boolean;
+  /** Messages from others that arrived while the room was not open. */
+  unread: Record<string, number>;
+  /** Members of rooms that have been opened; absent until room:members answers. */
+  membersByRoom: Record<string, MemberRef[]>;
+};
+
+export type RoomsSlice = RoomsState & {
+  roomsListed(rooms: RoomSummary[]): void;
+  roomAdded(room: RoomSummary): void;
+  roomRemoved(roomId: string): void;
+  /** Also records each member's presence, which the list carries. */
+  membersListed(roomId: string, members: Member[]): void;
+  memberJoined(event: MemberJoinedEvent): void;
+  memberLeft(event: MemberLeftEvent): void;
+  unreadBumped(roomId: string): void;
+};
+
+export const initialRoomsState: RoomsState = {
+  rooms: {},
+  roomsLoaded: false,
+  unread: {},
+  membersByRoom: {},
+};
+
+export const createRoomsSlice: AppSlice<RoomsSlice> = (set) => ({
+  ...initialRoomsState,
+  roomsListed: (list) =>
+    set((s) => {
+      const rooms = Object.fromEntries(list.map((room) => [room.id, room]));
+      // Rooms left while we were away must not keep stale member lists or counts.
+      const keep = <T>(record: Record<string, T>) =>
+        Object.fromEntries(Object.entries(record).filter(([id]) => Object.hasOwn(rooms, id)));
+      return { rooms, roomsLoaded: true, unread: keep(s.unread), membersByRoom: keep(s.membersByRoom) };
+    }),
+  roomAdded: (room) => set((s) => ({ rooms: { ...s.rooms, [room.id]: room } })),
+  roomRemoved: (roomId) =>
+    set((s) => ({
+      rooms: withoutKey(s.rooms, roomId),
+      unread: withoutKey(s.unread, roomId),
+      membersByRoom: withoutKey(s.membersByRoom, roomId),
+    })),
+  membersListed: (roomId, members) =>
+    set((s) => ({
+      membersByRoom: {
+        ...s.membersByRoom,
+        [roomId]: members.map(({ userId, username }) => ({ userId, username })),
+      },
+      online: { ...s.online, ...Object.fromEntries(members.map((m) => [m.userId, m.online])) },
+    })),
+  memberJoined: ({ roomId, member }) =>
+    set((s) => {
+      const online = { ...s.online, [member.userId]: member.online };
+      const current = s.membersByRoom[roomId];
+      // Unknown list: room:members will bring it complete when the room opens.
+      if (!current || current.some((m) => m.userId === member.userId)) return { online };
+      const added = [...current, { userId: member.userId, username: member.username }];
+      return { online, membersByRoom: { ...s.membersByRoom, [roomId]: added } };
+    }),
+  memberLeft: ({ roomId, userId }) =>
+    set((s) => {
+      const current = s.membersByRoom[roomId];
+      if (!current) return {};
+      const rest = current.filter((m) => m.userId !== userId);
+      return { membersByRoom: { ...s.membersByRoom, [roomId]: rest } };
+    }),
+  unreadBumped: (roomId) =>
+    set((s) => ({ unread: { ...s.unread, [roomId]: (s.unread[roomId] ?? 0) + 1 } })),
+});
