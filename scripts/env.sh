@@ -31,5 +31,5 @@ ensure_pnpm() {
 install_deps() {
   ensure_pnpm
   echo "› pnpm install"
-  (cd "$ROOT_DIR" && pnpm install --frozen-lockfile=false --reporter=append-only 2>&1 | tail -n 5)
+  (cd "$ROOT_DIR" && pnpm install --frozen-lockfile --reporter=append-only 2>&1 | tail -n 5)
 }

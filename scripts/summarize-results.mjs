@@ -1,0 +1,65 @@
+// Counts every check of a test run from the runners' own machine-readable output and
+// prints one closing line, `N passed, N failed`. Exits non-zero when anything failed
+// or a runner left no report (a crashed runner must not look like a clean run).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.argv[2] ?? '.test-output';
+let passed = 0;
+let failed = 0;
+const lines = [];
+
+const typecheck = join(dir, 'typecheck.txt');
+if (existsSync(typecheck)) {
+  const results = readFileSync(typecheck, 'utf8').trim().split('\n').filter(Boolean);
+  const ok = results.filter((l) => l.startsWith('pass ')).length;
+  passed += ok;
+  failed += results.length - ok;
+  lines.push(`type checks: ${ok} of ${results.length} packages clean`);
+} else {
+  failed += 1;
+  lines.push('type checks: no report');
+}
+
+const vitest = join(dir, 'vitest.json');
+if (existsSync(vitest)) {
+  const report = JSON.parse(readFileSync(vitest, 'utf8'));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  // A file that fails to load has no tests but is still a failure.
+  const brokenFiles = (report.testResults ?? []).filter(
+    (f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0,
+  ).length;
+  failed += brokenFiles;
+  lines.push(
+    `vitest: ${report.numPassedTests} passed, ${report.numFailedTests} failed` +
+      (brokenFiles ? `, ${brokenFiles} files failed to load` : '') +
+      (report.numPendingTests ? `, ${report.numPendingTests} skipped` : ''),
+  );
+} else {
+  failed += 1;
+  lines.push('vitest: no report');
+}
+
+const e2e = join(dir, 'e2e.json');
+if (existsSync(e2e)) {
+  const { stats, errors = [] } = JSON.parse(readFileSync(e2e, 'utf8'));
+  const ok = stats.expected + stats.flaky;
+  const bad = stats.unexpected + errors.length;
+  passed += ok;
+  failed += bad;
+  lines.push(
+    `playwright: ${ok} passed, ${bad} failed` +
+      (stats.flaky ? ` (${stats.flaky} flaky)` : '') +
+      (stats.skipped ? `, ${stats.skipped} skipped` : ''),
+  );
+} else {
+  failed += 1;
+  lines.push('playwright: no report');
+}
+
+for (const line of lines) console.log(`  ${line}`);
+const summary = `${passed} passed, ${failed} failed`;
+writeFileSync(join(dir, 'summary.txt'), `${lines.join('\n')}\n${summary}\n`);
+console.log(summary);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);
