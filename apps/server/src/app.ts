@@ -67,7 +67,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     sessionPolicy: { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs },
     presenceGraceMs: config.presenceGraceMs,
   });
-  await services.rooms.ensureDefaultRoom();
+  await Promise.all([services.rooms.ensureDefaultRoom(), services.auth.warmUp()]);
 
   const io: ChatServer = new Server(http.server, {
     serveClient: false,

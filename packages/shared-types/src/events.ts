@@ -65,6 +65,8 @@ export interface ChatCommandResults {
 
 /** Commands whose ack is optional: typing is fire-and-forget (and volatile). */
 export type FireAndForgetCommand = 'typing:start' | 'typing:stop';
+/** Commands that always take an ack callback. */
+export type AckedCommand = Exclude<ChatCommand, FireAndForgetCommand>;
 
 export type ClientToServerEvents = {
   [C in ChatCommand]: C extends FireAndForgetCommand

@@ -115,7 +115,8 @@ export const MessageSendPayloadSchema = Type.Object(
   {
     roomId: IdSchema,
     clientMessageId: ClientMessageIdSchema,
-    text: Type.String({ minLength: 1, maxLength: MESSAGE_TEXT_MAX * 2 }),
+    /** Blank text is refused by the domain with `empty_message` (M5). */
+    text: Type.String({ maxLength: MESSAGE_TEXT_MAX * 2 }),
   },
   strict,
 );

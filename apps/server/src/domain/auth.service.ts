@@ -126,6 +126,11 @@ export class AuthService {
     return { user, token, sessionKey: key, expiresAt };
   }
 
+  /** Computes the dummy hash ahead of the first unknown-user sign-in, so that one costs the same too. */
+  async warmUp(): Promise<void> {
+    await this.getDummyHash();
+  }
+
   private getDummyHash(): Promise<string> {
     this.dummyHash ??= this.deps.hasher.hash(randomBytes(16).toString('hex'));
     return this.dummyHash;

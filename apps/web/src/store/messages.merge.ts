@@ -1,6 +1,11 @@
 import type { HistoryPage, Message } from '@parley/shared-types';
 
-/** What the app holds of one room's history: a contiguous run of the newest messages. */
+/**
+ * What the app holds of one room's history: a run of messages with no hole in it.
+ * While connected every message:created of my rooms arrives, so the run stays whole;
+ * a disconnect makes it `stale`: whatever came meanwhile is unknown until the newest
+ * page is fetched again.
+ */
 export type RoomTimeline = {
   /** Ascending by seq, unique by id. */
   messages: Message[];
@@ -9,6 +14,10 @@ export type RoomTimeline = {
   /** The newest page has been fetched at least once (until then, "loading"). */
   loaded: boolean;
   loadingOlder: boolean;
+  /** A disconnect happened since the last newest page. */
+  stale: boolean;
+  /** Newest seq held when the timeline went stale: known whole up to here. */
+  staleAfterSeq: number | null;
 };
 
 export const EMPTY_TIMELINE: RoomTimeline = {
@@ -16,6 +25,8 @@ export const EMPTY_TIMELINE: RoomTimeline = {
   hasMore: false,
   loaded: false,
   loadingOlder: false,
+  stale: false,
+  staleAfterSeq: null,
 };
 
 /**
@@ -39,38 +50,40 @@ export function insertMessage(timeline: RoomTimeline, message: Message): RoomTim
   return messages === timeline.messages ? timeline : { ...timeline, messages };
 }
 
+/** The connection dropped: mark the run so the next newest page can spot a hole. */
+export function markStale(timeline: RoomTimeline): RoomTimeline {
+  // Already stale: the older boundary is the one still known to be whole.
+  if (timeline.stale) return timeline;
+  return { ...timeline, stale: true, staleAfterSeq: timeline.messages.at(-1)?.seq ?? null };
+}
+
 /**
- * Applies the newest page (on open and on every reconnect). If the page does not reach
- * back to what we hold and older messages exist, there may be a hole we cannot see (we
- * were away for more than a page): the held run is dropped rather than shown with a gap.
- * "Load older" fetches it back.
+ * Applies the newest page (on open and on every reconnect). If we were disconnected and
+ * the page does not reach back to what we knew, while older messages exist, there may
+ * be a hole we cannot see: the messages before the page are dropped rather than shown
+ * with a gap ("Load older" fetches them back). Newer live messages are always kept.
  */
 export function applyNewestPage(timeline: RoomTimeline, page: HistoryPage): RoomTimeline {
+  const synced = { ...timeline, loaded: true, stale: false, staleAfterSeq: null };
   const first = page.messages[0];
   if (!first) {
     // The server holds no messages at all; keep live ones that raced the answer.
-    return { ...timeline, loaded: true, hasMore: false };
+    return { ...synced, hasMore: false };
   }
   const held = timeline.messages;
-  const newestHeld = held.at(-1);
-  const mayHaveGap = page.hasMore && newestHeld !== undefined && newestHeld.seq < first.seq;
-  if (held.length === 0 || mayHaveGap) {
-    // Live messages newer than the page (arrived while it was in flight) are kept.
-    const newer = held.filter((m) => m.seq > (page.messages.at(-1)?.seq ?? 0));
-    return {
-      ...timeline,
-      messages: mergeMessages(page.messages, newer),
-      hasMore: page.hasMore,
-      loaded: true,
-    };
+  const boundary = timeline.stale ? timeline.staleAfterSeq : null;
+  const mayHaveHole = page.hasMore && boundary !== null && boundary < first.seq;
+  if (held.length === 0 || mayHaveHole) {
+    const notOlder = held.filter((m) => m.seq >= first.seq);
+    return { ...synced, messages: mergeMessages(page.messages, notOlder), hasMore: page.hasMore };
   }
   const oldestHeld = held[0]!;
   return {
-    ...timeline,
+    ...synced,
     messages: mergeMessages(held, page.messages),
-    // Whoever now provides the oldest message knows whether anything is older.
-    hasMore: first.seq < oldestHeld.seq ? page.hasMore : timeline.hasMore,
-    loaded: true,
+    // Whoever provides the oldest message knows whether anything is older; live-only
+    // runs (never loaded) cannot tell, so they trust the page.
+    hasMore: first.seq < oldestHeld.seq || !timeline.loaded ? page.hasMore : timeline.hasMore,
   };
 }
 

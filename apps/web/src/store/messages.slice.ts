@@ -5,6 +5,7 @@ import {
   applyOlderPage,
   EMPTY_TIMELINE,
   insertMessage,
+  markStale,
   type RoomTimeline,
 } from './messages.merge';
 import { withoutKey } from './record.utils';
@@ -22,6 +23,8 @@ export type MessagesSlice = MessagesState & {
    * message is never shown twice.
    */
   messageStored(message: Message): void;
+  /** The connection dropped: every held run may now miss messages. */
+  timelinesStale(): void;
 };
 
 export const initialMessagesState: MessagesState = { timelines: {} };
@@ -40,6 +43,10 @@ export const createMessagesSlice: AppSlice<MessagesSlice> = (set) => {
 
   return {
     ...initialMessagesState,
+    timelinesStale: () =>
+      set((s) => ({
+        timelines: Object.fromEntries(Object.entries(s.timelines).map(([id, t]) => [id, markStale(t)])),
+      })),
     newestPageLoaded: (page) => set((s) => updateTimeline(s, page.roomId, (t) => applyNewestPage(t, page))),
     olderPageRequested: (roomId) =>
       set((s) => updateTimeline(s, roomId, (t) => ({ ...t, loadingOlder: true }))),

@@ -23,6 +23,7 @@ export type RoomsState = {
 export type RoomsSlice = RoomsState & {
   roomsListed(rooms: RoomSummary[]): void;
   roomAdded(room: RoomSummary): void;
+  /** Also forgets the room's messages, members and unread count. */
   roomRemoved(roomId: string): void;
   /** Also records each member's presence, which the list carries. */
   membersListed(roomId: string, members: Member[]): void;
@@ -46,7 +47,14 @@ export const createRoomsSlice: AppSlice<RoomsSlice> = (set) => ({
       // Rooms left while we were away must not keep stale member lists or counts.
       const keep = <T>(record: Record<string, T>) =>
         Object.fromEntries(Object.entries(record).filter(([id]) => Object.hasOwn(rooms, id)));
-      return { rooms, roomsLoaded: true, unread: keep(s.unread), membersByRoom: keep(s.membersByRoom) };
+      return {
+        rooms,
+        roomsLoaded: true,
+        unread: keep(s.unread),
+        membersByRoom: keep(s.membersByRoom),
+        // Not a member meant no message:created: a kept run would hide a hole on rejoin.
+        timelines: keep(s.timelines),
+      };
     }),
   roomAdded: (room) => set((s) => ({ rooms: { ...s.rooms, [room.id]: room } })),
   roomRemoved: (roomId) =>
@@ -54,6 +62,8 @@ export const createRoomsSlice: AppSlice<RoomsSlice> = (set) => ({
       rooms: withoutKey(s.rooms, roomId),
       unread: withoutKey(s.unread, roomId),
       membersByRoom: withoutKey(s.membersByRoom, roomId),
+      // Its messages stop reaching us, so the run could not stay whole: forget it.
+      timelines: withoutKey(s.timelines, roomId),
     })),
   membersListed: (roomId, members) =>
     set((s) => ({

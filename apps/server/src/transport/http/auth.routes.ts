@@ -15,6 +15,7 @@ export function registerAuthRoutes(
 
   app.post<{ Body: Credentials }>(API_ROUTES.register, { schema: body }, async (request, reply) => {
     const signedIn = await auth.register(request.body.username, request.body.password);
+    deps.chat().announceMember(signedIn.user, deps.services.rooms.autoJoinRoomIds());
     setSessionCookie(request, reply, signedIn.token, signedIn.expiresAt);
     const response: AuthResponse = { user: signedIn.user };
     return reply.code(201).send(response);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { apiError } from './errors.js';
@@ -16,6 +16,8 @@ const NOT_PAGES = ['/api/', '/socket.io/', '/healthz'];
 export async function registerStatic(app: FastifyInstance, webDistDir: string | null): Promise<void> {
   const hasSpa = webDistDir !== null && existsSync(join(webDistDir, 'index.html'));
   if (hasSpa) {
+    // Decided by the file's real folder, not by the name of the folder that holds it.
+    const assetsDir = resolve(webDistDir, 'assets') + sep;
     await app.register(fastifyStatic, {
       root: webDistDir,
       wildcard: true,
@@ -24,7 +26,7 @@ export async function registerStatic(app: FastifyInstance, webDistDir: string | 
         // Vite fingerprints asset names, so they never change; the page itself must be revalidated.
         res.header(
           'cache-control',
-          path.includes(`${join('dist', 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+          resolve(path).startsWith(assetsDir) ? 'public, max-age=31536000, immutable' : 'no-cache',
         );
       },
     });

@@ -5,6 +5,7 @@ import {
   type AckError,
   type ChatCommand,
   type SessionEndedEvent,
+  type User,
 } from '@parley/shared-types';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ChatServer } from './chat.handlers.js';
@@ -18,6 +19,8 @@ export type ChatGateway = {
   nsp: ChatNamespace;
   /** A7: tells every socket of the session why, then disconnects them. */
   endSession(sessionKey: string, reason: SessionEndedEvent['reason']): void;
+  /** R7, R8: a user joined rooms outside a socket command (a new account's default room). */
+  announceMember(user: User, roomIds: readonly string[]): void;
 };
 
 const validators = compileValidators(CHAT_COMMAND_SCHEMAS);
@@ -121,6 +124,12 @@ export function createChatGateway(deps: {
       const sockets = nsp.in(sessionChannel(sessionKey));
       sockets.emit('session:ended', { reason });
       sockets.disconnectSockets(true);
+    },
+    announceMember(user, roomIds) {
+      const member = { userId: user.id, username: user.username, online: services.presence.isOnline(user.id) };
+      for (const roomId of roomIds) {
+        nsp.to(roomChannel(roomId)).except(userChannel(user.id)).emit('room:member-joined', { roomId, member });
+      }
     },
   };
 }

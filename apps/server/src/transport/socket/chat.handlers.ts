@@ -58,7 +58,11 @@ export const chatHandlers: { [C in ChatCommand]: Handler<C> } = {
     nsp.to(userChannel(user.id)).emit('room:added', room);
     if (joined) {
       const member = { userId: user.id, username: user.username, online: services.presence.isOnline(user.id) };
-      nsp.to(roomChannel(room.id)).emit('room:member-joined', { roomId: room.id, member });
+      // R8: to the other members; the joiner's own tabs already got room:added.
+      nsp
+        .to(roomChannel(room.id))
+        .except(userChannel(user.id))
+        .emit('room:member-joined', { roomId: room.id, member });
     }
     return room;
   },

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SQLITE_MIGRATIONS } from '../src/storage/sqlite/migrations.js';
+import { openSqliteStorage } from '../src/storage/sqlite/sqlite.storage.js';
+import type { Storage } from '../src/storage/storage.js';
+import { until } from './harness.js';
+import { describeStorageContract } from './storage.contract.js';
+
+let tempRoot: string;
+beforeAll(async () => {
+  tempRoot = await mkdtemp(join(tmpdir(), 'parley-sqlite-'));
+});
+afterAll(async () => {
+  await rm(tempRoot, { recursive: true, force: true });
+});
+
+describeStorageContract('SQLite in memory', async () => openSqliteStorage({ filename: ':memory:' }));
+
+describeStorageContract('SQLite on a file', async () =>
+  // A fresh file per test; a missing parent directory is created.
+  openSqliteStorage({ filename: join(tempRoot, randomUUID(), 'parley.sqlite'), synchronous: 'NORMAL' }),
+);
+
+describe('SQLite storage on a file', () => {
+  let filename: string;
+  let storage: Storage | undefined;
+
+  beforeEach(() => {
+    filename = join(tempRoot, randomUUID(), 'parley.sqlite');
+  });
+  afterEach(async () => {
+    await storage?.close();
+    storage = undefined;
+  });
+
+  it('M1: data survives closing and reopening the file', async () => {
+    storage = openSqliteStorage({ filename });
+    const user = { id: randomUUID(), username: 'alice', passwordHash: 'h', createdAt: 1 };
+    const room = { id: randomUUID(), kind: 'public' as const, name: 'Lobby', ownerId: user.id, lastSeq: 0, createdAt: 1 };
+    expect(await storage.users.create(user, [])).toBe('created');
+    expect(await storage.rooms.create(room, user.id)).toBe('created');
+    const appended = await storage.messages.append({
+      id: randomUUID(),
+      roomId: room.id,
+      authorId: user.id,
+      clientMessageId: 'cmid-0001',
+      text: 'kept',
+      createdAt: 2,
+    });
+    expect(appended.status).toBe('created');
+    await storage.close();
+
+    storage = openSqliteStorage({ filename });
+    expect(await storage.users.findByUsername('ALICE')).toEqual(user);
+    expect(await storage.rooms.findById(room.id)).toEqual({ ...room, lastSeq: 1 });
+    expect((await storage.messages.history(room.id, { limit: 10 })).map((m) => m.text)).toEqual(['kept']);
+    // Seq continues where it stopped, and the unique constraints still hold.
+    const next = await storage.messages.append({
+      id: randomUUID(),
+      roomId: room.id,
+      authorId: user.id,
+      clientMessageId: 'cmid-0002',
+      text: 'next',
+      createdAt: 3,
+    });
+    expect(next.status === 'created' && next.message.seq).toBe(2);
+    expect(await storage.users.create({ ...user, id: randomUUID() }, [])).toBe('username_taken');
+  });
+
+  it('M1: reopening does not re-apply migrations', async () => {
+    storage = openSqliteStorage({ filename });
+    await storage.close();
+    storage = openSqliteStorage({ filename });
+    await storage.close();
+    storage = undefined;
+
+    const db = new Database(filename, { readonly: true });
+    try {
+      const rows = db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all() as {
+        version: number;
+        name: string;
+        applied_at: number;
+      }[];
+      expect(rows.map((r) => r.version)).toEqual(SQLITE_MIGRATIONS.map((m) => m.version));
+      expect(rows.map((r) => r.name)).toEqual(SQLITE_MIGRATIONS.map((m) => m.name));
+      // The file is in WAL mode, as configured.
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('M1: a reopen leaves the migration records untouched (applied once, at first open)', async () => {
+    storage = openSqliteStorage({ filename });
+    await storage.close();
+    storage = undefined;
+    const read = () => {
+      const db = new Database(filename, { readonly: true });
+      try {
+        return db.prepare('SELECT version, applied_at FROM schema_migrations ORDER BY version').all();
+      } finally {
+        db.close();
+      }
+    };
+    const before = read();
+    expect(before).toHaveLength(SQLITE_MIGRATIONS.length);
+    // Let the clock tick, so a re-application would record a different applied_at.
+    const firstOpen = Date.now();
+    await until(() => Date.now() > firstOpen, 'the clock has ticked');
+    storage = openSqliteStorage({ filename });
+    await storage.close();
+    storage = undefined;
+    expect(read()).toEqual(before);
+  });
+
+  it('M1: close is idempotent', async () => {
+    const s = openSqliteStorage({ filename });
+    await s.close();
+    await expect(s.close()).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,66 @@
+import { useEffect } from 'react';
+import { AccountBar } from '../features/auth/AccountBar';
+import { Composer } from '../features/composer/Composer';
+import { TypingStatus } from '../features/composer/TypingStatus';
+import { ConnectionBanner } from '../features/connection/ConnectionBanner';
+import { MembersPanel } from '../features/members/MembersPanel';
+import { MessageLog } from '../features/messages/MessageLog';
+import { Notices } from '../features/notices/Notices';
+import { RoomHeader } from '../features/rooms/RoomHeader';
+import { RoomsNav } from '../features/rooms/RoomsNav';
+import { startChat, stopChat } from '../realtime/chat.connection';
+import { selectActiveRoom, selectRoomsLoaded } from '../store/rooms.selectors';
+import { useAppStore } from '../store/use-app-store';
+
+/** The signed-in screen: rooms | conversation | members. Owns the chat connection. */
+export function ChatScreen() {
+  useEffect(() => {
+    startChat();
+    return () => stopChat();
+  }, []);
+
+  return (
+    <div className="chat-layout">
+      <div className="sidebar">
+        <div className="sidebar-brand">
+          <h1 className="brand">Parley</h1>
+        </div>
+        <RoomsNav />
+        <AccountBar />
+      </div>
+      <main className="conversation">
+        <ConnectionBanner />
+        <Notices />
+        <Conversation />
+        <TypingStatus />
+        <ActiveComposer />
+      </main>
+      <MembersPanel />
+    </div>
+  );
+}
+
+function Conversation() {
+  const room = useAppStore(selectActiveRoom);
+  const roomsLoaded = useAppStore(selectRoomsLoaded);
+  if (!room) {
+    return (
+      <div className="empty-state">
+        {roomsLoaded ? <p>Pick a room on the left, or create one.</p> : <p>Loading your rooms…</p>}
+      </div>
+    );
+  }
+  // Keyed by room so scroll position and errors never leak between rooms.
+  return (
+    <>
+      <RoomHeader key={`h-${room.id}`} room={room} />
+      <MessageLog key={`l-${room.id}`} roomId={room.id} />
+    </>
+  );
+}
+
+function ActiveComposer() {
+  const room = useAppStore(selectActiveRoom);
+  if (!room) return null;
+  return <Composer key={room.id} roomId={room.id} roomName={room.name} />;
+}

@@ -1,0 +1,57 @@
+import type { Message } from '@parley/shared-types';
+import { memo } from 'react';
+import { retryMessage } from '../../realtime/outbox.sender';
+import type { OutboxEntry } from '../../store/outbox.slice';
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+type StoredMessageProps = { message: Message; mine: boolean; continued: boolean };
+
+/**
+ * A stored message. Text is rendered as text (never as HTML); CSS keeps its newlines.
+ * A `continued` message (same author, shortly after) hides its header visually only:
+ * every article still names its author for screen readers.
+ */
+export const StoredMessage = memo(function StoredMessage({ message, mine, continued }: StoredMessageProps) {
+  const at = new Date(message.createdAt);
+  const className = ['message', mine && 'mine', continued && 'continued'].filter(Boolean).join(' ');
+  return (
+    <article className={className}>
+      <header className="message-meta">
+        <span className="message-author">{message.authorName}</span>{' '}
+        <time className="message-time" dateTime={at.toISOString()} title={at.toLocaleString()}>
+          {timeFormat.format(at)}
+        </time>
+      </header>
+      <p className="message-text">{message.text}</p>
+    </article>
+  );
+});
+
+/** One of mine the server has not confirmed: "Sending…", or "Failed" with Retry. */
+export const PendingMessage = memo(function PendingMessage({
+  entry,
+  authorName,
+}: {
+  entry: OutboxEntry;
+  authorName: string;
+}) {
+  const failed = entry.status === 'failed';
+  return (
+    <article className={failed ? 'message mine failed' : 'message mine pending'}>
+      <header className="message-meta">
+        <span className="message-author">{authorName}</span>{' '}
+        <span className="message-state">{failed ? 'Failed' : 'Sending…'}</span>
+      </header>
+      <p className="message-text">{entry.text}</p>
+      {failed && (
+        <div className="message-failure">
+          {entry.failure && <span className="failure-reason">{entry.failure}</span>}
+          <button type="button" className="link-button" onClick={() => retryMessage(entry.clientMessageId)}>
+            Retry
+          </button>
+        </div>
+      )}
+    </article>
+  );
+});

@@ -1,0 +1,43 @@
+import type { RoomSummary } from '@parley/shared-types';
+import { useState } from 'react';
+import { leaveRoom } from '../../realtime/rooms.actions';
+
+const KIND_LABEL: Record<RoomSummary['kind'], string> = {
+  public: 'Public room',
+  private: 'Private room',
+  dm: 'Direct message',
+};
+
+/** The open room's name (a DM's is the other person's) and, except for DMs, Leave room. */
+export function RoomHeader({ room }: { room: RoomSummary }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function leave() {
+    setBusy(true);
+    setError(null);
+    const result = await leaveRoom(room.id);
+    // On success this header unmounts or shows another room.
+    if (!result.ok) setError(result.message);
+    setBusy(false);
+  }
+
+  return (
+    <header className="room-header">
+      <div className="room-title">
+        <h2>{room.name}</h2>
+        <span className="room-kind">{KIND_LABEL[room.kind]}</span>
+      </div>
+      {room.kind !== 'dm' && (
+        <button type="button" className="ghost" disabled={busy} onClick={() => void leave()}>
+          Leave room
+        </button>
+      )}
+      {error && (
+        <p role="alert" className="form-error header-error">
+          {error}
+        </p>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,42 @@
+import type { RoomSummary } from '@parley/shared-types';
+import { roomHref } from '../../lib/hash-route';
+import { selectOnlineMap } from '../../store/presence.selectors';
+import { selectActiveRoomId, selectUnread } from '../../store/rooms.selectors';
+import { useAppStore } from '../../store/use-app-store';
+
+/**
+ * One room as a link. The accessible name begins with the room name (a DM's name is the
+ * other person's username); decorations come after it and are hidden from the name.
+ */
+export function RoomLink({ room }: { room: RoomSummary }) {
+  const active = useAppStore(selectActiveRoomId) === room.id;
+  const unread = useAppStore(selectUnread(room.id));
+  const peerOnline = useAppStore((s) => (room.peer ? (selectOnlineMap(s)[room.peer.id] ?? null) : null));
+
+  return (
+    <li>
+      <a
+        href={roomHref(room.id)}
+        className={active ? 'room-link active' : 'room-link'}
+        aria-current={active ? 'page' : undefined}
+      >
+        <span className="room-name">{room.name}</span>
+        {room.kind === 'private' && (
+          <span className="room-tag" aria-hidden="true" title="Private">
+            🔒
+          </span>
+        )}
+        {room.kind === 'dm' && peerOnline !== null && (
+          <span className={peerOnline ? 'presence-dot online' : 'presence-dot'} aria-hidden="true" />
+        )}
+        {unread > 0 && !active && (
+          <span className="unread-badge">
+            {' '}
+            {unread}
+            <span className="visually-hidden"> unread</span>
+          </span>
+        )}
+      </a>
+    </li>
+  );
+}

@@ -1,0 +1,45 @@
+import type { ChatSocket } from '../lib/socket';
+import { appStore } from '../store/app.store';
+import { roomGone } from './navigation';
+import { scheduleMembersRefresh } from './room.loader';
+
+/**
+ * Server facts (ServerToClientEvents) → store actions. Names and payload types come
+ * from the contract through the typed socket; nothing here invents an event.
+ */
+export function bindServerEvents(socket: ChatSocket, onSessionEnded: () => void): void {
+  const store = () => appStore.getState();
+
+  socket.on('message:created', (message) => {
+    const s = store();
+    s.messageStored(message);
+    // Their message is out, so they are no longer typing it.
+    s.typingStopped({ roomId: message.roomId, userId: message.authorId });
+    if (message.roomId !== s.activeRoomId && message.authorId !== s.user?.id) {
+      s.unreadBumped(message.roomId);
+    }
+  });
+  socket.on('room:added', (room) => store().roomAdded(room));
+  socket.on('room:removed', ({ roomId }) => roomGone(roomId));
+  socket.on('room:member-joined', (event) => store().memberJoined(event));
+  socket.on('room:member-left', (event) => {
+    store().memberLeft(event);
+    store().typingStopped(event);
+  });
+  socket.on('presence:changed', (event) => {
+    const s = store();
+    s.presenceChanged(event);
+    // Presence only reaches people who share a room (P3). Someone online whom the open
+    // room's list lacks (e.g. auto-joined to general on sign-up, R7, which R8 does not
+    // cover) means our list may be behind: fetch it again. Someone who shares only
+    // another room with me costs one coalesced, harmless request.
+    const members = s.activeRoomId ? s.membersByRoom[s.activeRoomId] : undefined;
+    if (event.online && s.activeRoomId && members && !members.some((m) => m.userId === event.userId)) {
+      scheduleMembersRefresh(s.activeRoomId);
+    }
+  });
+  socket.on('typing:started', (event) => store().typingStarted(event, Date.now()));
+  socket.on('typing:stopped', (event) => store().typingStopped(event));
+  socket.on('server:notice', (notice) => store().noticeReceived(notice));
+  socket.on('session:ended', () => onSessionEnded());
+}
