@@ -32,6 +32,16 @@ describe('rooms over /chat', () => {
     expect(rooms).toEqual([{ id: expect.any(String), kind: 'public', name: DEFAULT_ROOM_NAME, lastSeq: 0 }]);
   });
 
+  it('R7/R8: a new account joining general is announced to the members already connected there', async () => {
+    const server = await h.start();
+    const alice = await h.register(server, 'alice');
+    const tab = await h.connect(server, alice);
+    const general = (await tab.ok('room:list', {}))[0]!;
+    const bob = await h.register(server, 'bob');
+    const event = await tab.waitFor('room:member-joined', (e) => e.member.userId === bob.user.id);
+    expect(event).toEqual({ roomId: general.id, member: { userId: bob.user.id, username: 'bob', online: false } });
+  });
+
   it('R1/R8: room:create answers the room and sends room:added to every tab of the creator only', async () => {
     const server = await h.start();
     const c = await cast(server);
