@@ -17,7 +17,7 @@ pnpm run build
 
 echo "› type checks"
 : > "$OUT/typecheck.txt"
-for pkg in packages/shared-types apps/server apps/web; do
+for pkg in packages/shared-types apps/server apps/web e2e; do
   if (cd "$pkg" && pnpm exec tsc -p tsconfig.json); then
     echo "pass $pkg" >> "$OUT/typecheck.txt"
   else
@@ -29,6 +29,6 @@ echo "› unit and integration tests (vitest)"
 pnpm exec vitest run --reporter=default --reporter=json --outputFile.json="$OUT/vitest.json" || true
 
 echo "› end-to-end tests (playwright, chromium)"
-PLAYWRIGHT_JSON_OUTPUT_NAME="$OUT/e2e.json" pnpm exec playwright test || true
+E2E_JSON_REPORT="$OUT/e2e.json" pnpm exec playwright test || true
 
 node scripts/summarize-results.mjs "$OUT"

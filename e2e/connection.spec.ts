@@ -1,0 +1,104 @@
+import type { Route } from '@playwright/test';
+import { createRoom, expect, expectSignedIn, joinRoom, sendMessage, test, ui, uniqueName } from './fixtures';
+
+/*
+ * The connection banner (role=status: Connecting… / Reconnecting… / Offline) and what a
+ * dropped connection means for messages. `context.setOffline(true)` fires the page's
+ * `offline` event, on which socket.io-client closes its transport (the app is served on
+ * 127.0.0.1 for that; see playwright.config.ts).
+ */
+
+/** "Connecting…" but not "Reconnecting…". */
+const CONNECTING = /(?<!re)connecting…/i;
+/** What the banner may say while the network is gone. */
+const DISCONNECTED = /reconnecting…|\boffline\b/i;
+
+test.describe('connection', () => {
+  test('the banner says Connecting… until the chat connection is up, then disappears', async ({ users }) => {
+    const alice = await users.signUp('alice');
+
+    // A second tab whose socket.io requests are held back until the banner was seen.
+    const tab = await alice.context.newPage();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let held = 0;
+    await tab.route(/\/socket\.io\//, async (route: Route) => {
+      held += 1;
+      await gate;
+      await route.continue().catch(() => undefined);
+    });
+    await tab.goto('/');
+
+    await expect(ui.connectionBanner(tab)).toHaveText(CONNECTING);
+    expect(held, 'the app asked for its socket.io connection').toBeGreaterThan(0);
+    release();
+    await expect(ui.connectionBanner(tab)).toHaveCount(0);
+    await expectSignedIn(tab);
+  });
+
+  test('going offline shows the banner; coming back online clears it', async ({ users }) => {
+    const alice = await users.signUp('alice');
+    await expect(ui.connectionBanner(alice.page)).toHaveCount(0);
+
+    await alice.context.setOffline(true);
+    await expect(ui.connectionBanner(alice.page)).toHaveText(DISCONNECTED);
+
+    await alice.context.setOffline(false);
+    await expect(ui.connectionBanner(alice.page)).toHaveCount(0);
+    // Still signed in: a network failure is not a sign-out.
+    await expectSignedIn(alice.page);
+  });
+
+  test('messages sent while I was offline show up once I am back', async ({ users }) => {
+    const [alice, bob] = await users.signUpAll('alice', 'bob');
+    const room = uniqueName('room');
+    await createRoom(alice.page, room);
+    await joinRoom(bob.page, room);
+
+    await alice.context.setOffline(true);
+    await expect(ui.connectionBanner(alice.page)).toHaveText(DISCONNECTED);
+    const missed = uniqueName('while-away');
+    await sendMessage(bob.page, missed);
+
+    await alice.context.setOffline(false);
+    await expect(ui.connectionBanner(alice.page)).toHaveCount(0);
+    await expect(ui.message(alice.page, missed)).toHaveCount(1);
+    await expect(ui.message(alice.page, missed)).toContainText(bob.name);
+
+    // And the live stream works again.
+    const live = uniqueName('live');
+    await sendMessage(bob.page, live);
+    await expect(ui.message(alice.page, live)).toHaveCount(1);
+  });
+
+  test('M3: a message written while offline is delivered exactly once after reconnecting', async ({ users }) => {
+    const [alice, bob] = await users.signUpAll('alice', 'bob');
+    const room = uniqueName('room');
+    await createRoom(alice.page, room);
+    await joinRoom(bob.page, room);
+
+    await alice.context.setOffline(true);
+    await expect(ui.connectionBanner(alice.page)).toHaveText(DISCONNECTED);
+    const queued = uniqueName('queued');
+    await ui.composer(alice.page).fill(queued);
+    await ui.composer(alice.page).press('Enter');
+
+    await alice.context.setOffline(false);
+    await expect(ui.connectionBanner(alice.page)).toHaveCount(0);
+    await expect(ui.message(bob.page, queued)).toHaveCount(1);
+    await expect(ui.message(alice.page, queued)).toHaveCount(1);
+
+    // A message after it lands after it, at both ends, and nothing was doubled.
+    const next = uniqueName('next');
+    await sendMessage(bob.page, next);
+    for (const page of [alice.page, bob.page]) {
+      await expect(ui.message(page, next)).toHaveCount(1);
+      await expect(ui.message(page, queued)).toHaveCount(1);
+      const texts = await ui.messages(page).allInnerTexts();
+      const order = texts.flatMap((t) => (t.includes(queued) ? ['queued'] : t.includes(next) ? ['next'] : []));
+      expect(order).toEqual(['queued', 'next']);
+    }
+  });
+});
