@@ -39,6 +39,8 @@ export type ParleyApp = {
 
 /** REST bodies are small JSON documents; anything bigger is refused before parsing. */
 const REST_BODY_LIMIT_BYTES = 16 * 1024;
+/** How long a stopping server waits for commands already running. */
+const SHUTDOWN_DRAIN_MS = 5000;
 /** The Socket.IO transport's largest accepted message. */
 export const SOCKET_MAX_BUFFER_BYTES = 64 * 1024;
 
@@ -94,7 +96,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   await registerStatic(http, config.webDistDir);
 
   http.addHook('preClose', async () => {
-    io.local.disconnectSockets(true);
+    await chat.shutdown({ drainTimeoutMs: SHUTDOWN_DRAIN_MS, expectedBackInMs: 5000 });
   });
   http.addHook('onClose', async () => {
     services.presence.dispose();

@@ -18,6 +18,7 @@ export const ERROR_MESSAGES = {
   too_long: 'That text is too long.',
   conflict: 'That conflicts with an earlier request.',
   rate_limited: 'Too many requests; try again shortly.',
+  unavailable: 'The server is restarting; try again in a moment.',
   internal: 'Something went wrong on the server.',
 } as const;
 

@@ -18,7 +18,11 @@ import {
   type PresenceChangedEvent,
   type RoomLeft,
   type RoomSummary,
+  type ServerShutdownEvent,
   type SessionEndedEvent,
+  type SyncChangesEvent,
+  type SyncCompleteEvent,
+  type SyncResetEvent,
   type TypingEvent,
   type User,
 } from './schemas.js';
@@ -90,6 +94,14 @@ export interface ServerToClientEvents {
   'server:notice': (notice: Notice) => void;
   /** Sent just before the server disconnects the sockets of an ended session. */
   'session:ended': (event: SessionEndedEvent) => void;
+  /** S2: the changes a reconnecting client missed in one room, in seq order. */
+  'sync:changes': (event: SyncChangesEvent) => void;
+  /** S3: too much was missed in a room; reload its newest page. */
+  'sync:reset': (event: SyncResetEvent) => void;
+  /** S4: every cursor of the handshake has been answered. */
+  'sync:complete': (event: SyncCompleteEvent) => void;
+  /** The server is stopping; the connection drops next and the client reconnects by itself. */
+  'server:shutdown': (event: ServerShutdownEvent) => void;
 }
 
 export const CHAT_EVENTS = [
@@ -103,6 +115,10 @@ export const CHAT_EVENTS = [
   'typing:stopped',
   'server:notice',
   'session:ended',
+  'sync:changes',
+  'sync:reset',
+  'sync:complete',
+  'server:shutdown',
 ] as const satisfies readonly (keyof ServerToClientEvents)[];
 
 /** Commands of the operators' namespace (authenticated with the admin token). */

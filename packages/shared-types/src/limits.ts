@@ -23,6 +23,15 @@ export const DEFAULT_ROOM_NAME = 'general';
 
 export const NOTICE_TEXT_MAX = 500;
 
+/**
+ * A reconnecting client that missed more than this many changes in a room gets a reset
+ * for it (and reloads the newest page) instead of the changes: past a screenful or ten,
+ * replaying costs more than it shows, and one bound keeps every resume small.
+ */
+export const RESUME_MAX_CHANGES = 1000;
+/** Cursors a client may send in one handshake (one per room or DM it follows). */
+export const RESUME_MAX_ROOMS = 2000;
+
 /** The composer sends `typing:start` at most this often while the person keeps typing. */
 export const TYPING_THROTTLE_MS = 3000;
 /** A receiver forgets a typer it has heard nothing about for this long. */

@@ -4,6 +4,7 @@ import {
   MESSAGE_TEXT_MAX,
   NOTICE_TEXT_MAX,
   PASSWORD_MAX,
+  RESUME_MAX_ROOMS,
   ROOM_NAME_MAX,
 } from './limits.js';
 
@@ -174,6 +175,43 @@ export const SessionEndedEventSchema = Type.Object({
   reason: Type.Union([Type.Literal('signed_out'), Type.Literal('expired')]),
 });
 export type SessionEndedEvent = Static<typeof SessionEndedEventSchema>;
+
+// ---- resume after a (re)connect ----
+/** The handshake's `auth`: for each room, the newest seq the client holds without a gap. */
+export const HandshakeAuthSchema = Type.Object(
+  {
+    cursors: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }), SeqSchema, {
+        maxProperties: RESUME_MAX_ROOMS,
+      }),
+    ),
+  },
+  strict,
+);
+export type HandshakeAuth = Static<typeof HandshakeAuthSchema>;
+
+export const SyncChangesEventSchema = Type.Object({
+  roomId: IdSchema,
+  /** Every change after the client's cursor, ascending by seq, without holes. */
+  messages: Type.Array(MessageSchema),
+});
+export type SyncChangesEvent = Static<typeof SyncChangesEventSchema>;
+
+export const SyncResetEventSchema = Type.Object({
+  roomId: IdSchema,
+  /** The room's newest seq; the client drops what it holds and reloads the newest page. */
+  lastSeq: SeqSchema,
+});
+export type SyncResetEvent = Static<typeof SyncResetEventSchema>;
+
+export const SyncCompleteEventSchema = Type.Object({ rooms: Type.Integer({ minimum: 0 }) });
+export type SyncCompleteEvent = Static<typeof SyncCompleteEventSchema>;
+
+export const ServerShutdownEventSchema = Type.Object({
+  /** Roughly when to expect the server back; clients reconnect on their own. */
+  expectedBackInMs: Type.Integer({ minimum: 0 }),
+});
+export type ServerShutdownEvent = Static<typeof ServerShutdownEventSchema>;
 
 export const HealthSchema = Type.Object({ status: Type.Literal('ok') });
 export type Health = Static<typeof HealthSchema>;

@@ -1,6 +1,7 @@
 import {
   HISTORY_PAGE_DEFAULT,
   MESSAGE_TEXT_MAX,
+  RESUME_MAX_CHANGES,
   charCount,
   type HistoryPage,
   type HistoryPayload,
@@ -8,12 +9,17 @@ import {
   type MessageSendPayload,
   type User,
 } from '@parley/shared-types';
-import type { Storage } from '../storage/storage.js';
+import type { RoomCursor, Storage } from '../storage/storage.js';
 import type { Clock } from './clock.js';
 import { DomainError } from './domain-error.js';
 import type { IdGenerator } from './ids.js';
 
 export type SendOutcome = { message: Message; created: boolean };
+
+/** What a reconnecting client needs for one room (S2, S3). */
+export type ResumeStep =
+  | { kind: 'changes'; roomId: string; messages: Message[] }
+  | { kind: 'reset'; roomId: string; lastSeq: number };
 
 export class MessagesService {
   constructor(private readonly deps: { storage: Storage; clock: Clock; newId: IdGenerator }) {}
@@ -44,6 +50,26 @@ export class MessagesService {
         // The same answer for both, so a non-member learns nothing about a room.
         throw new DomainError('forbidden');
     }
+  }
+
+  /**
+   * S2, S3: for each of the user's rooms (with its newest seq) whose client cursor is
+   * behind, the missed changes; a reset where the gap is too large or the cursor is ahead
+   * of the room. Cursors of rooms the user is not in are ignored.
+   */
+  async resume(rooms: readonly RoomCursor[], cursors: ReadonlyMap<string, number>): Promise<ResumeStep[]> {
+    const steps: ResumeStep[] = [];
+    for (const { roomId, lastSeq } of rooms) {
+      const cursor = cursors.get(roomId);
+      if (cursor === undefined || cursor === lastSeq) continue;
+      if (cursor > lastSeq || lastSeq - cursor > RESUME_MAX_CHANGES) {
+        steps.push({ kind: 'reset', roomId, lastSeq });
+        continue;
+      }
+      const messages = await this.deps.storage.messages.since(roomId, cursor, lastSeq - cursor);
+      steps.push({ kind: 'changes', roomId, messages });
+    }
+    return steps;
   }
 
   /** M6, M7. */

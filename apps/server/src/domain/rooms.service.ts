@@ -7,7 +7,7 @@ import {
   type RoomSummary,
   type User,
 } from '@parley/shared-types';
-import type { RoomRecord, RoomView, Storage } from '../storage/storage.js';
+import type { RoomCursor, RoomRecord, RoomView, Storage } from '../storage/storage.js';
 import type { Clock } from './clock.js';
 import { DomainError } from './domain-error.js';
 import type { IdGenerator } from './ids.js';
@@ -104,6 +104,10 @@ export class RoomsService {
 
   async roomIdsOf(userId: string): Promise<string[]> {
     return this.deps.storage.rooms.roomIdsForUser(userId);
+  }
+
+  async cursorsOf(userId: string): Promise<RoomCursor[]> {
+    return this.deps.storage.rooms.cursorsForUser(userId);
   }
 
   /** R3. `joined` is false when the caller was already a member. */

@@ -38,6 +38,8 @@ export type RoomRecord = {
 /** A room as one member sees it: for a DM, the other person. */
 export type RoomView = RoomRecord & { peer: { id: string; username: string } | null };
 
+export type RoomCursor = { roomId: string; lastSeq: number };
+
 export type MemberRecord = { userId: string; username: string };
 
 export type NewMessage = {
@@ -82,6 +84,8 @@ export interface RoomStore {
   listForUser(userId: string): Promise<RoomView[]>;
   viewForUser(roomId: string, userId: string): Promise<RoomView | null>;
   roomIdsForUser(userId: string): Promise<string[]>;
+  /** Each room of the user with its newest seq (for resuming a reconnecting client). */
+  cursorsForUser(userId: string): Promise<RoomCursor[]>;
   /** True when the user was not a member before. */
   addMember(roomId: string, userId: string, joinedAt: number): Promise<boolean>;
   /** True when the user was a member. */
@@ -102,6 +106,8 @@ export interface MessageStore {
   append(message: NewMessage): Promise<AppendResult>;
   /** Up to `limit` messages with seq < `before` (newest page if absent), ascending by seq. */
   history(roomId: string, options: { before?: number; limit: number }): Promise<Message[]>;
+  /** Up to `limit` messages with seq > `afterSeq`, ascending by seq. */
+  since(roomId: string, afterSeq: number, limit: number): Promise<Message[]>;
 }
 
 export interface Storage {

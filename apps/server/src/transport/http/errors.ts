@@ -17,6 +17,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   conflict: 409,
   too_long: 413,
   rate_limited: 429,
+  unavailable: 503,
   internal: 500,
 };
 

@@ -1,5 +1,6 @@
 import {
   CHAT_COMMAND_SCHEMAS,
+  HandshakeAuthSchema,
   NAMESPACES,
   type AckCallback,
   type AckError,
@@ -13,7 +14,8 @@ import { isDomainError } from '../../domain/domain-error.js';
 import type { Services } from '../../domain/services.js';
 import { chatHandlers, type ChatNamespace, type ChatSocket, type CommandContext } from './chat.handlers.js';
 import { roomChannel, sessionChannel, userChannel } from './socket-rooms.js';
-import { compileValidators } from './validation.js';
+import type { RoomCursor } from '../../storage/storage.js';
+import { compileValidator, compileValidators } from './validation.js';
 
 export type ChatGateway = {
   nsp: ChatNamespace;
@@ -21,9 +23,15 @@ export type ChatGateway = {
   endSession(sessionKey: string, reason: SessionEndedEvent['reason']): void;
   /** R7, R8: a user joined rooms outside a socket command (a new account's default room). */
   announceMember(user: User, roomIds: readonly string[]): void;
+  /**
+   * S6: refuses new work, waits (bounded) for commands already running, tells every
+   * client, then drops every connection so clients reconnect on their own.
+   */
+  shutdown(options: { drainTimeoutMs: number; expectedBackInMs: number }): Promise<void>;
 };
 
 const validators = compileValidators(CHAT_COMMAND_SCHEMAS);
+const validateAuth = compileValidator(HandshakeAuthSchema);
 const COMMANDS = Object.keys(CHAT_COMMAND_SCHEMAS) as ChatCommand[];
 const noop = () => {};
 
@@ -45,18 +53,24 @@ export function createChatGateway(deps: {
 }): ChatGateway {
   const { io, services, log } = deps;
   const nsp: ChatNamespace = io.of(NAMESPACES.chat);
-  /** The rooms a socket belongs to, read during the handshake (see the connection handler). */
-  const initialRooms = new WeakMap<ChatSocket, string[]>();
+  /** Read during the handshake (see the connection handler): rooms with their seq, and the client's cursors. */
+  const handshakes = new WeakMap<ChatSocket, { rooms: RoomCursor[]; cursors: Map<string, number> }>();
+  let inFlight = 0;
+  let closing = false;
 
   // A6: no valid session, no connection; no handler ever sees an anonymous socket.
   nsp.use((socket, next) => {
+    if (closing) return next(new Error('unavailable'));
+    const auth: unknown = socket.handshake.auth ?? {};
+    if (validateAuth(auth)) return next(new Error('invalid_payload'));
+    const cursors = new Map(Object.entries((auth as { cursors?: Record<string, number> }).cursors ?? {}));
     deps
       .authenticate(socket.handshake.headers.cookie)
-      .then(async (auth) => {
-        if (!auth) return next(new Error('unauthorized'));
-        socket.data.user = auth.user;
-        socket.data.sessionKey = auth.sessionKey;
-        initialRooms.set(socket, await services.rooms.roomIdsOf(auth.user.id));
+      .then(async (session) => {
+        if (!session) return next(new Error('unauthorized'));
+        socket.data.user = session.user;
+        socket.data.sessionKey = session.sessionKey;
+        handshakes.set(socket, { rooms: await services.rooms.cursorsOf(session.user.id), cursors });
         next();
       })
       .catch((error: unknown) => {
@@ -69,10 +83,16 @@ export function createChatGateway(deps: {
     const { user, sessionKey } = socket.data;
     // Joined before the client can send anything, so nothing broadcast after the
     // client's first history fetch can miss this socket.
-    const rooms = initialRooms.get(socket) ?? [];
-    initialRooms.delete(socket);
-    socket.join([userChannel(user.id), sessionChannel(sessionKey), ...rooms.map(roomChannel)]);
+    const handshake = handshakes.get(socket) ?? { rooms: [], cursors: new Map<string, number>() };
+    handshakes.delete(socket);
+    socket.join([
+      userChannel(user.id),
+      sessionChannel(sessionKey),
+      ...handshake.rooms.map((r) => roomChannel(r.roomId)),
+    ]);
     services.presence.connect(user.id, socket.id);
+    // S2–S4: read after joining, so every change is either in the replay or arrives live.
+    void resume(socket, handshake.rooms, handshake.cursors);
 
     const ctx: CommandContext = { socket, nsp, user, services };
     for (const command of COMMANDS) {
@@ -98,13 +118,32 @@ export function createChatGateway(deps: {
       payload = undefined;
     }
     const respond = (typeof ack === 'function' ? ack : noop) as AckCallback<unknown>;
+    if (closing) return respond({ ok: false, error: 'unavailable' });
     const invalid = validators[command](payload);
     if (invalid) return respond(invalid);
+    inFlight++;
     try {
       const handler = chatHandlers[command] as (p: unknown, c: CommandContext) => Promise<unknown>;
       respond({ ok: true, data: await handler(payload, ctx) });
     } catch (error) {
       respond(toAckError(error, log));
+    } finally {
+      inFlight--;
+    }
+  }
+
+  async function resume(socket: ChatSocket, rooms: RoomCursor[], cursors: Map<string, number>) {
+    try {
+      const steps = cursors.size === 0 ? [] : await services.messages.resume(rooms, cursors);
+      for (const step of steps) {
+        if (step.kind === 'changes') socket.emit('sync:changes', { roomId: step.roomId, messages: step.messages });
+        else socket.emit('sync:reset', { roomId: step.roomId, lastSeq: step.lastSeq });
+      }
+      socket.emit('sync:complete', { rooms: steps.length });
+    } catch (error) {
+      // The client cannot trust its view now: drop it, it reconnects and resumes again.
+      log.error({ err: error }, 'resume failed');
+      socket.conn.close();
     }
   }
 
@@ -124,6 +163,14 @@ export function createChatGateway(deps: {
       const sockets = nsp.in(sessionChannel(sessionKey));
       sockets.emit('session:ended', { reason });
       sockets.disconnectSockets(true);
+    },
+    async shutdown({ drainTimeoutMs, expectedBackInMs }) {
+      closing = true;
+      const deadline = Date.now() + drainTimeoutMs;
+      while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      nsp.emit('server:shutdown', { expectedBackInMs });
+      // Closing the transports (not a namespace disconnect) makes clients reconnect by themselves.
+      for (const socket of nsp.sockets.values()) socket.conn.close();
     },
     announceMember(user, roomIds) {
       const member = { userId: user.id, username: user.username, online: services.presence.isOnline(user.id) };
