@@ -1,21 +1,29 @@
 // Bundles the server into dist/server.js. Workspace packages (shared-types, shipped as
 // TypeScript source) are bundled in; npm dependencies stay external and load from
 // node_modules at run time (better-sqlite3 and argon2 are native).
+// Also used by the process-level tests, which build their own copy (see test/process/).
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
-const external = Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@parley/'));
+const here = new URL('.', import.meta.url);
 
-await build({
-  entryPoints: ['src/server.ts'],
-  outfile: 'dist/server.js',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  conditions: ['source'],
-  external: [...external, ...external.map((name) => `${name}/*`)],
-  sourcemap: true,
-  logLevel: 'warning',
-});
+export async function buildServer(outfile = fileURLToPath(new URL('dist/server.js', here))) {
+  const pkg = JSON.parse(readFileSync(new URL('package.json', here), 'utf8'));
+  const external = Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@parley/'));
+  await build({
+    entryPoints: [fileURLToPath(new URL('src/server.ts', here))],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    conditions: ['source'],
+    external: [...external, ...external.map((name) => `${name}/*`)],
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildServer();

@@ -252,9 +252,17 @@ export class Harness {
   }
 
   /** A new tab: its own connection (forceNew), authenticated by the cookie. */
-  async connect(server: TestServer, account: Account | string, label?: string): Promise<TestClient> {
+  async connect(
+    server: TestServer,
+    account: Account | string,
+    label?: string,
+    options: { auth?: Record<string, unknown> } = {},
+  ): Promise<TestClient> {
     const cookie = typeof account === 'string' ? account : account.cookie;
-    const socket = this.socketFor(server, NAMESPACES.chat, { extraHeaders: { cookie } }) as ChatSocket;
+    const socket = this.socketFor(server, NAMESPACES.chat, {
+      extraHeaders: { cookie },
+      ...(options.auth ? { auth: options.auth } : {}),
+    }) as ChatSocket;
     const client = new TestClient(socket, label ?? (typeof account === 'string' ? 'client' : account.user.username));
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${client.label} did not connect in ${WAIT_MS} ms`)), WAIT_MS);
