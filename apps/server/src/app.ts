@@ -12,6 +12,10 @@ import { openSqliteStorage } from './storage/sqlite/sqlite.storage.js';
 import type { Storage } from './storage/storage.js';
 import { registerAuthRoutes } from './transport/http/auth.routes.js';
 import { registerErrorHandling } from './transport/http/errors.js';
+import { registerBrowserSecurity } from './transport/http/security.js';
+import { LoginThrottle } from './security/login-throttle.js';
+import type { CommandLimits } from './security/rate-limits.js';
+import { guardUpgrades, originAllowRequest } from './transport/socket/origin.guard.js';
 import { sessionTokenFrom } from './transport/http/session-cookie.js';
 import { registerStatic } from './transport/http/static.routes.js';
 import { createAdminGateway } from './transport/socket/admin.gateway.js';
@@ -25,6 +29,8 @@ export type AppOptions = {
   clock?: Clock;
   newId?: IdGenerator;
   logger?: boolean | { level: string };
+  /** Per-user command budgets; defaults to COMMAND_BUDGETS. */
+  commandLimits?: CommandLimits;
 };
 
 export type ParleyApp = {
@@ -71,10 +77,14 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   });
   await Promise.all([services.rooms.ensureDefaultRoom(), services.auth.warmUp()]);
 
+  const originPolicy = { trustProxy: config.trustProxy, allowedOrigins: config.allowedOrigins };
   const io: ChatServer = new Server(http.server, {
     serveClient: false,
     maxHttpBufferSize: SOCKET_MAX_BUFFER_BYTES,
+    // Same rule for long-polling (403) as for upgrades (guardUpgrades below).
+    allowRequest: originAllowRequest(originPolicy),
   });
+  guardUpgrades(http.server, originPolicy);
   // Nothing lives on the main namespace; the chat and admin namespaces stand on their own.
   io.use((_socket, next) => next(new Error('not_found')));
 
@@ -82,6 +92,12 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     io,
     services,
     log: http.log,
+    ...(options.commandLimits ? { commandLimits: options.commandLimits } : {}),
+    limits: {
+      sessionRecheckMs: config.sessionRecheckMs,
+      maxConnectionsPerUser: config.maxConnectionsPerUser,
+      maxConnectionsPerIp: config.maxConnectionsPerIp,
+    },
     authenticate: async (cookieHeader) => {
       const token = cookieHeader ? sessionTokenFrom(http.parseCookie(cookieHeader)) : null;
       return token ? services.auth.authenticate(token) : null;
@@ -91,8 +107,13 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
 
   await http.register(fastifyCookie);
   registerErrorHandling(http);
+  await registerBrowserSecurity(http, originPolicy);
   http.get(API_ROUTES.health, async (): Promise<Health> => ({ status: 'ok' }));
-  registerAuthRoutes(http, { services, chat: () => chat });
+  registerAuthRoutes(http, {
+    services,
+    chat: () => chat,
+    throttle: new LoginThrottle(config.registrationsPerIpPerHour),
+  });
   await registerStatic(http, config.webDistDir);
 
   http.addHook('preClose', async () => {

@@ -16,6 +16,14 @@ export type Config = {
   adminToken: string | null;
   /** Trust X-Forwarded-* from a reverse proxy (for HTTPS detection). */
   trustProxy: boolean;
+  /** Origins allowed besides the page's own (exact `scheme://host[:port]` strings). */
+  allowedOrigins: string[];
+  /** How often open sockets re-check that their session still exists. */
+  sessionRecheckMs: number;
+  maxConnectionsPerUser: number;
+  maxConnectionsPerIp: number;
+  /** Accounts one IP may create per hour. */
+  registrationsPerIpPerHour: number;
   logLevel: string;
 };
 
@@ -27,6 +35,10 @@ export const DEFAULTS = {
   sessionIdleMs: 7 * DAY_MS,
   sessionAbsoluteMs: 30 * DAY_MS,
   presenceGraceMs: 5000,
+  sessionRecheckMs: 60_000,
+  maxConnectionsPerUser: 20,
+  maxConnectionsPerIp: 500,
+  registrationsPerIpPerHour: 100,
 } as const;
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -42,6 +54,21 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
 /** The SPA built next to this server: apps/web/dist seen from apps/server/dist. */
 function defaultWebDist(): string {
   return resolve(fileURLToPath(new URL('.', import.meta.url)), '../../web/dist');
+}
+
+/** `ALLOWED_ORIGINS`: comma-separated exact origins; anything else is a configuration error. */
+function parseOrigins(raw: string): string[] {
+  const origins = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new Error(`ALLOWED_ORIGINS: "${origin}" is not an origin`);
+    }
+    if (parsed.origin !== origin) throw new Error(`ALLOWED_ORIGINS: "${origin}" should be written "${parsed.origin}"`);
+  }
+  return origins;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -62,6 +89,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     presenceGraceMs: int(env, 'PRESENCE_GRACE_MS', DEFAULTS.presenceGraceMs, 0, 10_000),
     adminToken: adminToken === '' ? null : adminToken,
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS ?? ''),
+    sessionRecheckMs: int(env, 'SESSION_RECHECK_MS', DEFAULTS.sessionRecheckMs, 1000, 5 * 60_000),
+    maxConnectionsPerUser: int(env, 'MAX_CONNECTIONS_PER_USER', DEFAULTS.maxConnectionsPerUser, 1, 10_000),
+    maxConnectionsPerIp: int(env, 'MAX_CONNECTIONS_PER_IP', DEFAULTS.maxConnectionsPerIp, 1, 1_000_000),
+    registrationsPerIpPerHour: int(
+      env,
+      'REGISTRATIONS_PER_IP_PER_HOUR',
+      DEFAULTS.registrationsPerIpPerHour,
+      1,
+      1_000_000,
+    ),
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

@@ -129,9 +129,14 @@ describe('REST accounts and sessions', () => {
       ['a JSON string body', { body: 'alice' }],
       ['malformed JSON', { rawBody: '{"username": "alice", ', headers: { 'content-type': 'application/json' } }],
       ['an empty JSON body', { rawBody: '', headers: { 'content-type': 'application/json' } }],
+      ['no body at all', {}],
+    ];
+    // A8: only JSON is parsed; a form or text body (what a cross-site form can send) is 415.
+    const nonJson: Array<[string, { rawBody: string; headers?: Record<string, string> }]> = [
       ['a plain-text body', { rawBody: 'username=alice', headers: { 'content-type': 'text/plain' } }],
       ['an empty plain-text body', { rawBody: '' }],
-      ['no body at all', {}],
+      ['a form body', { rawBody: 'username=alice&password=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }],
+      ['a multipart body', { rawBody: '--x\r\n\r\n--x--', headers: { 'content-type': 'multipart/form-data; boundary=x' } }],
     ];
 
     // Refused bodies change nothing, so these cases share one server.
@@ -148,6 +153,12 @@ describe('REST accounts and sessions', () => {
         expect(res.status).toBe(400);
         expect(res.json).toMatchObject({ error: 'invalid_payload', message: ERROR_MESSAGES.invalid_payload });
         expect(res.text).not.toMatch(/\bat .*\.(ts|js):\d+/);
+        expect(res.headers.getSetCookie()).toEqual([]);
+      });
+      it.each(nonJson)(`A8: ${route} with %s is 415 invalid_payload`, async (_label, init) => {
+        const res = await shared.http(sharedServer, route, { method: 'POST', ...init });
+        expect(res.status).toBe(415);
+        expect(res.json).toMatchObject({ error: 'invalid_payload' });
         expect(res.headers.getSetCookie()).toEqual([]);
       });
     }

@@ -18,6 +18,12 @@ import { afterEach, expect } from 'vitest';
 import { buildApp, type ParleyApp } from '../src/app.js';
 import { DEFAULTS, type Config } from '../src/config.js';
 import type { Clock } from '../src/domain/clock.js';
+import { COMMAND_BUDGETS, CommandLimits, type Budget } from '../src/security/rate-limits.js';
+
+/** Budgets no test reaches, for every command. */
+export const UNLIMITED_BUDGETS: Record<string, Budget> = Object.fromEntries(
+  Object.keys(COMMAND_BUDGETS).map((command) => [command, { points: 1_000_000, perSeconds: 1 }]),
+);
 
 /*
  * Integration harness: the real app (buildApp) on 127.0.0.1:0 with a temp data dir,
@@ -184,7 +190,10 @@ export class Harness {
   }
 
   /** The real app on an ephemeral port, with a fresh SQLite file in a temp dir. */
-  async start(overrides: Partial<Config> = {}, options: { clock?: Clock } = {}): Promise<TestServer> {
+  async start(
+    overrides: Partial<Config> = {},
+    options: { clock?: Clock; commandLimits?: CommandLimits } = {},
+  ): Promise<TestServer> {
     const dataDir = await this.makeTempDir();
     const config: Config = {
       port: 0,
@@ -197,10 +206,21 @@ export class Harness {
       presenceGraceMs: 200,
       adminToken: null,
       trustProxy: false,
+      allowedOrigins: [],
+      sessionRecheckMs: DEFAULTS.sessionRecheckMs,
+      maxConnectionsPerUser: DEFAULTS.maxConnectionsPerUser,
+      maxConnectionsPerIp: DEFAULTS.maxConnectionsPerIp,
+      registrationsPerIpPerHour: 10_000,
       logLevel: 'silent',
       ...overrides,
     };
-    const app = await buildApp({ config, logger: false, ...(options.clock ? { clock: options.clock } : {}) });
+    const app = await buildApp({
+      config,
+      logger: false,
+      // Tests that are not about rate limits must not trip them; those that are pass the real budgets.
+      commandLimits: options.commandLimits ?? new CommandLimits(UNLIMITED_BUDGETS),
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
     const server: TestServer = { app, config, url: '' };
     this.servers.push(server);
     await app.http.listen({ port: 0, host: '127.0.0.1' });

@@ -46,7 +46,7 @@ describe('rooms over /chat', () => {
     const server = await h.start();
     const c = await cast(server);
     const room = await c.alice1.ok('room:create', { name: '  Lobby  ' });
-    expect(room).toEqual({ id: expect.any(String), kind: 'public', name: 'Lobby', lastSeq: 0 });
+    expect(room).toEqual({ id: expect.any(String), kind: 'public', name: 'Lobby', lastSeq: 0, ownerId: c.alice.user.id });
     expect(await c.alice1.waitFor('room:added', (r) => r.id === room.id)).toEqual(room);
     expect(await c.alice2.waitFor('room:added', (r) => r.id === room.id)).toEqual(room);
     await c.bob1.sync();
@@ -95,8 +95,8 @@ describe('rooms over /chat', () => {
     await c.alice1.ok('dm:open', { userId: c.bob.user.id });
     const browse = await c.carol1.ok('room:browse', {});
     expect(browse).toEqual([
-      { id: annex.id, kind: 'public', name: 'annex', lastSeq: 0 },
-      { id: lobby.id, kind: 'public', name: 'Lobby', lastSeq: 0 },
+      { id: annex.id, kind: 'public', name: 'annex', lastSeq: 0, ownerId: c.alice.user.id },
+      { id: lobby.id, kind: 'public', name: 'Lobby', lastSeq: 0, ownerId: c.alice.user.id },
     ]);
     expect(await c.alice1.ok('room:browse', {})).toEqual([]);
     await c.carol1.ok('room:join', { roomId: lobby.id });

@@ -14,4 +14,10 @@ export type Ack<T> = AckOk<T> | AckError;
 export type AckCallback<T> = (response: Ack<T>) => void;
 
 /** REST error body: the same code table as acks. */
-export type ApiError = { error: ErrorCode; message: string; details?: AckError['details'] };
+export type ApiError = {
+  error: ErrorCode;
+  message: string;
+  details?: AckError['details'];
+  /** Present with `rate_limited` (also sent as a Retry-After header). */
+  retryAfterMs?: number;
+};

@@ -7,6 +7,7 @@ export const ERROR_MESSAGES = {
   invalid_payload: 'The request is malformed.',
   unauthorized: 'You are not signed in.',
   forbidden: 'You are not allowed to do that.',
+  already_member: 'That person is already a member.',
   not_found: 'That does not exist.',
   invalid_credentials: 'Wrong username or password.',
   invalid_username: 'Usernames are 3–32 letters, digits, _ or -.',

@@ -5,6 +5,8 @@ import {
   EmptyPayloadSchema,
   HistoryPayloadSchema,
   MessageSendPayloadSchema,
+  RoomInvitePayloadSchema,
+  RoomRemoveMemberPayloadSchema,
   NoticeSendPayloadSchema,
   RoomCreatePayloadSchema,
   RoomRefPayloadSchema,
@@ -16,6 +18,7 @@ import {
   type Message,
   type Notice,
   type PresenceChangedEvent,
+  type RoomInvitedEvent,
   type RoomLeft,
   type RoomSummary,
   type ServerShutdownEvent,
@@ -42,6 +45,8 @@ export const CHAT_COMMAND_SCHEMAS = {
   'room:join': RoomRefPayloadSchema,
   'room:leave': RoomRefPayloadSchema,
   'room:members': RoomRefPayloadSchema,
+  'room:invite': RoomInvitePayloadSchema,
+  'room:remove-member': RoomRemoveMemberPayloadSchema,
   'dm:open': DmOpenPayloadSchema,
   'message:send': MessageSendPayloadSchema,
   'message:history': HistoryPayloadSchema,
@@ -60,6 +65,8 @@ export interface ChatCommandResults {
   'room:join': RoomSummary;
   'room:leave': RoomLeft;
   'room:members': Member[];
+  'room:invite': { roomId: string; userId: string };
+  'room:remove-member': { roomId: string; userId: string };
   'dm:open': RoomSummary;
   'message:send': Message;
   'message:history': HistoryPage;
@@ -87,6 +94,8 @@ export interface ServerToClientEvents {
   'room:removed': (event: RoomLeft) => void;
   'room:member-joined': (event: MemberJoinedEvent) => void;
   'room:member-left': (event: MemberLeftEvent) => void;
+  /** I was invited to a private room; it is now listed in my `room:browse`. */
+  'room:invited': (event: RoomInvitedEvent) => void;
   'presence:changed': (event: PresenceChangedEvent) => void;
   'typing:started': (event: TypingEvent) => void;
   'typing:stopped': (event: TypingEvent) => void;
@@ -110,6 +119,7 @@ export const CHAT_EVENTS = [
   'room:removed',
   'room:member-joined',
   'room:member-left',
+  'room:invited',
   'presence:changed',
   'typing:started',
   'typing:stopped',

@@ -61,6 +61,10 @@ export const RoomSummarySchema = Type.Object({
   peer: Type.Optional(UserSchema),
   /** Seq of the newest change in the room (0 when empty). */
   lastSeq: SeqSchema,
+  /** The creator, who may remove members; absent for DMs and the default room. */
+  ownerId: Type.Optional(IdSchema),
+  /** In `room:browse`: a private room the caller was invited to and may join. */
+  invited: Type.Optional(Type.Boolean()),
 });
 export type RoomSummary = Static<typeof RoomSummarySchema>;
 
@@ -85,6 +89,22 @@ export type RoomCreatePayload = Static<typeof RoomCreatePayloadSchema>;
 
 export const RoomRefPayloadSchema = Type.Object({ roomId: IdSchema }, strict);
 export type RoomRefPayload = Static<typeof RoomRefPayloadSchema>;
+
+export const RoomInvitePayloadSchema = Type.Object(
+  { roomId: IdSchema, username: Type.String({ maxLength: 256 }) },
+  strict,
+);
+export type RoomInvitePayload = Static<typeof RoomInvitePayloadSchema>;
+
+export const RoomRemoveMemberPayloadSchema = Type.Object({ roomId: IdSchema, userId: IdSchema }, strict);
+export type RoomRemoveMemberPayload = Static<typeof RoomRemoveMemberPayloadSchema>;
+
+export const RoomInvitedEventSchema = Type.Object({
+  /** The room as the invitee will see it once joined (kind private, `invited: true`). */
+  room: RoomSummarySchema,
+  by: UserSchema,
+});
+export type RoomInvitedEvent = Static<typeof RoomInvitedEventSchema>;
 
 export const DmOpenPayloadSchema = Type.Object({ userId: IdSchema }, strict);
 export type DmOpenPayload = Static<typeof DmOpenPayloadSchema>;

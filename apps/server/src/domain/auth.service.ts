@@ -95,8 +95,12 @@ export class AuthService {
 
   /** The user behind a session id, or null when unknown, idle too long or past its lifetime. */
   async authenticate(token: string): Promise<Authenticated | null> {
+    return this.authenticateKey(sessionKeyOf(token));
+  }
+
+  /** The same check by the stored key: how open sockets re-check their session. */
+  async authenticateKey(key: string): Promise<Authenticated | null> {
     const { storage, clock, policy } = this.deps;
-    const key = sessionKeyOf(token);
     const session = await storage.sessions.find(key);
     if (!session) return null;
     const now = clock.now();

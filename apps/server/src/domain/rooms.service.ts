@@ -30,8 +30,10 @@ export function toSummary(view: RoomView): RoomSummary {
     const peer = view.peer ?? { id: 'unknown', username: 'unknown' };
     return { ...base, name: peer.username, peer };
   }
-  return { ...base, name: view.name ?? '' };
+  return { ...base, name: view.name ?? '', ...(view.ownerId ? { ownerId: view.ownerId } : {}) };
 }
+
+const summaryOf = (room: RoomRecord): RoomSummary => toSummary({ ...room, peer: null });
 
 export type OpenedDm = {
   /** The DM as the caller sees it. */
@@ -90,12 +92,37 @@ export class RoomsService {
     if ((await storage.rooms.create(room, user.id)) === 'name_taken') {
       throw new DomainError('room_name_taken');
     }
-    return toSummary({ ...room, peer: null });
+    return summaryOf(room);
   }
 
+  /** R2, I1: public rooms I am not in, then private rooms I was invited to. */
   async browse(userId: string): Promise<RoomSummary[]> {
-    const rooms = await this.deps.storage.rooms.listPublicNotJoined(userId);
-    return rooms.map((room) => toSummary({ ...room, peer: null }));
+    const { rooms } = this.deps.storage;
+    const [open, invited] = await Promise.all([rooms.listPublicNotJoined(userId), rooms.listInvitedRooms(userId)]);
+    return [...open.map(summaryOf), ...invited.map((room) => ({ ...summaryOf(room), invited: true }))];
+  }
+
+  /** I1. Returns the invitee and the room as they will see it. */
+  async invite(user: User, roomId: string, username: string): Promise<{ invitee: User; room: RoomSummary }> {
+    const { storage, clock } = this.deps;
+    const room = await storage.rooms.findById(roomId);
+    if (!room || !(await storage.rooms.isMember(roomId, user.id))) throw new DomainError('forbidden');
+    if (room.kind === 'dm') throw new DomainError('forbidden');
+    const invitee = await storage.users.findByUsername(username);
+    if (!invitee) throw new DomainError('not_found');
+    if (await storage.rooms.isMember(roomId, invitee.id)) throw new DomainError('already_member');
+    await storage.rooms.invite(roomId, invitee.id, user.id, clock.now());
+    return { invitee: { id: invitee.id, username: invitee.username }, room: { ...summaryOf(room), invited: true } };
+  }
+
+  /** I3: only the owner removes, and not themselves. */
+  async removeMember(owner: User, roomId: string, userId: string): Promise<void> {
+    const { storage } = this.deps;
+    const room = await storage.rooms.findById(roomId);
+    if (!room || room.kind === 'dm' || room.ownerId !== owner.id || userId === owner.id) {
+      throw new DomainError('forbidden');
+    }
+    if (!(await storage.rooms.removeMember(roomId, userId))) throw new DomainError('not_found');
   }
 
   async list(userId: string): Promise<RoomSummary[]> {
@@ -116,8 +143,11 @@ export class RoomsService {
     const room = await storage.rooms.findById(roomId);
     if (!room) throw new DomainError('not_found');
     if (room.kind !== 'public') {
-      // Private rooms and DMs are joined only by invitation or creation.
-      if (!(await storage.rooms.isMember(roomId, user.id))) throw new DomainError('forbidden');
+      // Private rooms are joined only by invitation (I1); DMs only by being one of the two.
+      const allowed =
+        (await storage.rooms.isMember(roomId, user.id)) ||
+        (room.kind === 'private' && (await storage.rooms.isInvited(roomId, user.id)));
+      if (!allowed) throw new DomainError('forbidden');
     }
     const joined = await storage.rooms.addMember(roomId, user.id, clock.now());
     const view = await storage.rooms.viewForUser(roomId, user.id);

@@ -86,10 +86,15 @@ export interface RoomStore {
   roomIdsForUser(userId: string): Promise<string[]>;
   /** Each room of the user with its newest seq (for resuming a reconnecting client). */
   cursorsForUser(userId: string): Promise<RoomCursor[]>;
-  /** True when the user was not a member before. */
+  /** True when the user was not a member before. Consumes any invitation to the room. */
   addMember(roomId: string, userId: string, joinedAt: number): Promise<boolean>;
-  /** True when the user was a member. */
+  /** True when the user was a member. Drops any pending invitation too. */
   removeMember(roomId: string, userId: string): Promise<boolean>;
+  /** Records an invitation; 'exists' when one was already pending. */
+  invite(roomId: string, userId: string, invitedBy: string, at: number): Promise<'created' | 'exists'>;
+  isInvited(roomId: string, userId: string): Promise<boolean>;
+  /** Rooms with a pending invitation for the user, by name. */
+  listInvitedRooms(userId: string): Promise<RoomRecord[]>;
   isMember(roomId: string, userId: string): Promise<boolean>;
   /** Members by username; null when the room does not exist. */
   listMembers(roomId: string): Promise<MemberRecord[] | null>;

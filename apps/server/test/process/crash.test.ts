@@ -50,6 +50,11 @@ async function sendInOrder(
           onAck();
           break;
         }
+        if (res.error === 'rate_limited') {
+          // The real budget (5 per second, bursts of 10) applies: wait as told, like the web app.
+          await sleep(res.retryAfterMs ?? 200);
+          continue;
+        }
         if (res.error !== 'unavailable' && res.error !== 'internal') throw new Error(`${tag}: refused with ${res.error}`);
       } catch (error) {
         if (error instanceof Error && error.message.includes('refused with')) throw error;

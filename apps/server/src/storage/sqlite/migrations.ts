@@ -62,4 +62,18 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'invitations to private rooms',
+    sql: `
+      CREATE TABLE invitations (
+        room_id    TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        invited_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (room_id, user_id)
+      );
+      CREATE INDEX invitations_user ON invitations(user_id);
+    `,
+  },
 ];

@@ -182,6 +182,18 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       'INSERT INTO memberships (room_id, user_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
     ),
     removeMember: db.prepare('DELETE FROM memberships WHERE room_id = ? AND user_id = ?'),
+    insertInvitation: db.prepare(
+      'INSERT INTO invitations (room_id, user_id, invited_by, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    deleteInvitation: db.prepare('DELETE FROM invitations WHERE room_id = ? AND user_id = ?'),
+    isInvited: db.prepare<[string, string], { one: number }>(
+      'SELECT 1 AS one FROM invitations WHERE room_id = ? AND user_id = ?',
+    ),
+    invitedRooms: db.prepare<[string], RoomRow>(
+      `SELECT r.* FROM invitations i JOIN rooms r ON r.id = i.room_id WHERE i.user_id = ?
+         AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = r.id AND m.user_id = i.user_id)
+       ORDER BY r.name_key`,
+    ),
     isMember: db.prepare<[string, string], { one: number }>(
       'SELECT 1 AS one FROM memberships WHERE room_id = ? AND user_id = ?',
     ),
@@ -224,6 +236,16 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       room.createdAt,
     );
     if (creatorId) q.addMember.run(room.id, creatorId, room.createdAt);
+  });
+
+  const addMember = db.transaction((roomId: string, userId: string, joinedAt: number) => {
+    q.deleteInvitation.run(roomId, userId);
+    return q.addMember.run(roomId, userId, joinedAt).changes > 0;
+  });
+
+  const removeMember = db.transaction((roomId: string, userId: string) => {
+    q.deleteInvitation.run(roomId, userId);
+    return q.removeMember.run(roomId, userId).changes > 0;
   });
 
   const openDm = db.transaction((room: RoomRecord, userA: string, userB: string) => {
@@ -362,10 +384,19 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       return q.cursorsForUser.all(userId).map((r) => ({ roomId: r.room_id, lastSeq: r.last_seq }));
     },
     async addMember(roomId, userId, joinedAt) {
-      return q.addMember.run(roomId, userId, joinedAt).changes > 0;
+      return addMember.immediate(roomId, userId, joinedAt);
     },
     async removeMember(roomId, userId) {
-      return q.removeMember.run(roomId, userId).changes > 0;
+      return removeMember.immediate(roomId, userId);
+    },
+    async invite(roomId, userId, invitedBy, at) {
+      return q.insertInvitation.run(roomId, userId, invitedBy, at).changes > 0 ? 'created' : 'exists';
+    },
+    async isInvited(roomId, userId) {
+      return q.isInvited.get(roomId, userId) !== undefined;
+    },
+    async listInvitedRooms(userId) {
+      return q.invitedRooms.all(userId).map(toRoom);
     },
     async isMember(roomId, userId) {
       return q.isMember.get(roomId, userId) !== undefined;

@@ -1,5 +1,7 @@
 import { API_ROUTES, CredentialsSchema, type AuthResponse, type Credentials } from '@parley/shared-types';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { isDomainError } from '../../domain/domain-error.js';
+import type { LoginThrottle, Throttled } from '../../security/login-throttle.js';
 import type { Services } from '../../domain/services.js';
 import type { ChatGateway } from '../socket/chat.gateway.js';
 import { apiError } from './errors.js';
@@ -8,12 +10,21 @@ import { clearSessionCookie, sessionTokenFrom, setSessionCookie } from './sessio
 /** A1–A8: accounts and sessions over REST. */
 export function registerAuthRoutes(
   app: FastifyInstance,
-  deps: { services: Services; chat: () => ChatGateway },
+  deps: { services: Services; chat: () => ChatGateway; throttle: LoginThrottle },
 ): void {
   const { auth } = deps.services;
   const body = { body: CredentialsSchema };
 
+  const { throttle } = deps;
+  const tooMany = (reply: FastifyReply, throttled: Throttled) =>
+    reply
+      .code(429)
+      .header('retry-after', String(Math.ceil(throttled.retryAfterMs / 1000)))
+      .send({ ...apiError('rate_limited'), retryAfterMs: throttled.retryAfterMs });
+
   app.post<{ Body: Credentials }>(API_ROUTES.register, { schema: body }, async (request, reply) => {
+    const throttled = await throttle.registration(request.ip);
+    if (throttled) return tooMany(reply, throttled);
     const signedIn = await auth.register(request.body.username, request.body.password);
     deps.chat().announceMember(signedIn.user, deps.services.rooms.autoJoinRoomIds());
     setSessionCookie(request, reply, signedIn.token, signedIn.expiresAt);
@@ -22,7 +33,17 @@ export function registerAuthRoutes(
   });
 
   app.post<{ Body: Credentials }>(API_ROUTES.login, { schema: body }, async (request, reply) => {
-    const signedIn = await auth.login(request.body.username, request.body.password);
+    const { username, password } = request.body;
+    const throttled = await throttle.check(request.ip, username);
+    if (throttled) return tooMany(reply, throttled);
+    let signedIn;
+    try {
+      signedIn = await auth.login(username, password);
+    } catch (error) {
+      if (isDomainError(error) && error.code === 'invalid_credentials') await throttle.failed(request.ip, username);
+      throw error;
+    }
+    await throttle.succeeded(username);
     setSessionCookie(request, reply, signedIn.token, signedIn.expiresAt);
     const response: AuthResponse = { user: signedIn.user };
     return reply.send(response);

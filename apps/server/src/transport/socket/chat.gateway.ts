@@ -13,8 +13,9 @@ import type { ChatServer } from './chat.handlers.js';
 import { isDomainError } from '../../domain/domain-error.js';
 import type { Services } from '../../domain/services.js';
 import { chatHandlers, type ChatNamespace, type ChatSocket, type CommandContext } from './chat.handlers.js';
-import { roomChannel, sessionChannel, userChannel } from './socket-rooms.js';
+import { SESSION_CHANNEL_PREFIX, roomChannel, sessionChannel, userChannel } from './socket-rooms.js';
 import type { RoomCursor } from '../../storage/storage.js';
+import { ABUSE_REFUSALS_LIMIT, ABUSE_WINDOW_MS, CommandLimits } from '../../security/rate-limits.js';
 import { compileValidator, compileValidators } from './validation.js';
 
 export type ChatGateway = {
@@ -31,6 +32,8 @@ export type ChatGateway = {
 };
 
 const validators = compileValidators(CHAT_COMMAND_SCHEMAS);
+/** Commands that change who can see what: the session is re-checked before each. */
+const SENSITIVE = new Set<ChatCommand>(['room:create', 'room:join', 'room:invite', 'room:remove-member', 'dm:open']);
 const validateAuth = compileValidator(HandshakeAuthSchema);
 const COMMANDS = Object.keys(CHAT_COMMAND_SCHEMAS) as ChatCommand[];
 const noop = () => {};
@@ -50,8 +53,14 @@ export function createChatGateway(deps: {
   /** Resolves the session id carried by a handshake's cookies. */
   authenticate: (cookieHeader: string | undefined) => ReturnType<Services['auth']['authenticate']>;
   log: FastifyBaseLogger;
+  limits: { sessionRecheckMs: number; maxConnectionsPerUser: number; maxConnectionsPerIp: number };
+  commandLimits?: CommandLimits;
 }): ChatGateway {
   const { io, services, log } = deps;
+  const commandLimits = deps.commandLimits ?? new CommandLimits();
+  const connectionsByIp = new Map<string, number>();
+  /** Per socket: refusals for rate limits in the current abuse window. */
+  const refusals = new WeakMap<ChatSocket, { count: number; since: number }>();
   const nsp: ChatNamespace = io.of(NAMESPACES.chat);
   /** Read during the handshake (see the connection handler): rooms with their seq, and the client's cursors. */
   const handshakes = new WeakMap<ChatSocket, { rooms: RoomCursor[]; cursors: Map<string, number> }>();
@@ -68,6 +77,13 @@ export function createChatGateway(deps: {
       .authenticate(socket.handshake.headers.cookie)
       .then(async (session) => {
         if (!session) return next(new Error('unauthorized'));
+        // Caps per user and per address bound what one account or machine can hold open.
+        if (services.presence.connectionCount(session.user.id) >= deps.limits.maxConnectionsPerUser) {
+          return next(new Error('too_many_connections'));
+        }
+        if ((connectionsByIp.get(socket.handshake.address) ?? 0) >= deps.limits.maxConnectionsPerIp) {
+          return next(new Error('too_many_connections'));
+        }
         socket.data.user = session.user;
         socket.data.sessionKey = session.sessionKey;
         handshakes.set(socket, { rooms: await services.rooms.cursorsOf(session.user.id), cursors });
@@ -91,6 +107,8 @@ export function createChatGateway(deps: {
       ...handshake.rooms.map((r) => roomChannel(r.roomId)),
     ]);
     services.presence.connect(user.id, socket.id);
+    const ip = socket.handshake.address;
+    connectionsByIp.set(ip, (connectionsByIp.get(ip) ?? 0) + 1);
     // S2–S4: read after joining, so every change is either in the replay or arrives live.
     void resume(socket, handshake.rooms, handshake.cursors);
 
@@ -101,6 +119,9 @@ export function createChatGateway(deps: {
 
     socket.on('disconnect', () => {
       services.presence.disconnect(user.id, socket.id);
+      const left = (connectionsByIp.get(ip) ?? 1) - 1;
+      if (left > 0) connectionsByIp.set(ip, left);
+      else connectionsByIp.delete(ip);
       // T2: whoever sees this connection typing must see it stop.
       for (const roomId of services.typing.dropConnection(socket.id)) {
         nsp
@@ -123,6 +144,17 @@ export function createChatGateway(deps: {
     if (invalid) return respond(invalid);
     inFlight++;
     try {
+      const verdict = await commandLimits.take(command, ctx.user.id);
+      if (!verdict.ok) {
+        respond({ ok: false, error: 'rate_limited', retryAfterMs: verdict.retryAfterMs });
+        noteRefusal(ctx.socket);
+        return;
+      }
+      if (SENSITIVE.has(command) && !(await services.auth.authenticateKey(ctx.socket.data.sessionKey))) {
+        respond({ ok: false, error: 'unauthorized' });
+        endSession(ctx.socket.data.sessionKey, 'expired');
+        return;
+      }
       const handler = chatHandlers[command] as (p: unknown, c: CommandContext) => Promise<unknown>;
       respond({ ok: true, data: await handler(payload, ctx) });
     } catch (error) {
@@ -131,6 +163,38 @@ export function createChatGateway(deps: {
       inFlight--;
     }
   }
+
+  /** Sustained abuse: a connection that keeps being refused is cut off. */
+  function noteRefusal(socket: ChatSocket) {
+    const now = Date.now();
+    let state = refusals.get(socket);
+    if (!state || now - state.since > ABUSE_WINDOW_MS) refusals.set(socket, (state = { count: 0, since: now }));
+    if (++state.count > ABUSE_REFUSALS_LIMIT) {
+      log.warn({ userId: socket.data.user.id }, 'disconnecting a flooding connection');
+      socket.disconnect(true);
+    }
+  }
+
+  function endSession(sessionKey: string, reason: SessionEndedEvent['reason']) {
+    const sockets = nsp.in(sessionChannel(sessionKey));
+    sockets.emit('session:ended', { reason });
+    sockets.disconnectSockets(true);
+  }
+
+  /** Sessions end (idle, lifetime, sign-out elsewhere) while sockets are open: look again now and then. */
+  const recheck = setInterval(() => {
+    const keys = [...nsp.adapter.rooms.keys()].filter((room) => room.startsWith(SESSION_CHANNEL_PREFIX));
+    for (const channel of keys) {
+      const key = channel.slice(SESSION_CHANNEL_PREFIX.length);
+      services.auth
+        .authenticateKey(key)
+        .then((session) => {
+          if (!session) endSession(key, 'expired');
+        })
+        .catch((error: unknown) => log.error({ err: error }, 'session re-check failed'));
+    }
+  }, deps.limits.sessionRecheckMs);
+  recheck.unref();
 
   async function resume(socket: ChatSocket, rooms: RoomCursor[], cursors: Map<string, number>) {
     try {
@@ -159,13 +223,10 @@ export function createChatGateway(deps: {
 
   return {
     nsp,
-    endSession(sessionKey, reason) {
-      const sockets = nsp.in(sessionChannel(sessionKey));
-      sockets.emit('session:ended', { reason });
-      sockets.disconnectSockets(true);
-    },
+    endSession,
     async shutdown({ drainTimeoutMs, expectedBackInMs }) {
       closing = true;
+      clearInterval(recheck);
       const deadline = Date.now() + drainTimeoutMs;
       while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
       nsp.emit('server:shutdown', { expectedBackInMs });

@@ -77,6 +77,21 @@ export const chatHandlers: { [C in ChatCommand]: Handler<C> } = {
 
   'room:members': (p, { user, services }) => services.rooms.members(user.id, p.roomId),
 
+  async 'room:invite'(p, { user, services, nsp }) {
+    const { invitee, room } = await services.rooms.invite(user, p.roomId, p.username);
+    nsp.to(userChannel(invitee.id)).emit('room:invited', { room, by: user });
+    return { roomId: p.roomId, userId: invitee.id };
+  },
+
+  async 'room:remove-member'(p, { user, services, nsp }) {
+    await services.rooms.removeMember(user, p.roomId, p.userId);
+    // I3: the removed user's sockets leave at once; nothing more of the room reaches them.
+    follow(nsp, p.userId, p.roomId, false);
+    nsp.to(userChannel(p.userId)).emit('room:removed', { roomId: p.roomId });
+    nsp.to(roomChannel(p.roomId)).emit('room:member-left', { roomId: p.roomId, userId: p.userId });
+    return { roomId: p.roomId, userId: p.userId };
+  },
+
   async 'dm:open'(p, { user, services, nsp }) {
     const dm = await services.rooms.openDm(user, p.userId);
     follow(nsp, user.id, dm.mine.id, true);

@@ -5,4 +5,5 @@
 export const roomChannel = (roomId: string) => `room:${roomId}`;
 export const userChannel = (userId: string) => `user:${userId}`;
 /** Every socket of one sign-in, to disconnect them on sign-out. */
-export const sessionChannel = (sessionKey: string) => `session:${sessionKey}`;
+export const SESSION_CHANNEL_PREFIX = 'session:';
+export const sessionChannel = (sessionKey: string) => `${SESSION_CHANNEL_PREFIX}${sessionKey}`;

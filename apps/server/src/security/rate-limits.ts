@@ -1,0 +1,71 @@
+import type { ChatCommand } from '@parley/shared-types';
+import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+
+/**
+ * Per-user budgets for each chat command: a sustained rate plus a burst allowance
+ * (rate-limiter-flexible's BurstyRateLimiter: a short window for the rate, a longer one
+ * for the burst). Kept in memory per node; a shared store can replace RateLimiterMemory
+ * when several nodes serve one user.
+ */
+export type Budget = { points: number; perSeconds: number; burst?: { points: number; perSeconds: number } };
+
+export const COMMAND_BUDGETS: Record<ChatCommand, Budget> = {
+  // 5 per second, bursts of 10.
+  'message:send': { points: 5, perSeconds: 1, burst: { points: 5, perSeconds: 2 } },
+  // Clients send at most one start per 3 s per room; a broadcast per 2 s is the ceiling.
+  'typing:start': { points: 1, perSeconds: 2, burst: { points: 2, perSeconds: 10 } },
+  // Stops are cheap and clear indicators: generous, but bounded.
+  'typing:stop': { points: 5, perSeconds: 1, burst: { points: 10, perSeconds: 10 } },
+  'room:create': { points: 10, perSeconds: 3600 },
+  'room:join': { points: 30, perSeconds: 60 },
+  'room:leave': { points: 30, perSeconds: 60 },
+  'room:invite': { points: 30, perSeconds: 60 },
+  'room:remove-member': { points: 30, perSeconds: 60 },
+  'dm:open': { points: 30, perSeconds: 60 },
+  'room:list': { points: 10, perSeconds: 1, burst: { points: 20, perSeconds: 10 } },
+  'room:browse': { points: 10, perSeconds: 1, burst: { points: 20, perSeconds: 10 } },
+  'room:members': { points: 10, perSeconds: 1, burst: { points: 40, perSeconds: 10 } },
+  'message:history': { points: 10, perSeconds: 1, burst: { points: 40, perSeconds: 10 } },
+};
+
+type Limiter = { consume(key: string): Promise<RateLimiterRes> };
+
+function limiterFor(command: string, budget: Budget): Limiter {
+  const base = new RateLimiterMemory({ keyPrefix: command, points: budget.points, duration: budget.perSeconds });
+  if (!budget.burst) return base;
+  const burst = new RateLimiterMemory({
+    keyPrefix: `${command}:burst`,
+    points: budget.burst.points,
+    duration: budget.burst.perSeconds,
+  });
+  return new BurstyRateLimiter(base, burst);
+}
+
+export type Verdict = { ok: true } | { ok: false; retryAfterMs: number };
+
+export class CommandLimits {
+  private readonly limiters: Map<string, Limiter>;
+
+  constructor(budgets: Record<string, Budget> = COMMAND_BUDGETS) {
+    this.limiters = new Map(Object.entries(budgets).map(([command, budget]) => [command, limiterFor(command, budget)]));
+  }
+
+  async take(command: ChatCommand, userId: string): Promise<Verdict> {
+    const limiter = this.limiters.get(command);
+    if (!limiter) return { ok: true };
+    try {
+      await limiter.consume(userId);
+      return { ok: true };
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return { ok: false, retryAfterMs: Math.max(1, rejection.msBeforeNext) };
+      throw rejection;
+    }
+  }
+}
+
+/**
+ * Counts refusals per connection; a connection that keeps hammering after being told to
+ * wait is cut off (the client may reconnect, within the connection caps).
+ */
+export const ABUSE_REFUSALS_LIMIT = 100;
+export const ABUSE_WINDOW_MS = 10_000;

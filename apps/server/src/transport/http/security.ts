@@ -1,0 +1,54 @@
+import type { IncomingMessage } from 'node:http';
+import fastifyHelmet from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+import { checkOrigin, type OriginPolicy } from '../../security/origin.js';
+import { apiError } from './errors.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Fetch metadata a browser attaches; anything but these on a write is cross-site. */
+const SAME_SITE_FETCH = new Set(['same-origin', 'none']);
+
+/** The page's own WebSocket origin for connect-src (ws:// beside http://, wss:// beside https://). */
+function socketOrigin(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = trustProxy ? String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() : '';
+  const secure = forwarded === 'https' || ('encrypted' in req.socket && req.socket.encrypted === true);
+  return `${secure ? 'wss' : 'ws'}://${req.headers.host ?? 'localhost'}`;
+}
+
+/**
+ * Browser-facing defences: helmet's headers with a strict Content-Security-Policy (no
+ * inline script, connections only to this origin), refusal of cross-site writes (by
+ * Sec-Fetch-Site, else by Origin), and JSON-only bodies: with the text/plain parser gone,
+ * a form or text POST is a 415 before any handler runs. No CORS headers are ever sent.
+ */
+export async function registerBrowserSecurity(app: FastifyInstance, policy: OriginPolicy): Promise<void> {
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'", (req) => socketOrigin(req as IncomingMessage, policy.trustProxy)],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    // Only meaningful over HTTPS; harmless otherwise.
+    strictTransportSecurity: { maxAge: 15_552_000, includeSubDomains: true },
+  });
+
+  app.removeContentTypeParser('text/plain');
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (SAFE_METHODS.has(request.method)) return;
+    const site = request.headers['sec-fetch-site'];
+    const crossSite =
+      (typeof site === 'string' && !SAME_SITE_FETCH.has(site)) || checkOrigin(request.raw, policy) === 'refused';
+    if (crossSite) return reply.code(403).send(apiError('forbidden', { message: 'cross-site request refused' }));
+  });
+}
