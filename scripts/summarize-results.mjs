@@ -9,16 +9,19 @@ let passed = 0;
 let failed = 0;
 const lines = [];
 
-const typecheck = join(dir, 'typecheck.txt');
-if (existsSync(typecheck)) {
-  const results = readFileSync(typecheck, 'utf8').trim().split('\n').filter(Boolean);
-  const ok = results.filter((l) => l.startsWith('pass ')).length;
-  passed += ok;
-  failed += results.length - ok;
-  lines.push(`type checks: ${ok} of ${results.length} packages clean`);
+const checks = join(dir, 'checks.txt');
+if (existsSync(checks)) {
+  const results = readFileSync(checks, 'utf8').trim().split('\n').filter(Boolean);
+  const failing = results.filter((l) => !l.startsWith('pass ')).map((l) => l.replace(/^fail /, ''));
+  passed += results.length - failing.length;
+  failed += failing.length;
+  lines.push(
+    `checks (type checks, audit): ${results.length - failing.length} of ${results.length} clean` +
+      (failing.length ? ` — failing: ${failing.join(', ')}` : ''),
+  );
 } else {
   failed += 1;
-  lines.push('type checks: no report');
+  lines.push('checks: no report');
 }
 
 const vitest = join(dir, 'vitest.json');

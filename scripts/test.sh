@@ -15,15 +15,20 @@ bash scripts/ensure-chromium.sh
 echo "› building"
 pnpm run build
 
+# checks.txt: one line per check that is not a test runner ("pass name" / "fail name").
+check() {
+  local name=$1; shift
+  if "$@"; then echo "pass $name" >> "$OUT/checks.txt"; else echo "fail $name" >> "$OUT/checks.txt"; fi
+}
+: > "$OUT/checks.txt"
+
 echo "› type checks"
-: > "$OUT/typecheck.txt"
 for pkg in packages/shared-types apps/server apps/web e2e; do
-  if (cd "$pkg" && pnpm exec tsc -p tsconfig.json); then
-    echo "pass $pkg" >> "$OUT/typecheck.txt"
-  else
-    echo "fail $pkg" >> "$OUT/typecheck.txt"
-  fi
+  check "typecheck $pkg" bash -c "cd '$pkg' && pnpm exec tsc -p tsconfig.json"
 done
+
+echo "› dependency audit"
+check "dependency audit" bash scripts/audit.sh
 
 echo "› unit and integration tests (vitest)"
 pnpm exec vitest run --reporter=default --reporter=json --outputFile.json="$OUT/vitest.json" || true
