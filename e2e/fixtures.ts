@@ -163,10 +163,12 @@ export async function expectSignedOut(page: Page): Promise<void> {
  * Creates an account through the UI in a new browser context and returns the signed-in
  * user. `prefix` becomes the start of a unique username (`alice` → `alice_k3j9x2001`).
  * The caller closes the context (the `users` fixture below does it for you).
+ * `options.baseURL` points the user at another server than the suite's (a test that
+ * starts and stops its own).
  */
-export async function signUp(browser: Browser, prefix: string): Promise<User> {
+export async function signUp(browser: Browser, prefix: string, options: { baseURL?: string } = {}): Promise<User> {
   const name = uniqueName(prefix);
-  const context = await browser.newContext({ baseURL: baseURL() });
+  const context = await browser.newContext({ baseURL: options.baseURL ?? baseURL() });
   const page = await openTab(context);
   await submitCredentials(page, name, PASSWORD, 'Create account');
   await expectSignedIn(page);
@@ -253,6 +255,9 @@ export async function sentMessagesIn(
   }
   return out;
 }
+
+/** "Sending…": a message of mine the server has not confirmed yet (the outbox, S5). */
+export const SENDING = 'Sending…';
 
 /** Asserts the member `username` is shown `online` or `offline` in the Members region. */
 export async function expectPresence(page: Page, username: string, state: 'online' | 'offline'): Promise<void> {

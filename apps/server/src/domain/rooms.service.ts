@@ -99,7 +99,12 @@ export class RoomsService {
   async browse(userId: string): Promise<RoomSummary[]> {
     const { rooms } = this.deps.storage;
     const [open, invited] = await Promise.all([rooms.listPublicNotJoined(userId), rooms.listInvitedRooms(userId)]);
-    return [...open.map(summaryOf), ...invited.map((room) => ({ ...summaryOf(room), invited: true }))];
+    // A public room one was invited to is listed once, as invited.
+    const invitedIds = new Set(invited.map((room) => room.id));
+    return [
+      ...open.filter((room) => !invitedIds.has(room.id)).map(summaryOf),
+      ...invited.map((room) => ({ ...summaryOf(room), invited: true })),
+    ];
   }
 
   /** I1. Returns the invitee and the room as they will see it. */

@@ -65,7 +65,8 @@ export class CommandLimits {
 
 /**
  * Counts refusals per connection; a connection that keeps hammering after being told to
- * wait is cut off (the client may reconnect, within the connection caps).
+ * wait is cut off, and its user's new connections are refused (`rate_limited`) for one
+ * more window; then the client may reconnect, within the connection caps.
  */
 export const ABUSE_REFUSALS_LIMIT = 100;
 export const ABUSE_WINDOW_MS = 10_000;

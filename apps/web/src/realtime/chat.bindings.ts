@@ -1,5 +1,6 @@
 import type { ChatSocket } from '../lib/socket';
 import { appStore } from '../store/app.store';
+import { checkForHole } from './gap.filler';
 import { roomGone } from './navigation';
 import { scheduleMembersRefresh } from './room.loader';
 
@@ -18,6 +19,7 @@ export function bindServerEvents(socket: ChatSocket, onSessionEnded: () => void)
     if (message.roomId !== s.activeRoomId && message.authorId !== s.user?.id) {
       s.unreadBumped(message.roomId);
     }
+    checkForHole(message.roomId);
   });
   socket.on('room:added', (room) => store().roomAdded(room));
   socket.on('room:removed', ({ roomId }) => roomGone(roomId));

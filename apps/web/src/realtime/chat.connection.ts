@@ -2,31 +2,42 @@ import { TYPING_TTL_MS } from '@parley/shared-types';
 import { fetchMe } from '../lib/api';
 import { createChatSocket, type ChatSocket } from '../lib/socket';
 import { appStore } from '../store/app.store';
+import { selectResumeCursors } from '../store/messages.selectors';
 import { bindServerEvents } from './chat.bindings';
 import { currentSocket, setCurrentSocket } from './chat.client';
+import { resumeStarted } from './gap.filler';
 import { applyRoute } from './navigation';
-import { flushOutbox } from './outbox.sender';
+import { outboxConnected, startOutbox, stopOutbox } from './outbox.sender';
 import { resync } from './resync';
+import { bindSyncEvents } from './sync.bindings';
 import { typingReset, typingStop } from './typing.sender';
 
 /** Often enough that an expired typer disappears within a second of its TTL. */
 const TYPING_TICK_MS = 1000;
 /** Pause before reconnecting by hand after the server refused or dropped us. */
 const MANUAL_RECONNECT_MS = 2000;
+/** After server:shutdown the server closes the connection at once; if not, we do. */
+const SHUTDOWN_CLOSE_GRACE_MS = 3000;
 
 let teardown: (() => void) | null = null;
 
 /**
  * Starts the chat connection for the signed-in user: a fresh socket (nothing carried
- * over from a previous account), every handler bound before connecting, plus the
- * window listeners and the typing expiry tick that only matter while signed in.
+ * over from a previous account), every handler bound before connecting, the user's own
+ * outbox, plus the window listeners and the typing expiry tick that only matter while
+ * signed in.
  */
 export function startChat(): void {
-  if (currentSocket()) return;
-  const socket = createChatSocket();
+  const user = appStore.getState().user;
+  if (currentSocket() || !user) return;
+  // Cursors are read from the store at each handshake, so every reconnect resumes from
+  // what is held at that moment.
+  const socket = createChatSocket(() => selectResumeCursors(appStore.getState()));
   setCurrentSocket(socket);
   bindServerEvents(socket, sessionLost);
+  bindSyncEvents(socket);
   bindLifecycle(socket);
+  startOutbox(user.id);
 
   let pausedOffline = false;
   const onNetwork = () => {
@@ -76,6 +87,8 @@ export function stopChat(): void {
   teardown?.();
   teardown = null;
   typingReset();
+  stopOutbox();
+  resumeStarted(); // cancels any pending gap fill
   setCurrentSocket(null);
   if (socket) {
     // Our listeners go first so the local 'disconnect' does not touch the next state.
@@ -110,23 +123,46 @@ function bindLifecycle(socket: ChatSocket): void {
     });
   };
 
+  // S6: the server is stopping and closes the transport next; socket.io reconnects by
+  // itself ('transport close'), so this is no sign-out. Show it as reconnecting now
+  // rather than after the drop, and hold the outbox (sends would only be refused).
+  socket.on('server:shutdown', () => {
+    appStore.getState().serverStopping();
+    const stopping = socket.id;
+    window.setTimeout(() => {
+      // Never left half-connected: closing the transport makes socket.io reconnect. A
+      // new connection (a new id) since then is healthy and left alone.
+      if (isCurrent() && socket.connected && socket.id === stopping) socket.io.engine.close();
+    }, SHUTDOWN_CLOSE_GRACE_MS);
+  });
   socket.on('connect', () => {
+    resumeStarted();
     appStore.getState().socketConnected();
     void resync();
-    flushOutbox();
+    outboxConnected();
   });
   socket.on('disconnect', (reason) => {
     const store = appStore.getState();
     store.socketDisconnected();
-    store.timelinesStale();
-    // No typing:stopped can reach us now, and the server has already stopped mine (T2).
+    // Held timelines stay: the next handshake's cursors bring exactly what is missed.
+    // No typing:stopped or presence:changed can reach us now (and the server has already
+    // stopped my typing, T2); after a crash none of it holds. Member lists are fetched
+    // again on reconnect.
     store.typingCleared();
+    store.presenceCleared();
     typingReset();
+    // 'io server disconnect' is a sign-out elsewhere (A7) or an expired session. A server
+    // restart closes the transport instead ('transport close'), which socket.io retries
+    // by itself.
     if (reason === 'io server disconnect') recheck();
   });
-  socket.on('connect_error', () => {
+  socket.on('connect_error', (error) => {
     // `active` false: refused by the server's middleware (e.g. `unauthorized`, A6).
     // Otherwise it is a network error and socket.io keeps retrying on its own.
-    if (!socket.active) recheck();
+    if (socket.active) return;
+    // S4: the server refused our cursors. Start over without any, rather than be refused
+    // again on every attempt; the open room loads its newest page on connect.
+    if (error.message === 'invalid_payload') appStore.getState().timelinesDropped();
+    recheck();
   });
 }

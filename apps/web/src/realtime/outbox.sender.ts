@@ -1,66 +1,90 @@
-import { charCount, MESSAGE_TEXT_MAX } from '@parley/shared-types';
+import type { Ack, Message } from '@parley/shared-types';
+import { charCount, isErrorCode, MESSAGE_TEXT_MAX } from '@parley/shared-types';
 import { newClientMessageId } from '../lib/ids';
+import { openOutboxStorage, type OutboxRecord } from '../lib/outbox.storage';
 import { appStore } from '../store/app.store';
 import { currentSocket } from './chat.client';
-import { failureText, request } from './commands';
+import { Outbox, type SendOutcome } from './outbox.queue';
 import { typingStop } from './typing.sender';
 
-/*
- * The outbox pipeline (M1, M3): every message gets a clientMessageId once, and every
- * attempt — first send, reconnect flush, Retry — reuses it, so the server stores it at
- * most once. The stored message replaces the pending one via messageStored, whether
- * the ack or message:created arrives first.
- */
+/** How long one send waits for its ack before it counts as unanswered and is retried. */
+export const ACK_TIMEOUT_MS = 10_000;
 
-/** Queues `text` for `roomId` and sends it. False when the text may not be sent. */
+/*
+ * Wires the outbox queue to the socket, IndexedDB and the store. One queue per sign-in,
+ * opened on the signed-in user's own database.
+ */
+let outbox: Outbox | null = null;
+
+const browserTimers = {
+  now: () => Date.now(),
+  setTimeout: (fn: () => void, ms: number) => window.setTimeout(fn, ms),
+  clearTimeout: (handle: unknown) => window.clearTimeout(handle as number),
+};
+
+/** Starts the outbox of `userId`: restores what is pending and sends it once connected. */
+export function startOutbox(userId: string): void {
+  stopOutbox();
+  const store = () => appStore.getState();
+  outbox = new Outbox({
+    openStorage: () => openOutboxStorage(userId),
+    send: sendOverSocket,
+    // After server:shutdown the socket is still up for a moment, but a send would only
+    // be refused (`unavailable`): wait for the reconnect instead.
+    isConnected: () => currentSocket()?.connected === true && store().connectionStatus === 'connected',
+    // Refused because I left the room (here or in another tab): nothing to show it in.
+    isOrphaned: (record) =>
+      (record.failure === 'forbidden' || record.failure === 'not_found') &&
+      store().roomsLoaded &&
+      !store().rooms[record.roomId],
+    newId: newClientMessageId,
+    timers: browserTimers,
+    random: Math.random,
+    view: {
+      shown: (records) => store().outboxShown(records),
+      updated: (record) => store().outboxUpdated(record),
+      delivered: (_record, message) => store().messageStored(message),
+      dropped: (record) => store().outboxRemoved(record.clientMessageId),
+    },
+  });
+  void outbox.start();
+}
+
+export function stopOutbox(): void {
+  outbox?.stop();
+  outbox = null;
+}
+
+/** A (re)connect: send what waits, without waiting out an earlier backoff. */
+export function outboxConnected(): void {
+  outbox?.connected();
+}
+
+/** Queues `text` for `roomId`. False when the text may not be sent at all. */
 export function sendMessage(roomId: string, text: string): boolean {
-  if (text.trim() === '' || charCount(text) > MESSAGE_TEXT_MAX) return false;
-  const clientMessageId = newClientMessageId();
-  appStore.getState().outboxQueued({ clientMessageId, roomId, text, queuedAt: Date.now() });
+  if (!outbox || text.trim() === '' || charCount(text) > MESSAGE_TEXT_MAX) return false;
   typingStop();
-  void attemptSend(clientMessageId);
+  void outbox.write(roomId, text);
   return true;
 }
 
-/** The Retry button: same clientMessageId, new attempt. */
+/** The Retry button: same clientMessageId, back in line. */
 export function retryMessage(clientMessageId: string): void {
-  void attemptSend(clientMessageId);
+  outbox?.retry(clientMessageId);
 }
 
-/** After a (re)connect: sends everything still waiting, failed ones excepted. */
-export function flushOutbox(): void {
-  for (const entry of Object.values(appStore.getState().outbox)) {
-    if (entry.status === 'sending') void attemptSend(entry.clientMessageId);
-  }
-}
-
-async function attemptSend(clientMessageId: string): Promise<void> {
-  const store = appStore.getState();
-  const entry = store.outbox[clientMessageId];
-  if (!entry) return;
+async function sendOverSocket(record: OutboxRecord): Promise<SendOutcome> {
   const socket = currentSocket();
-  if (!socket?.connected) {
-    // Stays "sending"; flushOutbox picks it up on connect.
-    store.outboxWaiting(clientMessageId);
-    return;
-  }
-  const attempt = store.outboxAttemptStarted(clientMessageId);
-  const outcome = await request('message:send', {
-    roomId: entry.roomId,
-    clientMessageId,
-    text: entry.text,
-  });
-  const after = appStore.getState();
-  if (outcome.ok) {
-    after.messageStored(outcome.data);
-    return;
-  }
-  // A newer attempt (reconnect flush, Retry) owns the entry now.
-  if (after.outbox[clientMessageId]?.attempt !== attempt) return;
-  if ('noAnswer' in outcome && currentSocket() === socket && !socket.connected) {
-    // The connection dropped mid-send; it goes again on reconnect.
-    after.outboxWaiting(clientMessageId);
-    return;
-  }
-  after.outboxFailed(clientMessageId, attempt, failureText(outcome));
+  if (!socket?.connected) return { ok: false, error: 'no_answer' };
+  const payload = { roomId: record.roomId, clientMessageId: record.clientMessageId, text: record.text };
+  // Rejects on timeout, and at once when the connection drops (socket.io clears acks).
+  const ack: unknown = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', payload);
+  if (typeof ack !== 'object' || ack === null || !('ok' in ack)) return { ok: false, error: 'internal' };
+  const answer = ack as Ack<Message>;
+  if (answer.ok) return { ok: true, message: answer.data };
+  return {
+    ok: false,
+    error: isErrorCode(answer.error) ? answer.error : 'internal',
+    ...(typeof answer.retryAfterMs === 'number' ? { retryAfterMs: answer.retryAfterMs } : {}),
+  };
 }

@@ -6,9 +6,11 @@ import { applyRoute } from './navigation';
 const RESYNC_RETRY_MS = 2000;
 
 /**
- * Runs on every connect, first or re-: whatever happened while we were away reached us
- * only as missing events, so the room list, the open room's newest page and its members
- * are fetched again and merged (by id and seq, no duplicates).
+ * Runs on every connect, first or re-. Messages of held rooms come back through the
+ * resume (S2, sync.bindings.ts); what resume does not cover is fetched again: the room
+ * list (rooms joined or left meanwhile), then the open room's members — presence above
+ * all, which after a server restart is only known from a fresh list — and its newest
+ * page if its history is not held yet.
  */
 export async function resync(): Promise<void> {
   const socket = currentSocket();

@@ -2,21 +2,33 @@ import { appStore } from '../store/app.store';
 import { request } from './commands';
 
 /**
- * Fetches what an open room shows: the newest history page and the member list. Run on
- * opening a room and on every (re)connect; the merge dedupes whatever we already hold.
- * Returns false when the server says the room is not ours any more.
+ * Fetches what an open room shows: its member list, and its newest history page unless
+ * the history is already held. A held timeline stays whole on its own: live events
+ * while connected (M8) and the resume replay after a reconnect (S2). Run on opening a
+ * room and on every (re)connect. Returns false when the server says the room is not
+ * ours any more.
  */
 export async function loadRoom(roomId: string): Promise<boolean> {
+  const needsHistory = !appStore.getState().timelines[roomId]?.loaded;
   const [history, members] = await Promise.all([
-    request('message:history', { roomId }),
+    needsHistory ? request('message:history', { roomId }) : null,
     request('room:members', { roomId }),
   ]);
   const store = appStore.getState();
-  if (history.ok) store.newestPageLoaded(history.data);
+  if (history?.ok) store.newestPageLoaded(history.data);
   if (members.ok) store.membersListed(roomId, members.data);
   const gone = (outcome: typeof history | typeof members) =>
-    !outcome.ok && 'error' in outcome && (outcome.error === 'forbidden' || outcome.error === 'not_found');
+    outcome !== null &&
+    !outcome.ok &&
+    'error' in outcome &&
+    (outcome.error === 'forbidden' || outcome.error === 'not_found');
   return !(gone(history) || gone(members));
+}
+
+/** S3: the held history of `roomId` was dropped; bring its newest page back. */
+export async function reloadNewestPage(roomId: string): Promise<void> {
+  const page = await request('message:history', { roomId });
+  if (page.ok && appStore.getState().rooms[roomId]) appStore.getState().newestPageLoaded(page.data);
 }
 
 /** Coalesces bursts (many people coming online at once) into one request. */

@@ -1,9 +1,11 @@
 import type { Message, RoomSummary } from '@parley/shared-types';
-import { DEFAULT_ROOM_NAME } from '@parley/shared-types';
+import { DEFAULT_ROOM_NAME, RESUME_MAX_ROOMS } from '@parley/shared-types';
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from './app.store';
 import { selectConnectionBanner } from './connection.selectors';
-import { selectPending } from './messages.selectors';
+import { selectPending, selectResumeCursors } from './messages.selectors';
+import { EMPTY_TIMELINE } from './messages.merge';
+import type { OutboxEntry } from './outbox.slice';
 import { pickFallbackRoom } from './rooms.selectors';
 import { selectTypingText } from './typing.selectors';
 
@@ -29,10 +31,14 @@ function stored(clientMessageId: string, overrides: Partial<Message> = {}): Mess
   };
 }
 
-describe('outbox and timeline', () => {
+function pending(clientMessageId: string, overrides: Partial<OutboxEntry> = {}): OutboxEntry {
+  return { clientMessageId, roomId: 'r1', text: 'hi', queuedAt: 1, status: 'sending', ...overrides };
+}
+
+describe('pending and stored messages', () => {
   it('M4: the stored copy replaces the pending one, whichever of ack or event comes first', () => {
     const store = signedInStore();
-    store.getState().outboxQueued({ clientMessageId: 'c-1', roomId: 'r1', text: 'hi', queuedAt: 1 });
+    store.getState().outboxShown([pending('c-1')]);
     expect(selectPending('r1')(store.getState())).toHaveLength(1);
 
     store.getState().messageStored(stored('c-1')); // message:created
@@ -42,22 +48,93 @@ describe('outbox and timeline', () => {
     expect(s.timelines.r1?.messages.map((m) => m.id)).toEqual(['id-c-1']);
   });
 
+  it('S2: a replayed copy (sync:changes) replaces the pending one too', () => {
+    const store = signedInStore();
+    store.getState().newestPageLoaded({ roomId: 'r1', messages: [], hasMore: false });
+    store.getState().outboxShown([pending('c-1'), pending('c-2', { queuedAt: 2 })]);
+    store.getState().messagesReceived('r1', [stored('c-1', { seq: 1 }), stored('c-2', { seq: 2 })]);
+    const s = store.getState();
+    expect(s.outbox).toEqual({});
+    expect(s.timelines.r1?.messages.map((m) => m.clientMessageId)).toEqual(['c-1', 'c-2']);
+    expect(s.timelines.r1?.cursor).toBe(2);
+  });
+
+  it('a history page holding my message drops its pending copy', () => {
+    const store = signedInStore();
+    store.getState().outboxShown([pending('c-1')]);
+    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('c-1')], hasMore: false });
+    expect(store.getState().outbox).toEqual({});
+  });
+
+  it('a restored entry whose stored copy is already held is never shown', () => {
+    const store = signedInStore();
+    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('c-1')], hasMore: false });
+    store.getState().outboxShown([pending('c-1'), pending('c-2', { queuedAt: 2 })]);
+    expect(Object.keys(store.getState().outbox)).toEqual(['c-2']);
+  });
+
+  it('pending messages are listed in the order written', () => {
+    const store = signedInStore();
+    store.getState().outboxShown([pending('b', { queuedAt: 20 }), pending('a', { queuedAt: 10 })]);
+    store.getState().outboxShown([pending('c', { queuedAt: 30 }), pending('x', { roomId: 'r2' })]);
+    expect(selectPending('r1')(store.getState()).map((e) => e.clientMessageId)).toEqual(['a', 'b', 'c']);
+  });
+
   it("does not drop my pending message for someone else's message with the same clientMessageId", () => {
     const store = signedInStore();
-    store.getState().outboxQueued({ clientMessageId: 'c-2', roomId: 'r1', text: 'hi', queuedAt: 1 });
+    store.getState().outboxShown([pending('c-2')]);
     store.getState().messageStored(stored('c-2', { authorId: 'other', id: 'x' }));
     expect(Object.keys(store.getState().outbox)).toEqual(['c-2']);
   });
 
-  it('a failure from an older attempt does not override a newer one', () => {
+  it('an update to an entry no longer shown (delivered meanwhile) does not bring it back', () => {
     const store = signedInStore();
-    store.getState().outboxQueued({ clientMessageId: 'c-3', roomId: 'r1', text: 'hi', queuedAt: 1 });
-    const first = store.getState().outboxAttemptStarted('c-3');
-    const second = store.getState().outboxAttemptStarted('c-3');
-    store.getState().outboxFailed('c-3', first, 'late');
-    expect(store.getState().outbox['c-3']?.status).toBe('sending');
-    store.getState().outboxFailed('c-3', second, 'now');
-    expect(store.getState().outbox['c-3']).toMatchObject({ status: 'failed', failure: 'now' });
+    store.getState().outboxShown([pending('c-3')]);
+    store.getState().messageStored(stored('c-3'));
+    store.getState().outboxUpdated(pending('c-3', { status: 'failed', failure: 'forbidden' }));
+    expect(store.getState().outbox).toEqual({});
+    store.getState().outboxShown([pending('c-4')]);
+    store.getState().outboxUpdated(pending('c-4', { status: 'failed', failure: 'forbidden' }));
+    expect(store.getState().outbox['c-4']).toMatchObject({ status: 'failed', failure: 'forbidden' });
+  });
+});
+
+describe('S2/S3: resume', () => {
+  const room = (id: string): RoomSummary => ({ id, kind: 'public', name: id, lastSeq: 0 });
+
+  it('sends a cursor for each loaded room only', () => {
+    const store = signedInStore();
+    store.getState().roomsListed([room('r1'), room('r2'), room('r3')]);
+    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('a', { seq: 7 })], hasMore: true });
+    store.getState().newestPageLoaded({ roomId: 'r2', messages: [], hasMore: false });
+    store.getState().messageStored(stored('b', { roomId: 'r3', seq: 9 })); // live, never loaded
+    expect(selectResumeCursors(store.getState())).toEqual({ r1: 7, r2: 0 });
+  });
+
+  it('a reset forgets the room, so it sends no cursor until its newest page is loaded again', () => {
+    const store = signedInStore();
+    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('a', { seq: 7 })], hasMore: false });
+    store.getState().timelineReset('r1');
+    expect(store.getState().timelines.r1).toBeUndefined();
+    expect(selectResumeCursors(store.getState())).toEqual({});
+    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('z', { seq: 2 })], hasMore: false });
+    expect(selectResumeCursors(store.getState())).toEqual({ r1: 2 });
+  });
+
+  it(`sends at most RESUME_MAX_ROOMS (${RESUME_MAX_ROOMS}) cursors, which the server accepts`, () => {
+    const store = signedInStore();
+    const loadedEmpty = { ...EMPTY_TIMELINE, loaded: true, cursor: 0 };
+    const ids = Array.from({ length: RESUME_MAX_ROOMS + 5 }, (_, i) => `r${i}`);
+    store.setState({ timelines: Object.fromEntries(ids.map((id) => [id, loadedEmpty])) });
+    expect(Object.keys(selectResumeCursors(store.getState()))).toHaveLength(RESUME_MAX_ROOMS);
+  });
+
+  it('presence is forgotten on disconnect, so nobody stays online after a server crash', () => {
+    const store = signedInStore();
+    store.getState().membersListed('r1', [{ userId: 'u2', username: 'dave', online: true }]);
+    store.getState().presenceCleared();
+    expect(store.getState().online).toEqual({});
+    expect(store.getState().membersByRoom.r1).toHaveLength(1);
   });
 });
 
@@ -108,6 +185,13 @@ describe('connection banner', () => {
     store.getState().networkChanged(false);
     expect(selectConnectionBanner(store.getState())).toBe('Offline');
   });
+
+  it('S6: server:shutdown shows Reconnecting… at once', () => {
+    const store = signedInStore();
+    store.getState().socketConnected();
+    store.getState().serverStopping();
+    expect(selectConnectionBanner(store.getState())).toBe('Reconnecting\u2026');
+  });
 });
 
 describe('sign-out', () => {
@@ -115,7 +199,7 @@ describe('sign-out', () => {
     const store = signedInStore();
     store.getState().socketConnected();
     store.getState().roomAdded({ id: 'r1', kind: 'public', name: 'x', lastSeq: 0 });
-    store.getState().outboxQueued({ clientMessageId: 'c-4', roomId: 'r1', text: 'hi', queuedAt: 1 });
+    store.getState().outboxShown([pending('c-4')]);
     store.getState().signedOut();
     const s = store.getState();
     expect(s.sessionStatus).toBe('signedOut');

@@ -13,6 +13,8 @@ export type ConnectionState = {
 export type ConnectionSlice = ConnectionState & {
   socketConnected(): void;
   socketDisconnected(): void;
+  /** server:shutdown: the connection is about to drop; show it as reconnecting now. */
+  serverStopping(): void;
   networkChanged(online: boolean): void;
 };
 
@@ -27,5 +29,7 @@ export const createConnectionSlice: AppSlice<ConnectionSlice> = (set) => ({
   socketConnected: () => set({ connectionStatus: 'connected', everConnected: true }),
   socketDisconnected: () =>
     set((s) => ({ connectionStatus: s.everConnected ? 'disconnected' : 'connecting' })),
+  serverStopping: () =>
+    set((s) => (s.connectionStatus === 'connected' ? { connectionStatus: 'disconnected' } : {})),
   networkChanged: (online) => set({ networkOnline: online }),
 });

@@ -4,27 +4,32 @@ import {
   applyNewestPage,
   applyOlderPage,
   EMPTY_TIMELINE,
-  insertMessage,
-  markStale,
+  insertMessages,
   type RoomTimeline,
 } from './messages.merge';
+import { withoutDelivered } from './outbox.slice';
 import { withoutKey } from './record.utils';
 
 export type MessagesState = { timelines: Record<string, RoomTimeline> };
 
+/*
+ * Every action that brings stored messages in also drops the pending copies they stand
+ * for, in the same update, so a message of mine is never shown twice — whether its ack,
+ * message:created, sync:changes or a history page gets here first.
+ */
 export type MessagesSlice = MessagesState & {
   newestPageLoaded(page: HistoryPage): void;
   olderPageRequested(roomId: string): void;
   olderPageLoaded(page: HistoryPage, before: number): void;
   olderPageFailed(roomId: string): void;
-  /**
-   * A stored message, from message:created or a send ack, whichever comes first. If it
-   * is one of mine still in the outbox, the pending copy goes in the same update, so the
-   * message is never shown twice.
-   */
+  /** A stored message, from message:created or a send ack. */
   messageStored(message: Message): void;
-  /** The connection dropped: every held run may now miss messages. */
-  timelinesStale(): void;
+  /** Several of one room: sync:changes (S2) or a fetched hole. */
+  messagesReceived(roomId: string, messages: Message[]): void;
+  /** S3: forget what is held of the room (its newest page is loaded again). */
+  timelineReset(roomId: string): void;
+  /** Forgets every held room, so the next handshake sends no cursor at all. */
+  timelinesDropped(): void;
 };
 
 export const initialMessagesState: MessagesState = { timelines: {} };
@@ -43,28 +48,31 @@ export const createMessagesSlice: AppSlice<MessagesSlice> = (set) => {
 
   return {
     ...initialMessagesState,
-    timelinesStale: () =>
+    newestPageLoaded: (page) =>
       set((s) => ({
-        timelines: Object.fromEntries(Object.entries(s.timelines).map(([id, t]) => [id, markStale(t)])),
+        ...updateTimeline(s, page.roomId, (t) => applyNewestPage(t, page)),
+        outbox: withoutDelivered(s, page.messages),
       })),
-    newestPageLoaded: (page) => set((s) => updateTimeline(s, page.roomId, (t) => applyNewestPage(t, page))),
     olderPageRequested: (roomId) =>
       set((s) => updateTimeline(s, roomId, (t) => ({ ...t, loadingOlder: true }))),
     olderPageLoaded: (page, before) =>
-      set((s) =>
-        updateTimeline(s, page.roomId, (t) => applyOlderPage(t, page, before) ?? { ...t, loadingOlder: false }),
-      ),
+      set((s) => ({
+        ...updateTimeline(s, page.roomId, (t) => applyOlderPage(t, page, before) ?? { ...t, loadingOlder: false }),
+        outbox: withoutDelivered(s, page.messages),
+      })),
     olderPageFailed: (roomId) =>
       set((s) => updateTimeline(s, roomId, (t) => ({ ...t, loadingOlder: false }))),
     messageStored: (message) =>
-      set((s) => {
-        const pending = s.outbox[message.clientMessageId];
-        const mine =
-          pending !== undefined && pending.roomId === message.roomId && message.authorId === s.user?.id;
-        return {
-          ...updateTimeline(s, message.roomId, (t) => insertMessage(t, message)),
-          ...(mine ? { outbox: withoutKey(s.outbox, message.clientMessageId) } : {}),
-        };
-      }),
+      set((s) => ({
+        ...updateTimeline(s, message.roomId, (t) => insertMessages(t, [message])),
+        outbox: withoutDelivered(s, [message]),
+      })),
+    messagesReceived: (roomId, messages) =>
+      set((s) => ({
+        ...updateTimeline(s, roomId, (t) => insertMessages(t, messages)),
+        outbox: withoutDelivered(s, messages),
+      })),
+    timelineReset: (roomId) => set((s) => ({ timelines: withoutKey(s.timelines, roomId) })),
+    timelinesDropped: () => set({ timelines: {} }),
   };
 };

@@ -1,66 +1,60 @@
-import type { AppSlice } from './app.store.types';
+import type { Message } from '@parley/shared-types';
+import type { OutboxRecord } from '../lib/outbox.storage';
+import type { AppSlice, AppState } from './app.store.types';
 import { withoutKey } from './record.utils';
 
 /*
- * Messages I wrote that the server has not confirmed yet. Kept apart from the stored
- * messages, keyed by clientMessageId, and plain data only, so it can later be persisted
- * (IndexedDB) without touching the timeline logic.
+ * What the UI shows of the outbox: my messages the server has not confirmed, keyed by
+ * clientMessageId. The queue itself (ordering, retries, IndexedDB) lives in
+ * realtime/outbox.queue.ts; this slice only mirrors it for rendering, and drops an
+ * entry as soon as its stored copy is in the timeline, whichever way that copy came.
  */
-export type OutboxStatus = 'sending' | 'failed';
-
-export type OutboxEntry = {
-  clientMessageId: string;
-  roomId: string;
-  text: string;
-  status: OutboxStatus;
-  /** Milliseconds since the epoch; orders pending messages after the stored ones. */
-  queuedAt: number;
-  /** Bumped on every send; an answer to an older attempt is ignored. */
-  attempt: number;
-  /** Why the last attempt failed, for the failed state. */
-  failure?: string;
-};
+export type OutboxEntry = OutboxRecord;
 
 export type OutboxState = { outbox: Record<string, OutboxEntry> };
 
 export type OutboxSlice = OutboxState & {
-  outboxQueued(entry: Pick<OutboxEntry, 'clientMessageId' | 'roomId' | 'text' | 'queuedAt'>): void;
-  /** Marks a new attempt and returns its number (0 when the entry is gone). */
-  outboxAttemptStarted(clientMessageId: string): number;
-  /** Back to "sending" without an attempt: it goes out once the socket is connected. */
-  outboxWaiting(clientMessageId: string): void;
-  outboxFailed(clientMessageId: string, attempt: number, failure: string): void;
+  /** New or restored entries. One whose stored copy is already held is not shown. */
+  outboxShown(entries: OutboxEntry[]): void;
+  /** Its state changed (failed, or sending again after Retry). */
+  outboxUpdated(entry: OutboxEntry): void;
   outboxRemoved(clientMessageId: string): void;
 };
 
 export const initialOutboxState: OutboxState = { outbox: {} };
 
-export const createOutboxSlice: AppSlice<OutboxSlice> = (set, get) => {
-  const patch = (clientMessageId: string, change: Partial<OutboxEntry>) =>
-    set((s) => {
-      const entry = s.outbox[clientMessageId];
-      if (!entry) return {};
-      return { outbox: { ...s.outbox, [clientMessageId]: { ...entry, ...change } } };
-    });
+/** True when `message` is the stored copy of my pending `entry`. */
+export function isStoredCopy(entry: OutboxEntry | undefined, message: Message, myId: string | undefined): boolean {
+  return entry !== undefined && entry.roomId === message.roomId && message.authorId === myId;
+}
 
-  return {
-    ...initialOutboxState,
-    outboxQueued: (entry) =>
-      set((s) => ({
-        outbox: { ...s.outbox, [entry.clientMessageId]: { ...entry, status: 'sending', attempt: 0 } },
-      })),
-    outboxAttemptStarted: (clientMessageId) => {
-      const entry = get().outbox[clientMessageId];
-      if (!entry) return 0;
-      const attempt = entry.attempt + 1;
-      patch(clientMessageId, { status: 'sending', attempt, failure: undefined });
-      return attempt;
-    },
-    outboxWaiting: (clientMessageId) => patch(clientMessageId, { status: 'sending', failure: undefined }),
-    outboxFailed: (clientMessageId, attempt, failure) => {
-      if (get().outbox[clientMessageId]?.attempt !== attempt) return;
-      patch(clientMessageId, { status: 'failed', failure });
-    },
-    outboxRemoved: (clientMessageId) => set((s) => ({ outbox: withoutKey(s.outbox, clientMessageId) })),
-  };
-};
+/** The outbox without the entries `messages` (just stored) stand for. */
+export function withoutDelivered(s: AppState, messages: readonly Message[]): Record<string, OutboxEntry> {
+  let outbox = s.outbox;
+  for (const message of messages) {
+    if (isStoredCopy(outbox[message.clientMessageId], message, s.user?.id)) {
+      outbox = withoutKey(outbox, message.clientMessageId);
+    }
+  }
+  return outbox;
+}
+
+export const createOutboxSlice: AppSlice<OutboxSlice> = (set) => ({
+  ...initialOutboxState,
+  outboxShown: (entries) =>
+    set((s) => {
+      const myId = s.user?.id;
+      const fresh = entries.filter((entry) => {
+        const held = s.timelines[entry.roomId]?.messages;
+        return !held?.some((m) => m.clientMessageId === entry.clientMessageId && m.authorId === myId);
+      });
+      if (fresh.length === 0) return {};
+      return { outbox: { ...s.outbox, ...Object.fromEntries(fresh.map((e) => [e.clientMessageId, e])) } };
+    }),
+  outboxUpdated: (entry) =>
+    set((s) =>
+      // Not shown (already delivered by another path): nothing to update.
+      s.outbox[entry.clientMessageId] ? { outbox: { ...s.outbox, [entry.clientMessageId]: entry } } : {},
+    ),
+  outboxRemoved: (clientMessageId) => set((s) => ({ outbox: withoutKey(s.outbox, clientMessageId) })),
+});

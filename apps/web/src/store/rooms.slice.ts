@@ -29,7 +29,7 @@ export type RoomsSlice = RoomsState & {
   membersListed(roomId: string, members: Member[]): void;
   memberJoined(event: MemberJoinedEvent): void;
   memberLeft(event: MemberLeftEvent): void;
-  unreadBumped(roomId: string): void;
+  unreadBumped(roomId: string, count?: number): void;
 };
 
 export const initialRoomsState: RoomsState = {
@@ -89,6 +89,6 @@ export const createRoomsSlice: AppSlice<RoomsSlice> = (set) => ({
       const rest = current.filter((m) => m.userId !== userId);
       return { membersByRoom: { ...s.membersByRoom, [roomId]: rest } };
     }),
-  unreadBumped: (roomId) =>
-    set((s) => ({ unread: { ...s.unread, [roomId]: (s.unread[roomId] ?? 0) + 1 } })),
+  unreadBumped: (roomId, count = 1) =>
+    set((s) => ({ unread: { ...s.unread, [roomId]: (s.unread[roomId] ?? 0) + count } })),
 });

@@ -8,11 +8,18 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Fetch metadata a browser attaches; anything but these on a write is cross-site. */
 const SAME_SITE_FETCH = new Set(['same-origin', 'none']);
 
+/** A Host header that is a plain `host[:port]` (or `[ipv6][:port]`), nothing a CSP could read as more sources. */
+const PLAIN_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
 /** The page's own WebSocket origin for connect-src (ws:// beside http://, wss:// beside https://). */
 function socketOrigin(req: IncomingMessage, trustProxy: boolean): string {
   const forwarded = trustProxy ? String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() : '';
   const secure = forwarded === 'https' || ('encrypted' in req.socket && req.socket.encrypted === true);
-  return `${secure ? 'wss' : 'ws'}://${req.headers.host ?? 'localhost'}`;
+  const host = req.headers.host ?? 'localhost';
+  // The Host header is the client's to choose: one carrying spaces, `;` or `*` would add
+  // sources to the policy (or make helmet throw, a 500). 'self' alone covers it then.
+  if (!PLAIN_HOST.test(host)) return '';
+  return `${secure ? 'wss' : 'ws'}://${host}`;
 }
 
 /**

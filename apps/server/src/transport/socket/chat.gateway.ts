@@ -61,6 +61,12 @@ export function createChatGateway(deps: {
   const connectionsByIp = new Map<string, number>();
   /** Per socket: refusals for rate limits in the current abuse window. */
   const refusals = new WeakMap<ChatSocket, { count: number; since: number }>();
+  /**
+   * Users whose connection was just cut off for abuse, with when they may connect again.
+   * Without this the cut-off costs a flooder nothing: it reconnects at once and gets
+   * another hundred refusals processed, over and over (about half the event loop).
+   */
+  const cutOffUntil = new Map<string, number>();
   const nsp: ChatNamespace = io.of(NAMESPACES.chat);
   /** Read during the handshake (see the connection handler): rooms with their seq, and the client's cursors. */
   const handshakes = new WeakMap<ChatSocket, { rooms: RoomCursor[]; cursors: Map<string, number> }>();
@@ -77,6 +83,11 @@ export function createChatGateway(deps: {
       .authenticate(socket.handshake.headers.cookie)
       .then(async (session) => {
         if (!session) return next(new Error('unauthorized'));
+        const cutOff = cutOffUntil.get(session.user.id);
+        if (cutOff !== undefined) {
+          if (Date.now() < cutOff) return next(new Error('rate_limited'));
+          cutOffUntil.delete(session.user.id);
+        }
         // Caps per user and per address bound what one account or machine can hold open.
         if (services.presence.connectionCount(session.user.id) >= deps.limits.maxConnectionsPerUser) {
           return next(new Error('too_many_connections'));
@@ -101,6 +112,12 @@ export function createChatGateway(deps: {
     // client's first history fetch can miss this socket.
     const handshake = handshakes.get(socket) ?? { rooms: [], cursors: new Map<string, number>() };
     handshakes.delete(socket);
+    // Socket.IO's performance tuning: an engine connection otherwise keeps the HTTP request
+    // that opened it (headers, raw headers, URL) for its whole life. Its cookie was read
+    // by the handshake middleware above and nothing reads it again; dropped here rather
+    // than on the engine's 'connection' (as the tuning guide does) because the namespace
+    // handshake needs it. See bench/RESULTS.md for the memory it saves per connection.
+    (socket.conn as unknown as { request: unknown }).request = null;
     socket.join([
       userChannel(user.id),
       sessionChannel(sessionKey),
@@ -109,8 +126,10 @@ export function createChatGateway(deps: {
     services.presence.connect(user.id, socket.id);
     const ip = socket.handshake.address;
     connectionsByIp.set(ip, (connectionsByIp.get(ip) ?? 0) + 1);
-    // S2–S4: read after joining, so every change is either in the replay or arrives live.
-    void resume(socket, handshake.rooms, handshake.cursors);
+    // S2–S4: the rooms' newest seqs are read again after joining, so every change is
+    // either in the replay or arrives live (one read at handshake time could miss a
+    // message stored between that read and the join).
+    void resume(socket, handshake.cursors);
 
     const ctx: CommandContext = { socket, nsp, user, services };
     for (const command of COMMANDS) {
@@ -171,6 +190,7 @@ export function createChatGateway(deps: {
     if (!state || now - state.since > ABUSE_WINDOW_MS) refusals.set(socket, (state = { count: 0, since: now }));
     if (++state.count > ABUSE_REFUSALS_LIMIT) {
       log.warn({ userId: socket.data.user.id }, 'disconnecting a flooding connection');
+      cutOffUntil.set(socket.data.user.id, now + ABUSE_WINDOW_MS);
       socket.disconnect(true);
     }
   }
@@ -196,9 +216,12 @@ export function createChatGateway(deps: {
   }, deps.limits.sessionRecheckMs);
   recheck.unref();
 
-  async function resume(socket: ChatSocket, rooms: RoomCursor[], cursors: Map<string, number>) {
+  async function resume(socket: ChatSocket, cursors: Map<string, number>) {
     try {
-      const steps = cursors.size === 0 ? [] : await services.messages.resume(rooms, cursors);
+      const steps =
+        cursors.size === 0
+          ? []
+          : await services.messages.resume(await services.rooms.cursorsOf(socket.data.user.id), cursors);
       for (const step of steps) {
         if (step.kind === 'changes') socket.emit('sync:changes', { roomId: step.roomId, messages: step.messages });
         else socket.emit('sync:reset', { roomId: step.roomId, lastSeq: step.lastSeq });

@@ -1,5 +1,6 @@
 import type { Message } from '@parley/shared-types';
 import { memo } from 'react';
+import { errorText } from '../../lib/errors';
 import { retryMessage } from '../../realtime/outbox.sender';
 import type { OutboxEntry } from '../../store/outbox.slice';
 
@@ -28,7 +29,10 @@ export const StoredMessage = memo(function StoredMessage({ message, mine, contin
   );
 });
 
-/** One of mine the server has not confirmed: "Sending…", or "Failed" with Retry. */
+/**
+ * One of mine the server has not confirmed: "Sending…" (stored in the outbox, going out
+ * or waiting for the connection), or "Failed" with Retry when it was refused for good.
+ */
 export const PendingMessage = memo(function PendingMessage({
   entry,
   authorName,
@@ -46,7 +50,7 @@ export const PendingMessage = memo(function PendingMessage({
       <p className="message-text">{entry.text}</p>
       {failed && (
         <div className="message-failure">
-          {entry.failure && <span className="failure-reason">{entry.failure}</span>}
+          {entry.failure && <span className="failure-reason">{errorText(entry.failure)}</span>}
           <button type="button" className="link-button" onClick={() => retryMessage(entry.clientMessageId)}>
             Retry
           </button>
