@@ -20,12 +20,10 @@ import {
  * Delivery across reconnects and reloads: the resume (S2) brings what was missed, in
  * order and once; the durable outbox (S5) sends what was written, in order and once.
  *
- * While the browser reports itself offline (context.setOffline(true) makes
- * navigator.onLine false) the app's banner says "Offline"; once the network is back but
- * the chat is not, it says "Reconnecting…". Either means "not connected", so the tests
- * accept both where the issue speaks of "Reconnecting…".
+ * After a drop the banner says exactly "Reconnecting…", whether or not the browser
+ * reports a network (context.setOffline(true) makes navigator.onLine false).
  */
-const DISCONNECTED = /reconnecting…|\boffline\b/i;
+const DISCONNECTED = 'Reconnecting…';
 /** "Connecting…" but not "Reconnecting…": never connected since the page loaded. */
 const CONNECTING = /(?<!re)connecting…/i;
 

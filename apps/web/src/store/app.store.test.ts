@@ -183,6 +183,12 @@ describe('connection banner', () => {
     store.getState().socketDisconnected();
     expect(selectConnectionBanner(store.getState())).toBe('Reconnecting\u2026');
     store.getState().networkChanged(false);
+    expect(selectConnectionBanner(store.getState())).toBe('Reconnecting\u2026');
+  });
+
+  it('says Offline when the page never connected and the browser has no network', () => {
+    const store = signedInStore();
+    store.getState().networkChanged(false);
     expect(selectConnectionBanner(store.getState())).toBe('Offline');
   });
 
