@@ -16,6 +16,9 @@ import type { IdGenerator } from './ids.js';
 
 export type SendOutcome = { message: Message; created: boolean };
 
+/** A UTF-16 surrogate not part of a pair: not text, and SQLite would store it as U+FFFD bytes. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /** What a reconnecting client needs for one room (S2, S3). */
 export type ResumeStep =
   | { kind: 'changes'; roomId: string; messages: Message[] }
@@ -31,6 +34,10 @@ export class MessagesService {
       throw new DomainError('too_long', { path: '/text', message: `at most ${MESSAGE_TEXT_MAX} characters` });
     }
     if (payload.text.trim() === '') throw new DomainError('empty_message');
+    // Stored as-is it would come back different (and up to 3x longer than M5 allows).
+    if (LONE_SURROGATE.test(payload.text)) {
+      throw new DomainError('invalid_payload', { path: '/text', message: 'not well-formed Unicode' });
+    }
     const result = await storage.messages.append({
       id: newId(),
       roomId: payload.roomId,

@@ -12,7 +12,8 @@ import type { Clock } from './clock.js';
 import { DomainError } from './domain-error.js';
 import type { IdGenerator } from './ids.js';
 
-const CONTROL_CHARS = /\p{Cc}/u;
+/** Control characters, and lone surrogates (not text; SQLite would store them as U+FFFD bytes). */
+const CONTROL_CHARS = /\p{Cc}|\p{Cs}/u;
 
 /** Trims, then checks R1's rules; returns the name to store. */
 export function normalizeRoomName(raw: string): string {

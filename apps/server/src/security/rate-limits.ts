@@ -12,8 +12,9 @@ export type Budget = { points: number; perSeconds: number; burst?: { points: num
 export const COMMAND_BUDGETS: Record<ChatCommand, Budget> = {
   // 5 per second, bursts of 10.
   'message:send': { points: 5, perSeconds: 1, burst: { points: 5, perSeconds: 2 } },
-  // Clients send at most one start per 3 s per room; a broadcast per 2 s is the ceiling.
-  'typing:start': { points: 1, perSeconds: 2, burst: { points: 2, perSeconds: 10 } },
+  // Clients send at most one start per 3 s per room; a broadcast per 2 s is the ceiling
+  // (no burst allowance: a burst would let 3 broadcasts through back to back).
+  'typing:start': { points: 1, perSeconds: 2 },
   // Stops are cheap and clear indicators: generous, but bounded.
   'typing:stop': { points: 5, perSeconds: 1, burst: { points: 10, perSeconds: 10 } },
   'room:create': { points: 10, perSeconds: 3600 },
