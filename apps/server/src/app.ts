@@ -13,6 +13,7 @@ import type { Storage } from './storage/storage.js';
 import { registerAuthRoutes } from './transport/http/auth.routes.js';
 import { registerErrorHandling } from './transport/http/errors.js';
 import { registerBrowserSecurity } from './transport/http/security.js';
+import { compileTrust } from './security/client-address.js';
 import { LoginThrottle } from './security/login-throttle.js';
 import type { CommandLimits } from './security/rate-limits.js';
 import { guardUpgrades, originAllowRequest } from './transport/socket/origin.guard.js';
@@ -61,7 +62,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
 
   const http = Fastify({
     logger: options.logger ?? { level: config.logLevel },
-    trustProxy: config.trustProxy,
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy.join(',') : false,
     bodyLimit: REST_BODY_LIMIT_BYTES,
     // Validate exactly: no coercion of a number into a username, no silent key removal.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } },
@@ -77,7 +78,8 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   });
   await Promise.all([services.rooms.ensureDefaultRoom(), services.auth.warmUp()]);
 
-  const originPolicy = { trustProxy: config.trustProxy, allowedOrigins: config.allowedOrigins };
+  const trust = compileTrust(config.trustProxy);
+  const originPolicy = { trust, allowedOrigins: config.allowedOrigins };
   const io: ChatServer = new Server(http.server, {
     serveClient: false,
     maxHttpBufferSize: SOCKET_MAX_BUFFER_BYTES,
@@ -93,6 +95,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     services,
     log: http.log,
     ...(options.commandLimits ? { commandLimits: options.commandLimits } : {}),
+    trust,
     limits: {
       sessionRecheckMs: config.sessionRecheckMs,
       maxConnectionsPerUser: config.maxConnectionsPerUser,

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compileTrust } from './security/client-address.js';
 
 /** Everything the process can be told from outside. The only module that reads process.env. */
 export type Config = {
@@ -14,8 +15,12 @@ export type Config = {
   presenceGraceMs: number;
   /** Enables the /admin namespace when set (at least 16 characters). */
   adminToken: string | null;
-  /** Trust X-Forwarded-* from a reverse proxy (for HTTPS detection). */
-  trustProxy: boolean;
+  /**
+   * Addresses (or CIDRs, or `loopback`/`linklocal`/`uniquelocal`) of reverse proxies whose
+   * X-Forwarded-For/-Proto are believed; empty trusts none. Only the immediate peer's
+   * address decides, so a client cannot spoof these headers past a proxy it is not.
+   */
+  trustProxy: string[];
   /** Origins allowed besides the page's own (exact `scheme://host[:port]` strings). */
   allowedOrigins: string[];
   /** How often open sockets re-check that their session still exists. */
@@ -56,6 +61,20 @@ function defaultWebDist(): string {
   return resolve(fileURLToPath(new URL('.', import.meta.url)), '../../web/dist');
 }
 
+/** `TRUST_PROXY`: `1`/`true` for a proxy on this machine or a private network, else a list. */
+function parseTrustProxy(raw: string): string[] {
+  const value = raw.trim();
+  if (value === '' || value === '0' || value === 'false') return [];
+  if (value === '1' || value === 'true') return ['loopback', 'linklocal', 'uniquelocal'];
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  try {
+    compileTrust(list);
+  } catch {
+    throw new Error(`TRUST_PROXY: "${raw}" is not a list of addresses, CIDRs or loopback/linklocal/uniquelocal`);
+  }
+  return list;
+}
+
 /** `ALLOWED_ORIGINS`: comma-separated exact origins; anything else is a configuration error. */
 function parseOrigins(raw: string): string[] {
   const origins = raw.split(',').map((s) => s.trim()).filter(Boolean);
@@ -88,7 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionAbsoluteMs: int(env, 'SESSION_ABSOLUTE_MS', DEFAULTS.sessionAbsoluteMs, 60_000, 365 * DAY_MS),
     presenceGraceMs: int(env, 'PRESENCE_GRACE_MS', DEFAULTS.presenceGraceMs, 0, 10_000),
     adminToken: adminToken === '' ? null : adminToken,
-    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY ?? ''),
     allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS ?? ''),
     sessionRecheckMs: int(env, 'SESSION_RECHECK_MS', DEFAULTS.sessionRecheckMs, 1000, 5 * 60_000),
     maxConnectionsPerUser: int(env, 'MAX_CONNECTIONS_PER_USER', DEFAULTS.maxConnectionsPerUser, 1, 10_000),

@@ -53,7 +53,7 @@ describe('REST accounts and sessions', () => {
   });
 
   it('A5: behind a trusted HTTPS proxy the cookie is __Host- prefixed and Secure', async () => {
-    const server = await h.start({ trustProxy: true });
+    const server = await h.start({ trustProxy: ['loopback'] });
     const res = await h.http(server, API_ROUTES.register, {
       body: { username: 'alice', password: DEFAULT_PASSWORD },
       headers: { 'x-forwarded-proto': 'https' },

@@ -205,7 +205,7 @@ export class Harness {
       sessionAbsoluteMs: DEFAULTS.sessionAbsoluteMs,
       presenceGraceMs: 200,
       adminToken: null,
-      trustProxy: false,
+      trustProxy: [],
       allowedOrigins: [],
       sessionRecheckMs: DEFAULTS.sessionRecheckMs,
       maxConnectionsPerUser: DEFAULTS.maxConnectionsPerUser,

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { peerIsTrusted, type TrustFn } from './client-address.js';
 
 /**
  * Cross-site WebSocket hijacking and CSRF defence: a browser request carrying an Origin
@@ -11,14 +12,15 @@ import type { IncomingMessage } from 'node:http';
  * cross-origin POSTs.
  */
 export type OriginPolicy = {
-  trustProxy: boolean;
+  /** Which peers are reverse proxies whose X-Forwarded-Proto is believed. */
+  trust: TrustFn;
   allowedOrigins: readonly string[];
 };
 
-function ownOrigin(req: IncomingMessage, trustProxy: boolean): string | null {
+function ownOrigin(req: IncomingMessage, trust: TrustFn): string | null {
   const host = req.headers.host;
   if (!host) return null;
-  const forwarded = trustProxy ? req.headers['x-forwarded-proto'] : undefined;
+  const forwarded = peerIsTrusted(req, trust) ? req.headers['x-forwarded-proto'] : undefined;
   const forwardedProto = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
   const encrypted = 'encrypted' in req.socket && req.socket.encrypted === true;
   const scheme = forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : encrypted ? 'https' : 'http';
@@ -30,6 +32,6 @@ export type OriginVerdict = 'absent' | 'allowed' | 'refused';
 export function checkOrigin(req: IncomingMessage, policy: OriginPolicy): OriginVerdict {
   const origin = req.headers.origin;
   if (origin === undefined) return 'absent';
-  if (origin === ownOrigin(req, policy.trustProxy)) return 'allowed';
+  if (origin === ownOrigin(req, policy.trust)) return 'allowed';
   return policy.allowedOrigins.includes(origin) ? 'allowed' : 'refused';
 }

@@ -81,7 +81,7 @@ describe('SEC-HEADERS: browser security headers', () => {
   });
 
   it('SEC-HEADERS: connect-src follows the Host it was served under (localhost) and wss:// behind a trusted HTTPS proxy', async () => {
-    const server = await h.start({ webDistDir: await makeWebDist(h), trustProxy: true });
+    const server = await h.start({ webDistDir: await makeWebDist(h), trustProxy: ['loopback'] });
     const port = portOf(server);
     const local = await rawRequest(server, { path: '/', headers: { ...HTML, host: `localhost:${port}` } });
     expect(parseCsp(local.headers['content-security-policy']).get('connect-src')).toEqual([

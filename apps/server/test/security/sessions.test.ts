@@ -260,7 +260,7 @@ describe('SEC-SESSION: cookie attributes', () => {
   });
 
   it('SEC-SESSION A5: behind a trusted HTTPS proxy the cookie is __Host-parley_sid, Secure, HttpOnly, SameSite=Lax, Path=/ and has no Domain', async () => {
-    const server = await h.start({ trustProxy: true });
+    const server = await h.start({ trustProxy: ['loopback'] });
     const https = { 'content-type': 'application/json', 'x-forwarded-proto': 'https' };
     const register = await rawRequest(server, {
       method: 'POST',
@@ -291,7 +291,7 @@ describe('SEC-SESSION: cookie attributes', () => {
   });
 
   it('SEC-SESSION A5: without trustProxy a forged X-Forwarded-Proto changes nothing: the plain cookie, no Secure', async () => {
-    const server = await h.start({ trustProxy: false });
+    const server = await h.start({ trustProxy: [] });
     const res = await rawRequest(server, {
       method: 'POST',
       path: API_ROUTES.register,

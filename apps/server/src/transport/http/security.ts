@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import fastifyHelmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
+import { peerIsTrusted, type TrustFn } from '../../security/client-address.js';
 import { checkOrigin, type OriginPolicy } from '../../security/origin.js';
 import { apiError } from './errors.js';
 
@@ -12,8 +13,8 @@ const SAME_SITE_FETCH = new Set(['same-origin', 'none']);
 const PLAIN_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /** The page's own WebSocket origin for connect-src (ws:// beside http://, wss:// beside https://). */
-function socketOrigin(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = trustProxy ? String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() : '';
+function socketOrigin(req: IncomingMessage, trust: TrustFn): string {
+  const forwarded = peerIsTrusted(req, trust) ? String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() : '';
   const secure = forwarded === 'https' || ('encrypted' in req.socket && req.socket.encrypted === true);
   const host = req.headers.host ?? 'localhost';
   // The Host header is the client's to choose: one carrying spaces, `;` or `*` would add
@@ -38,7 +39,7 @@ export async function registerBrowserSecurity(app: FastifyInstance, policy: Orig
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'"],
-        connectSrc: ["'self'", (req) => socketOrigin(req as IncomingMessage, policy.trustProxy)],
+        connectSrc: ["'self'", (req) => socketOrigin(req as IncomingMessage, policy.trust)],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
         formAction: ["'self'"],

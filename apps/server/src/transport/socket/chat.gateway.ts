@@ -15,6 +15,7 @@ import type { Services } from '../../domain/services.js';
 import { chatHandlers, type ChatNamespace, type ChatSocket, type CommandContext } from './chat.handlers.js';
 import { SESSION_CHANNEL_PREFIX, roomChannel, sessionChannel, userChannel } from './socket-rooms.js';
 import type { RoomCursor } from '../../storage/storage.js';
+import { clientAddress, type TrustFn } from '../../security/client-address.js';
 import { ABUSE_REFUSALS_LIMIT, ABUSE_WINDOW_MS, CommandLimits } from '../../security/rate-limits.js';
 import { compileValidator, compileValidators } from './validation.js';
 
@@ -54,6 +55,8 @@ export function createChatGateway(deps: {
   authenticate: (cookieHeader: string | undefined) => ReturnType<Services['auth']['authenticate']>;
   log: FastifyBaseLogger;
   limits: { sessionRecheckMs: number; maxConnectionsPerUser: number; maxConnectionsPerIp: number };
+  /** Which peers are proxies whose X-Forwarded-For names the client (for the per-IP cap). */
+  trust: TrustFn;
   commandLimits?: CommandLimits;
 }): ChatGateway {
   const { io, services, log } = deps;
@@ -69,7 +72,7 @@ export function createChatGateway(deps: {
   const cutOffUntil = new Map<string, number>();
   const nsp: ChatNamespace = io.of(NAMESPACES.chat);
   /** Read during the handshake (see the connection handler): rooms with their seq, and the client's cursors. */
-  const handshakes = new WeakMap<ChatSocket, { rooms: RoomCursor[]; cursors: Map<string, number> }>();
+  const handshakes = new WeakMap<ChatSocket, { rooms: RoomCursor[]; cursors: Map<string, number>; ip: string }>();
   let inFlight = 0;
   let closing = false;
 
@@ -92,12 +95,13 @@ export function createChatGateway(deps: {
         if (services.presence.connectionCount(session.user.id) >= deps.limits.maxConnectionsPerUser) {
           return next(new Error('too_many_connections'));
         }
-        if ((connectionsByIp.get(socket.handshake.address) ?? 0) >= deps.limits.maxConnectionsPerIp) {
+        const ip = clientAddress(socket.request, deps.trust);
+        if ((connectionsByIp.get(ip) ?? 0) >= deps.limits.maxConnectionsPerIp) {
           return next(new Error('too_many_connections'));
         }
         socket.data.user = session.user;
         socket.data.sessionKey = session.sessionKey;
-        handshakes.set(socket, { rooms: await services.rooms.cursorsOf(session.user.id), cursors });
+        handshakes.set(socket, { rooms: await services.rooms.cursorsOf(session.user.id), cursors, ip });
         next();
       })
       .catch((error: unknown) => {
@@ -110,7 +114,7 @@ export function createChatGateway(deps: {
     const { user, sessionKey } = socket.data;
     // Joined before the client can send anything, so nothing broadcast after the
     // client's first history fetch can miss this socket.
-    const handshake = handshakes.get(socket) ?? { rooms: [], cursors: new Map<string, number>() };
+    const handshake = handshakes.get(socket) ?? { rooms: [], cursors: new Map<string, number>(), ip: socket.handshake.address };
     handshakes.delete(socket);
     socket.join([
       userChannel(user.id),
@@ -118,7 +122,7 @@ export function createChatGateway(deps: {
       ...handshake.rooms.map((r) => roomChannel(r.roomId)),
     ]);
     services.presence.connect(user.id, socket.id);
-    const ip = socket.handshake.address;
+    const { ip } = handshake;
     connectionsByIp.set(ip, (connectionsByIp.get(ip) ?? 0) + 1);
     // S2–S4: the rooms' newest seqs are read again after joining, so every change is
     // either in the replay or arrives live (one read at handshake time could miss a
