@@ -128,6 +128,8 @@ export class RoomsService {
     if (!room || room.kind === 'dm' || room.ownerId !== owner.id || userId === owner.id) {
       throw new DomainError('forbidden');
     }
+    // An owner who left the room no longer moderates it.
+    if (!(await storage.rooms.isMember(roomId, owner.id))) throw new DomainError('forbidden');
     if (!(await storage.rooms.removeMember(roomId, userId))) throw new DomainError('not_found');
   }
 
@@ -167,7 +169,9 @@ export class RoomsService {
     const room = await storage.rooms.findById(roomId);
     if (!room) throw new DomainError('not_found');
     if (room.kind === 'dm') throw new DomainError('forbidden');
-    if (!(await storage.rooms.removeMember(roomId, user.id))) throw new DomainError('forbidden');
+    // Checked first: a refused leave must not touch a pending invitation either.
+    if (!(await storage.rooms.isMember(roomId, user.id))) throw new DomainError('forbidden');
+    await storage.rooms.removeMember(roomId, user.id);
   }
 
   /** R6. */

@@ -143,6 +143,27 @@ describe('SEC-INVITE: invitations and removal (I1–I3)', () => {
     expect(carolTab.received('room:removed')).toEqual([]);
   });
 
+  it('SEC-INVITE I3: an owner who left the room no longer removes members', async () => {
+    const { ownerTab, bobTabs, room, bob } = await cast();
+    await ownerTab.ok('room:invite', { roomId: room.id, username: 'bob' });
+    await bobTabs[0]!.ok('room:join', { roomId: room.id });
+    await ownerTab.ok('room:leave', { roomId: room.id });
+    expect(await ownerTab.request('room:remove-member', { roomId: room.id, userId: bob.user.id })).toEqual({
+      ok: false,
+      error: 'forbidden',
+    });
+    expect((await bobTabs[0]!.ok('room:members', { roomId: room.id })).map((m) => m.username)).toEqual(['bob']);
+  });
+
+  it('SEC-INVITE R4: a refused leave by an invited non-member keeps the invitation', async () => {
+    const { ownerTab, bobTabs, room } = await cast();
+    await ownerTab.ok('room:invite', { roomId: room.id, username: 'bob' });
+    expect(await bobTabs[0]!.request('room:leave', { roomId: room.id })).toEqual({ ok: false, error: 'forbidden' });
+    const browse = await bobTabs[0]!.ok('room:browse', {});
+    expect(browse.filter((r) => r.id === room.id)).toEqual([expect.objectContaining({ id: room.id, invited: true })]);
+    expect((await bobTabs[0]!.ok('room:join', { roomId: room.id })).id).toBe(room.id);
+  });
+
   it('SEC-INVITE I3: a removed member of a private room cannot rejoin without a new invitation', async () => {
     const { ownerTab, bobTabs, room, bob } = await cast();
     await ownerTab.ok('room:invite', { roomId: room.id, username: 'bob' });
