@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import {
   test as base,
   expect,
@@ -91,6 +94,17 @@ export const ui = {
     ui.members(page).getByRole('listitem').filter({ hasText: username }),
   messageUserButton: (page: Page, username: string) =>
     ui.members(page).getByRole('button', { name: exactName(`Message ${username}`) }),
+  /** I3: shown to the room's owner on every other member's entry. */
+  removeMemberButton: (page: Page, username: string) =>
+    ui.members(page).getByRole('button', { name: exactName(`Remove ${username}`) }),
+
+  /** I1: in the open room's header (not for DMs). */
+  inviteButton: (page: Page) => page.getByRole('button', { name: exactName('Invite') }),
+  /** Server notices and the app's own (an invitation, a removal): the region "Notices". */
+  notices: (page: Page) => page.getByRole('region', { name: exactName('Notices') }),
+  /** The `Join <room>` button of an invitation notice. */
+  invitationJoinButton: (page: Page, room: string) =>
+    ui.notices(page).getByRole('button', { name: exactName(`Join ${room}`) }),
 };
 
 /** The typing line's expected text, matched whole (U+2026 ellipsis). */
@@ -254,6 +268,79 @@ export async function sentMessagesIn(
     if (hit) out.push(`${article.includes(hit.author) ? hit.author : '?'}: ${hit.text}`);
   }
   return out;
+}
+
+/**
+ * I1: Invite → Username → Send invitation. Waits for the dialog to close (success) unless
+ * `expectError`, in which case it returns the dialog, still open, for the caller to read
+ * its alert.
+ */
+export async function inviteUser(
+  page: Page,
+  username: string,
+  options: { expectError?: boolean } = {},
+): Promise<Locator> {
+  await ui.inviteButton(page).click();
+  const dialog = ui.dialog(page);
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('textbox', { name: exactName('Username') }).fill(username);
+  await dialog.getByRole('button', { name: exactName('Send invitation') }).click();
+  if (options.expectError) await expect(dialog.getByRole('alert')).toBeVisible();
+  else await expect(dialog).toHaveCount(0);
+  return dialog;
+}
+
+/**
+ * Browse rooms, then reads what it offers once the list has loaded: `waitFor` is a
+ * room the list must show (so its absence of others means something). Returns the
+ * dialog, open.
+ */
+export async function openBrowseRooms(page: Page, waitFor: string): Promise<Locator> {
+  await ui.browseRoomsButton(page).click();
+  const dialog = ui.dialog(page);
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('button', { name: exactName(`Join ${waitFor}`) })).toBeVisible();
+  return dialog;
+}
+
+// ---------------------------------------------------------------------------------------
+// Seeding (long histories)
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export type SeededRoom = { roomId: string; roomName: string; messages: number; lastSeq: number };
+
+/**
+ * Writes a room with `count` messages straight into the e2e server's database, through
+ * the server's storage layer (apps/server/bench/seed-room.bench.ts), while the server
+ * runs. The users must exist; the first owns the room, all are members and authors.
+ * Their open pages learn of the room only on their next connect: reload them.
+ */
+export async function seedRoom(options: {
+  room: string;
+  users: readonly string[];
+  count: number;
+  isPrivate?: boolean;
+  dataDir?: string;
+}): Promise<SeededRoom> {
+  const dataDir = options.dataDir ?? process.env.E2E_DATA_DIR;
+  if (!dataDir) throw new Error('seedRoom: E2E_DATA_DIR is not set (playwright.config.ts sets it)');
+  const args = [
+    'apps/server/bench/run.mjs',
+    'seed-room',
+    '--data-dir',
+    dataDir,
+    '--room',
+    options.room,
+    '--users',
+    options.users.join(','),
+    '--count',
+    String(options.count),
+    ...(options.isPrivate ? ['--private'] : []),
+  ];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: REPO_ROOT, timeout: 120_000 });
+  const line = stdout.trim().split('\n').at(-1) ?? '';
+  return JSON.parse(line) as SeededRoom;
 }
 
 /** "Sending…": a message of mine the server has not confirmed yet (the outbox, S5). */

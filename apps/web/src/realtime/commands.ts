@@ -57,6 +57,30 @@ export function notify(command: FireAndForgetCommand, payload: ChatCommandPayloa
   else socket.volatile.emit('typing:stop', payload);
 }
 
+/** How long a typing:start waits for its answer; only a refusal matters. */
+const TYPING_ANSWER_TIMEOUT_MS = 5000;
+
+/**
+ * typing:start, volatile like every typing signal, but with its answer: when the server
+ * refuses it for now (`rate_limited`), `onRateLimited` gets how long to wait.
+ */
+export function notifyTypingStart(
+  payload: ChatCommandPayload<'typing:start'>,
+  onRateLimited: (retryAfterMs: number) => void,
+): void {
+  const socket = currentSocket();
+  if (!socket?.connected) return;
+  (socket.volatile as unknown as UntypedTimedEmitter)
+    .timeout(TYPING_ANSWER_TIMEOUT_MS)
+    .emit('typing:start', payload, (err, response) => {
+      if (err || typeof response !== 'object' || response === null) return;
+      const answer = response as AckError | AckOk<null>;
+      if (!answer.ok && answer.error === 'rate_limited' && typeof answer.retryAfterMs === 'number') {
+        onRateLimited(Math.max(0, answer.retryAfterMs));
+      }
+    });
+}
+
 /** The sentence to show for a failed outcome. */
 export function failureText(outcome: AckError | NoAnswer): string {
   return 'noAnswer' in outcome ? NO_ANSWER_TEXT : errorText(outcome.error);

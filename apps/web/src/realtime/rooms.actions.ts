@@ -1,6 +1,8 @@
 import type { RoomSummary } from '@parley/shared-types';
+import { checkInviteUsername, inviteFailureText } from '../lib/invite.rules';
 import { appStore } from '../store/app.store';
 import { failureText, request, type CommandOutcome } from './commands';
+import { announceLeaving } from './leave.intents';
 import { openRoom, roomGone } from './navigation';
 
 /** What a UI action resolves to: done, or the sentence for its role=alert. */
@@ -31,7 +33,33 @@ export async function joinRoom(roomId: string): Promise<ActionResult<RoomSummary
 }
 
 export async function leaveRoom(roomId: string): Promise<ActionResult> {
+  // Before asking: the room:removed that follows (here and in my other tabs) is no news.
+  announceLeaving(roomId);
   return settle(await request('room:leave', { roomId }), () => roomGone(roomId));
+}
+
+/** How long the "Invited …" confirmation stays in the Notices region. */
+const INVITED_CONFIRMATION_MS = 6000;
+
+/** I1: invites `rawUsername` to `roomId`; on success a short confirmation shows. */
+export async function inviteToRoom(roomId: string, rawUsername: string): Promise<ActionResult> {
+  const input = checkInviteUsername(rawUsername);
+  if (!input.ok) return input;
+  const outcome = await request('room:invite', { roomId, username: input.username });
+  if (!outcome.ok) return { ok: false, message: inviteFailureText(outcome) };
+  const store = appStore.getState();
+  const roomName = store.rooms[roomId]?.name ?? 'the room';
+  const id = `invite-sent:${roomId}:${outcome.data.userId}`;
+  store.infoNoticed(id, `Invitation sent to ${input.username} for ${roomName}.`);
+  window.setTimeout(() => appStore.getState().localNoticeDismissed(id), INVITED_CONFIRMATION_MS);
+  return { ok: true, data: undefined };
+}
+
+/** I3: the owner removes a member; everyone's list drops them (room:member-left). */
+export async function removeMember(roomId: string, userId: string): Promise<ActionResult> {
+  return settle(await request('room:remove-member', { roomId, userId }), () =>
+    appStore.getState().memberLeft({ roomId, userId }),
+  );
 }
 
 export async function openDirectMessage(userId: string): Promise<ActionResult<RoomSummary>> {

@@ -1,9 +1,16 @@
-import { notify } from './commands';
+import { notify, notifyTypingStart } from './commands';
 import { TypingThrottle } from './typing.throttle';
 
-const throttle = new TypingThrottle(({ command, roomId }) =>
-  notify(command === 'start' ? 'typing:start' : 'typing:stop', { roomId }),
-);
+const throttle: TypingThrottle = new TypingThrottle(({ command, roomId }, run) => {
+  if (command === 'stop') {
+    notify('typing:stop', { roomId });
+    return;
+  }
+  // Refused for now (the server's typing budget): once allowed, if still typing.
+  notifyTypingStart({ roomId }, (retryAfterMs) => {
+    window.setTimeout(() => throttle.retry(run, Date.now()), retryAfterMs);
+  });
+});
 
 /** The composer text changed: maybe tell the room I am typing. */
 export function typingInput(roomId: string, text: string): void {

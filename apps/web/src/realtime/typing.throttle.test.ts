@@ -59,3 +59,45 @@ describe('TypingThrottle', () => {
     expect(signals).toEqual([{ command: 'start', roomId: 'r1' }]);
   });
 });
+
+describe('TypingThrottle: a start refused for now (rate_limited)', () => {
+  function recording() {
+    const signals: { command: string; run: number }[] = [];
+    const throttle = new TypingThrottle((s, run) => signals.push({ command: s.command, run }));
+    return { signals, throttle };
+  }
+
+  it('is sent again for the same run while it goes on', () => {
+    const { signals, throttle } = recording();
+    throttle.input('r1', 'x', 0);
+    const run = signals[0]!.run;
+    throttle.retry(run, 1200);
+    expect(signals).toEqual([
+      { command: 'start', run },
+      { command: 'start', run },
+    ]);
+    // The retry counts as the latest start for the throttle.
+    throttle.input('r1', 'xy', 1200 + TYPING_THROTTLE_MS - 1);
+    expect(signals).toHaveLength(2);
+  });
+
+  it('is dropped when the run ended (sent, cleared) or a new run began', () => {
+    const { signals, throttle } = recording();
+    throttle.input('r1', 'x', 0);
+    const first = signals[0]!.run;
+    throttle.stop();
+    throttle.retry(first, 1000);
+    throttle.input('r1', 'y', 1100);
+    throttle.retry(first, 1200);
+    expect(signals.map((s) => s.command)).toEqual(['start', 'stop', 'start']);
+    expect(signals[2]!.run).not.toBe(first);
+  });
+
+  it('is retried a few times at most per run', () => {
+    const { signals, throttle } = recording();
+    throttle.input('r1', 'x', 0);
+    const run = signals[0]!.run;
+    for (let i = 1; i <= 10; i++) throttle.retry(run, i * 100);
+    expect(signals.length).toBe(4);
+  });
+});

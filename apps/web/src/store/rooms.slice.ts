@@ -5,6 +5,7 @@ import type {
   RoomSummary,
 } from '@parley/shared-types';
 import type { AppSlice } from './app.store.types';
+import { withoutInvitationsTo } from './notices.logic';
 import { withoutKey } from './record.utils';
 
 /** A member as listed; whether they are online lives in the presence slice. */
@@ -54,9 +55,15 @@ export const createRoomsSlice: AppSlice<RoomsSlice> = (set) => ({
         membersByRoom: keep(s.membersByRoom),
         // Not a member meant no message:created: a kept run would hide a hole on rejoin.
         timelines: keep(s.timelines),
+        // An invitation to a room I am in now (joined elsewhere) has nothing left to offer.
+        localNotices: withoutInvitationsTo(s.localNotices, Object.keys(rooms)),
       };
     }),
-  roomAdded: (room) => set((s) => ({ rooms: { ...s.rooms, [room.id]: room } })),
+  roomAdded: (room) =>
+    set((s) => ({
+      rooms: { ...s.rooms, [room.id]: room },
+      localNotices: withoutInvitationsTo(s.localNotices, [room.id]),
+    })),
   roomRemoved: (roomId) =>
     set((s) => ({
       rooms: withoutKey(s.rooms, roomId),

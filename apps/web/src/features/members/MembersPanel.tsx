@@ -1,13 +1,17 @@
 import { useId, useMemo, useState } from 'react';
-import { openDirectMessage } from '../../realtime/rooms.actions';
+import { openDirectMessage, removeMember } from '../../realtime/rooms.actions';
 import { membersWithPresence, selectOnlineMap } from '../../store/presence.selectors';
-import { selectActiveRoomId, selectMembers } from '../../store/rooms.selectors';
+import { selectActiveRoom, selectMembers } from '../../store/rooms.selectors';
 import { selectUser } from '../../store/session.selectors';
 import { useAppStore } from '../../store/use-app-store';
 
-/** Members of the open room with presence; a "Message <name>" button opens a DM (D1). */
+/**
+ * Members of the open room with presence; a "Message <name>" button opens a DM (D1), and
+ * for the room's owner a "Remove <name>" button removes that member (I3).
+ */
 export function MembersPanel() {
-  const roomId = useAppStore(selectActiveRoomId);
+  const room = useAppStore(selectActiveRoom);
+  const roomId = room?.id ?? null;
   const members = useAppStore(selectMembers(roomId));
   const online = useAppStore(selectOnlineMap);
   const me = useAppStore(selectUser);
@@ -16,13 +20,14 @@ export function MembersPanel() {
   const headingId = useId();
   const view = useMemo(() => membersWithPresence(members, online, me?.id), [members, online, me?.id]);
   const onlineCount = view.filter((m) => m.online).length;
+  const iOwnIt = room !== null && room.kind !== 'dm' && me !== null && room.ownerId === me.id;
 
-  async function message(userId: string) {
+  async function run(action: () => Promise<{ ok: boolean; message?: string }>) {
     if (busy) return;
     setBusy(true);
     setError(null);
-    const result = await openDirectMessage(userId);
-    if (!result.ok) setError(result.message);
+    const result = await action();
+    if (!result.ok) setError(result.message ?? null);
     setBusy(false);
   }
 
@@ -52,20 +57,33 @@ export function MembersPanel() {
             <span className="member-name">
               {member.username}
               {member.isMe && <span className="muted"> (you)</span>}
+              {room?.ownerId === member.userId && <span className="muted"> · owner</span>}
             </span>
             <span className="member-state">
               <span className="visually-hidden"> — </span>
               {member.online ? 'online' : 'offline'}
             </span>{' '}
             {!member.isMe && (
-              <button
-                type="button"
-                className="link-button member-dm"
-                disabled={busy}
-                onClick={() => void message(member.userId)}
-              >
-                {`Message ${member.username}`}
-              </button>
+              <span className="member-actions">
+                <button
+                  type="button"
+                  className="link-button member-dm"
+                  disabled={busy}
+                  onClick={() => void run(() => openDirectMessage(member.userId))}
+                >
+                  {`Message ${member.username}`}
+                </button>
+                {iOwnIt && roomId && (
+                  <button
+                    type="button"
+                    className="link-button member-remove"
+                    disabled={busy}
+                    onClick={() => void run(() => removeMember(roomId, member.userId))}
+                  >
+                    {`Remove ${member.username}`}
+                  </button>
+                )}
+              </span>
             )}
           </li>
         ))}

@@ -1,15 +1,20 @@
 import type { RoomSummary } from '@parley/shared-types';
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { browseRooms, joinRoom } from '../../realtime/rooms.actions';
 import { Dialog } from '../../ui/Dialog';
 
 type Listing = { state: 'loading' } | { state: 'ready'; rooms: RoomSummary[] };
 
-/** Public rooms I am not in (R2), each with a Join button. */
+/**
+ * Rooms I may join, each with a Join button: private rooms I was invited to (I1), marked
+ * as invitations and listed first, then the public rooms I am not in (R2).
+ */
 export function BrowseRoomsDialog({ onClose }: { onClose(): void }) {
   const [listing, setListing] = useState<Listing>({ state: 'loading' });
   const [error, setError] = useState<string | null>(null);
   const [joining, setJoining] = useState<string | null>(null);
+  const invitedHeading = useId();
+  const publicHeading = useId();
 
   useEffect(() => {
     let live = true;
@@ -39,24 +44,54 @@ export function BrowseRoomsDialog({ onClose }: { onClose(): void }) {
     setJoining(null);
   }
 
+  const rooms = listing.state === 'ready' ? listing.rooms : [];
+  const invited = rooms.filter((room) => room.invited === true);
+  const open = rooms.filter((room) => room.invited !== true);
+
+  const item = (room: RoomSummary) => (
+    <li key={room.id} className={room.invited ? 'invited' : undefined}>
+      <span className="browse-name">{room.name}</span>
+      {room.invited && (
+        <span className="room-badge">
+          {room.kind === 'private' ? 'Invitation · private' : 'Invitation'}
+        </span>
+      )}
+      <button
+        type="button"
+        className={room.invited ? 'primary' : undefined}
+        disabled={joining !== null}
+        onClick={() => void join(room)}
+      >
+        {`Join ${room.name}`}
+      </button>
+    </li>
+  );
+
   return (
     <Dialog title="Browse rooms" onClose={onClose}>
       {listing.state === 'loading' && <p className="muted">Loading rooms…</p>}
-      {listing.state === 'ready' && listing.rooms.length === 0 && !error && (
+      {invited.length > 0 && (
+        <section aria-labelledby={invitedHeading} className="browse-section">
+          <h3 id={invitedHeading} className="browse-heading">
+            Invitations
+          </h3>
+          <ul className="browse-list">{invited.map(item)}</ul>
+        </section>
+      )}
+      {listing.state === 'ready' && open.length === 0 && invited.length === 0 && !error && (
         <p className="muted">No public rooms to join right now.</p>
       )}
-      {listing.state === 'ready' && listing.rooms.length > 0 && (
-        <ul className="browse-list">
-          {listing.rooms.map((room) => (
-            <li key={room.id}>
-              <span className="browse-name">{room.name}</span>
-              <button type="button" disabled={joining !== null} onClick={() => void join(room)}>
-                {`Join ${room.name}`}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      {open.length > 0 &&
+        (invited.length > 0 ? (
+          <section aria-labelledby={publicHeading} className="browse-section">
+            <h3 id={publicHeading} className="browse-heading">
+              Public rooms
+            </h3>
+            <ul className="browse-list">{open.map(item)}</ul>
+          </section>
+        ) : (
+          <ul className="browse-list">{open.map(item)}</ul>
+        ))}
       {error && (
         <p role="alert" className="form-error">
           {error}

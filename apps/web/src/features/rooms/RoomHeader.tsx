@@ -1,6 +1,7 @@
 import type { RoomSummary } from '@parley/shared-types';
 import { useState } from 'react';
 import { leaveRoom } from '../../realtime/rooms.actions';
+import { InviteDialog } from './InviteDialog';
 
 const KIND_LABEL: Record<RoomSummary['kind'], string> = {
   public: 'Public room',
@@ -8,10 +9,14 @@ const KIND_LABEL: Record<RoomSummary['kind'], string> = {
   dm: 'Direct message',
 };
 
-/** The open room's name (a DM's is the other person's) and, except for DMs, Leave room. */
+/**
+ * The open room's name (a DM's is the other person's) and, except for DMs, Invite (I1)
+ * and Leave room.
+ */
 export function RoomHeader({ room }: { room: RoomSummary }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [inviting, setInviting] = useState(false);
 
   async function leave() {
     setBusy(true);
@@ -29,15 +34,21 @@ export function RoomHeader({ room }: { room: RoomSummary }) {
         <span className="room-kind">{KIND_LABEL[room.kind]}</span>
       </div>
       {room.kind !== 'dm' && (
-        <button type="button" className="ghost" disabled={busy} onClick={() => void leave()}>
-          Leave room
-        </button>
+        <div className="room-actions">
+          <button type="button" className="ghost" onClick={() => setInviting(true)}>
+            Invite
+          </button>
+          <button type="button" className="ghost" disabled={busy} onClick={() => void leave()}>
+            Leave room
+          </button>
+        </div>
       )}
       {error && (
         <p role="alert" className="form-error header-error">
           {error}
         </p>
       )}
+      {inviting && <InviteDialog room={room} onClose={() => setInviting(false)} />}
     </header>
   );
 }

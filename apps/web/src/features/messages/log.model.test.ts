@@ -1,0 +1,92 @@
+import type { Message } from '@parley/shared-types';
+import { describe, expect, it } from 'vitest';
+import type { OutboxEntry } from '../../store/outbox.slice';
+import {
+  buildLogItems,
+  countBelow,
+  FIRST_INDEX_BASE,
+  firstItemIndex,
+  GROUP_GAP_MS,
+  INITIAL_ANCHOR,
+  nextAnchor,
+} from './log.model';
+
+function msg(seq: number, overrides: Partial<Message> = {}): Message {
+  return {
+    id: `id-${seq}`,
+    roomId: 'r1',
+    seq,
+    authorId: 'a',
+    authorName: 'alice',
+    clientMessageId: `client-${seq}`,
+    text: `text ${seq}`,
+    createdAt: seq * 1000,
+    ...overrides,
+  };
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => msg(from + i));
+
+describe('log items', () => {
+  it('stored messages, then my pending ones, with stable keys', () => {
+    const pending: OutboxEntry = { clientMessageId: 'c-9', roomId: 'r1', text: 'x', queuedAt: 1, status: 'sending' };
+    const items = buildLogItems([msg(1), msg(2, { authorId: 'me' })], [pending], 'me');
+    expect(items.map((i) => i.key)).toEqual(['m:id-1', 'm:id-2', 'p:c-9']);
+    expect(items.map((i) => (i.kind === 'stored' ? i.mine : null))).toEqual([false, true, null]);
+  });
+
+  it('groups messages of one author sent close together', () => {
+    const items = buildLogItems(
+      [
+        msg(1),
+        msg(2),
+        msg(3, { authorId: 'b' }),
+        msg(4, { authorId: 'b', createdAt: 3000 + GROUP_GAP_MS }),
+      ],
+      [],
+      undefined,
+    );
+    expect(items.map((i) => i.kind === 'stored' && i.continued)).toEqual([false, true, false, false]);
+  });
+});
+
+describe('keeping the place when older pages come in', () => {
+  it('counts the messages below a seq', () => {
+    const messages = range(10, 20);
+    expect(countBelow(messages, 10)).toBe(0);
+    expect(countBelow(messages, 15)).toBe(5);
+    expect(countBelow(messages, 99)).toBe(11);
+    expect(countBelow([], 5)).toBe(0);
+  });
+
+  it('the first item index drops by exactly the number of messages put in front, and not when appending', () => {
+    let anchor = nextAnchor(INITIAL_ANCHOR, range(51, 100));
+    expect(anchor).toEqual({ seq: 51, generation: 0 });
+    expect(firstItemIndex(anchor, range(51, 100))).toBe(FIRST_INDEX_BASE);
+
+    const appended = range(51, 130);
+    expect(nextAnchor(anchor, appended)).toBe(anchor);
+    expect(firstItemIndex(anchor, appended)).toBe(FIRST_INDEX_BASE);
+
+    const prepended = range(1, 130);
+    anchor = nextAnchor(anchor, prepended);
+    expect(anchor).toEqual({ seq: 51, generation: 0 });
+    expect(firstItemIndex(anchor, prepended)).toBe(FIRST_INDEX_BASE - 50);
+  });
+
+  it('an empty room keeps the base index until its first message, without starting over', () => {
+    expect(firstItemIndex(INITIAL_ANCHOR, [])).toBe(FIRST_INDEX_BASE);
+    expect(nextAnchor(INITIAL_ANCHOR, [])).toBe(INITIAL_ANCHOR);
+    expect(nextAnchor(INITIAL_ANCHOR, [msg(1)])).toEqual({ seq: 1, generation: 0 });
+  });
+
+  it('starts over (a new generation) when what was in front of the anchor is gone', () => {
+    const anchor = { seq: 51, generation: 0 };
+    // S3: the timeline was reset (emptied), then its newest page came back.
+    const emptied = nextAnchor(anchor, []);
+    expect(emptied).toEqual({ seq: null, generation: 1 });
+    expect(nextAnchor(emptied, range(200, 250))).toEqual({ seq: 200, generation: 1 });
+    // A newest page that did not join: older held messages were dropped.
+    expect(nextAnchor(anchor, range(300, 349))).toEqual({ seq: 300, generation: 1 });
+  });
+});

@@ -1,0 +1,187 @@
+import type { Page } from '@playwright/test';
+import {
+  createRoom,
+  exactName,
+  expect,
+  expectSignedIn,
+  inviteUser,
+  openBrowseRooms,
+  openRoom,
+  openTab,
+  sendMessage,
+  test,
+  ui,
+  uniqueName,
+  type User,
+} from './fixtures';
+
+/*
+ * Private rooms and moderation (I1–I3), through the UI: an invitation reaches the
+ * invitee as a notice with a Join button and in Browse rooms; the owner removes a member
+ * from the Members list, and the removed person loses the room at once and for good.
+ */
+
+/** Every text the page's chat socket receives from now on (frames of WebSockets opened later). */
+function recordSocketFrames(page: Page): string[] {
+  const frames: string[] = [];
+  page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => frames.push(String(payload))));
+  return frames;
+}
+
+/** alice's private room with bob in it, by invitation; both have it open. */
+async function privateRoomWithBob(alice: User, bob: User): Promise<string> {
+  const room = uniqueName('secret');
+  await createRoom(alice.page, room, { isPrivate: true });
+  await inviteUser(alice.page, bob.name);
+  await ui.invitationJoinButton(bob.page, room).click();
+  await expect(ui.roomHeading(bob.page, room)).toBeVisible();
+  await expect(ui.member(alice.page, bob.name)).toHaveCount(1);
+  return room;
+}
+
+test.describe('invitations and removal', () => {
+  test('I1/I2: a private room is invisible to others; an invited user sees the invitation, joins and talks', async ({
+    users,
+  }) => {
+    const [alice, bob, carol] = await users.signUpAll('alice', 'bob', 'carol');
+    const room = uniqueName('secret');
+    const open = uniqueName('public');
+    await createRoom(alice.page, open);
+    await createRoom(alice.page, room, { isPrivate: true });
+
+    // I2: carol's Browse rooms lists the public room (so it has loaded), not the private one.
+    const carolBrowse = await openBrowseRooms(carol.page, open);
+    await expect(carolBrowse.getByText(room)).toHaveCount(0);
+    await carolBrowse.getByRole('button', { name: exactName('Close') }).click();
+    await expect(ui.dialog(carol.page)).toHaveCount(0);
+
+    // I1: alice invites bob; the dialog closes.
+    await inviteUser(alice.page, bob.name);
+
+    // bob gets a notice naming alice and the room, and the room in Browse rooms as an invitation.
+    await expect(ui.notices(bob.page)).toContainText(`${alice.name} invited you to ${room}`);
+    await expect(ui.invitationJoinButton(bob.page, room)).toBeVisible();
+    const bobBrowse = await openBrowseRooms(bob.page, room);
+    await expect(bobBrowse.getByText(/invitation/i)).not.toHaveCount(0);
+    await bobBrowse.getByRole('button', { name: exactName('Close') }).click();
+    // Still nothing for carol.
+    const carolAgain = await openBrowseRooms(carol.page, open);
+    await expect(carolAgain.getByText(room)).toHaveCount(0);
+    await carolAgain.getByRole('button', { name: exactName('Close') }).click();
+
+    // bob joins from the notice: the room opens, and the notice goes.
+    await ui.invitationJoinButton(bob.page, room).click();
+    await expect(ui.roomHeading(bob.page, room)).toBeVisible();
+    await expect(ui.roomLink(bob.page, room)).toBeVisible();
+    await expect(ui.invitationJoinButton(bob.page, room)).toHaveCount(0);
+    await expect(ui.member(alice.page, bob.name)).toHaveCount(1);
+    await expect(ui.member(bob.page, alice.name)).toHaveCount(1);
+
+    // Messages flow both ways.
+    const fromAlice = uniqueName('from-alice');
+    await sendMessage(alice.page, fromAlice);
+    await expect(ui.message(bob.page, fromAlice)).toContainText(alice.name);
+    const fromBob = uniqueName('from-bob');
+    await sendMessage(bob.page, fromBob);
+    await expect(ui.message(alice.page, fromBob)).toContainText(bob.name);
+
+    // carol still cannot see the room, its messages or its members.
+    await expect(ui.roomLink(carol.page, room)).toHaveCount(0);
+    await expect(ui.message(carol.page, fromAlice)).toHaveCount(0);
+  });
+
+  test('I1: inviting an unknown user or a member shows an alert in the dialog', async ({ users }) => {
+    const [alice, bob] = await users.signUpAll('alice', 'bob');
+    const room = await privateRoomWithBob(alice, bob);
+
+    const dialog = await inviteUser(alice.page, uniqueName('nobody'), { expectError: true });
+    await expect(dialog.getByRole('alert')).toContainText(/no such user/i);
+    // The dialog stays open with the alert; a second try with a member says so.
+    await dialog.getByRole('textbox', { name: exactName('Username') }).fill(bob.name);
+    await dialog.getByRole('button', { name: exactName('Send invitation') }).click();
+    await expect(dialog.getByRole('alert')).toContainText(/already a member/i);
+    await dialog.getByRole('button', { name: exactName('Cancel') }).click();
+    await expect(ui.dialog(alice.page)).toHaveCount(0);
+    await expect(ui.roomHeading(alice.page, room)).toBeVisible();
+  });
+
+  test('I3: the owner removes bob: he loses the room at once, gets nothing sent after, and cannot rejoin', async ({
+    users,
+  }) => {
+    const [alice, bob, carol] = await users.signUpAll('alice', 'bob', 'carol');
+    // Watch what bob's browser receives: reload so his chat socket opens under watch.
+    const bobFrames = recordSocketFrames(bob.page);
+    await bob.page.reload();
+    await expectSignedIn(bob.page);
+    const open = uniqueName('public');
+    await createRoom(alice.page, open);
+    const room = await privateRoomWithBob(alice, bob);
+    await createRoom(carol.page, uniqueName('carols'));
+
+    // Only the owner gets Remove buttons, never for themselves.
+    await openRoom(alice.page, room);
+    await expect(ui.removeMemberButton(alice.page, alice.name)).toHaveCount(0);
+    await expect(ui.removeMemberButton(bob.page, alice.name)).toHaveCount(0);
+    const before = uniqueName('before-removal');
+    await sendMessage(alice.page, before);
+    await expect(ui.message(bob.page, before)).toHaveCount(1);
+
+    await ui.removeMemberButton(alice.page, bob.name).click();
+    // alice's Members list drops bob (room:member-left).
+    await expect(ui.member(alice.page, bob.name)).toHaveCount(0);
+    // bob's nav loses the room; he had it open, so he lands in general with a notice.
+    await expect(ui.roomLink(bob.page, room)).toHaveCount(0);
+    await expect(ui.roomHeading(bob.page, room)).toHaveCount(0);
+    await expect(ui.roomHeading(bob.page, 'general')).toBeVisible();
+    await expect(ui.notices(bob.page)).toContainText(`You were removed from ${room}`);
+
+    // A message alice sends afterwards never reaches bob: not shown, and not even received.
+    const after = uniqueName('after-removal');
+    await sendMessage(alice.page, after);
+    // A later message in a room bob is still in: once he has it, the first would have come.
+    await openRoom(alice.page, 'general');
+    const sentinel = uniqueName('sentinel');
+    await sendMessage(alice.page, sentinel);
+    await expect(ui.message(bob.page, sentinel)).toHaveCount(1);
+    expect(bobFrames.some((frame) => frame.includes(sentinel)), 'bob\'s socket frames are recorded').toBe(true);
+    expect(bobFrames.filter((frame) => frame.includes(after))).toEqual([]);
+    await expect(ui.message(bob.page, after)).toHaveCount(0);
+    await expect(ui.roomLink(bob.page, room)).toHaveCount(0);
+
+    // bob cannot come back: the room is not in his Browse rooms (which has loaded: the public room is there).
+    const browse = await openBrowseRooms(bob.page, open);
+    await expect(browse.getByText(room)).toHaveCount(0);
+    await browse.getByRole('button', { name: exactName('Close') }).click();
+    // Nor after a reload (the room list comes from the server again).
+    await bob.page.reload();
+    await expectSignedIn(bob.page);
+    await expect(ui.roomLink(bob.page, room)).toHaveCount(0);
+  });
+
+  test('I3: leaving a room in one tab is no "removed" notice in my other tab; a removal reaches every tab', async ({
+    users,
+  }) => {
+    const [alice, bob] = await users.signUpAll('alice', 'bob');
+    const bobTab2 = await openTab(bob.context);
+    await expectSignedIn(bobTab2);
+
+    // bob leaves one room himself, in his first tab.
+    const left = await privateRoomWithBob(alice, bob);
+    await expect(ui.roomLink(bobTab2, left)).toBeVisible();
+    await ui.leaveRoomButton(bob.page).click();
+    await expect(ui.roomLink(bob.page, left)).toHaveCount(0);
+    await expect(ui.roomLink(bobTab2, left)).toHaveCount(0);
+
+    // alice removes him from another: both of his tabs say so.
+    const removed = await privateRoomWithBob(alice, bob);
+    await expect(ui.roomLink(bobTab2, removed)).toBeVisible();
+    await openRoom(alice.page, removed);
+    await ui.removeMemberButton(alice.page, bob.name).click();
+    for (const page of [bob.page, bobTab2]) {
+      await expect(ui.roomLink(page, removed)).toHaveCount(0);
+      await expect(ui.notices(page)).toContainText(`You were removed from ${removed}`);
+      // The room bob left on his own is no news to either tab.
+      await expect(ui.notices(page)).not.toContainText(`removed from ${left}`);
+    }
+  });
+});
