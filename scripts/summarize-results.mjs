@@ -16,7 +16,7 @@ if (existsSync(checks)) {
   passed += results.length - failing.length;
   failed += failing.length;
   lines.push(
-    `checks (type checks, audit): ${results.length - failing.length} of ${results.length} clean` +
+    `checks (type checks, audit, bundle size): ${results.length - failing.length} of ${results.length} clean` +
       (failing.length ? ` — failing: ${failing.join(', ')}` : ''),
   );
 } else {
@@ -59,6 +59,22 @@ if (existsSync(e2e)) {
 } else {
   failed += 1;
   lines.push('playwright: no report');
+}
+
+// Runners that print their own closing `N passed, N failed` line (the benchmark smoke run).
+for (const [file, name] of [['bench-smoke.log', 'bench smoke']]) {
+  const path = join(dir, file);
+  const counts = existsSync(path)
+    ? [...readFileSync(path, 'utf8').matchAll(/^(\d+) passed, (\d+) failed$/gm)].at(-1)
+    : undefined;
+  if (counts) {
+    passed += Number(counts[1]);
+    failed += Number(counts[2]);
+    lines.push(`${name}: ${counts[1]} passed, ${counts[2]} failed`);
+  } else {
+    failed += 1;
+    lines.push(`${name}: no result line`);
+  }
 }
 
 for (const line of lines) console.log(`  ${line}`);

@@ -30,10 +30,16 @@ done
 echo "› dependency audit"
 check "dependency audit" bash scripts/audit.sh
 
+echo "› web bundle size"
+check "initial JS at most 150 KB gzipped" node scripts/check-bundle-size.mjs
+
 echo "› unit and integration tests (vitest)"
 pnpm exec vitest run --reporter=default --reporter=json --outputFile.json="$OUT/vitest.json" || true
 
 echo "› end-to-end tests (playwright, chromium)"
 E2E_JSON_REPORT="$OUT/e2e.json" pnpm exec playwright test || true
+
+echo "› benchmark smoke run (bench/, Parley against the raw ceiling, ratios only)"
+pnpm --filter @parley/bench run smoke 2>&1 | tee "$OUT/bench-smoke.log" || true
 
 node scripts/summarize-results.mjs "$OUT"

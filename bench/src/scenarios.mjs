@@ -1,0 +1,555 @@
+// Scenarios A–F, each run against a freshly started server process.
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  adapter,
+  connectPopulation,
+  histogram,
+  openLoop,
+  parseText,
+  record,
+  settle,
+  sleep,
+  startGuard,
+  summary,
+} from './gen/load.mjs';
+import { ackOk } from './gen/thin.mjs';
+import { cpuOf, freePort, heapAfterGc, killServer, rssOf, startServer, stopServer, waitForPort } from './proc.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+export const REPO = join(here, '..', '..');
+export const SERVER_ENTRY = join(REPO, 'apps', 'server', 'dist', 'server.js');
+const ENTRIES = {
+  s0: join(here, 'servers', 's0-plain.mjs'),
+  s1: process.env.BENCH_S1_ENTRY || SERVER_ENTRY,
+  s2: join(here, 'servers', 's2-raw.mjs'),
+};
+export const SERVER_NAMES = {
+  s0: "S0 guide's plain Socket.IO",
+  s1: 'S1 Parley (production build)',
+  s2: 'S2 raw ws ceiling',
+};
+const ROOM_SIZE = 20;
+const r1 = (x) => Math.round(x * 10) / 10;
+
+/**
+ * Starts server `kind` on a free port, pinned to core 0. S1 gets a fresh DATA_DIR holding
+ * a copy of the seeded database.
+ */
+export async function launch(ctx, kind, { env = {}, nodeArgs = [], label = kind } = {}) {
+  const port = await freePort();
+  const logFile = join(ctx.workDir, `${label}-${port}.log`);
+  let dataDir = null;
+  let serverEnv = { PORT: String(port) };
+  if (kind === 's1') {
+    dataDir = mkdtempSync(join(ctx.workDir, 'data-'));
+    copyFileSync(ctx.seedDb, join(dataDir, 'parley.sqlite'));
+    serverEnv = {
+      ...serverEnv,
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      WEB_DIST_DIR: '',
+      NODE_ENV: 'production',
+      // Every load client comes from 127.0.0.1; the per-IP cap (500) is for the public internet.
+      MAX_CONNECTIONS_PER_IP: '100000',
+      LOG_LEVEL: 'warn',
+    };
+  }
+  const start = () => startServer({ name: label, args: [ENTRIES[kind]], env: { ...serverEnv, ...env }, logFile, nodeArgs });
+  const srv = { kind, port, dataDir, logFile, proc: start() };
+  await waitForPort(port);
+  srv.restart = async () => {
+    srv.proc = start();
+    await waitForPort(port, 60_000);
+  };
+  srv.kill = () => killServer(srv.proc);
+  srv.stop = () => stopServer(srv.proc);
+  return srv;
+}
+
+/** Keys and tokens of the grid users (rooms of 20), per server kind. */
+function grid(ctx, kind, count) {
+  const rooms = Math.ceil(count / ROOM_SIZE);
+  if (kind === 's1') return { tokens: ctx.seedOut.grid.tokens.slice(0, count), roomKeys: ctx.seedOut.grid.roomIds.slice(0, rooms) };
+  return {
+    tokens: Array.from({ length: count }, (_, i) => `g${i}`),
+    roomKeys: Array.from({ length: rooms }, (_, r) => `grid-${r}`),
+  };
+}
+
+/** Probe bookkeeping: one latency histogram per step tag. */
+function probeSink() {
+  const hists = new Map();
+  const sink = (text, now) => {
+    const { intended, tag } = parseText(text);
+    const h = hists.get(tag);
+    if (h) record(h, now - intended);
+  };
+  return { hists, sink };
+}
+
+function shuffled(xs, seed = 7) {
+  const a = [...xs];
+  let s = seed;
+  for (let i = a.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    const j = s % (i + 1);
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+
+/**
+ * One open-loop step at `rate` messages/s; returns latency, delivery and CPU figures.
+ * `recipients(message)` is how many clients should receive each message.
+ */
+async function rateStep(ctx, { srv, ad, pop, sink, senders, rate, durationMs, tag, recipients, extraTick }) {
+  const hist = histogram();
+  sink.hists.set(tag, hist);
+  const created0 = pop.counters.created;
+  const cpu0 = cpuOf(srv.proc.pid);
+  const t0 = performance.now();
+  const guard = startGuard(srv.proc.pid);
+  const { st, ackHist, total } = await openLoop({ ad, senders, rate, durationMs, tag, extraTick });
+  const sendMs = performance.now() - t0;
+  const gen = guard();
+  const cpuSend = cpuOf(srv.proc.pid) - cpu0;
+  await settle(() => pop.counters.created + st.acked * 1e9, { quietMs: 500, maxMs: 10_000 });
+  const cpuAll = cpuOf(srv.proc.pid) - cpu0;
+  const delivered = pop.counters.created - created0;
+  const good = ad.hasAck ? st.ackOk : st.sent;
+  const expected = good * recipients;
+  const lat = summary(hist);
+  return {
+    tag,
+    targetRate: rate,
+    scheduled: total,
+    sent: st.sent,
+    achievedRate: r1(st.sent / (sendMs / 1000)),
+    acked: ad.hasAck ? st.ackOk : null,
+    ackErrors: st.ackErr + st.ackLost + st.notConnected,
+    errorSample: st.errSample,
+    expected,
+    delivered,
+    deliveredRatio: expected > 0 ? Math.round((delivered / expected) * 1e5) / 1e5 : null,
+    deliveriesPerSec: Math.round(delivered / (sendMs / 1000)),
+    latencyMs: lat,
+    ackLatencyMs: ad.hasAck ? summary(ackHist) : null,
+    serverCpuPct: r1((cpuSend / (sendMs / 1000)) * 100),
+    deliveriesPerCpuSec: cpuAll > 0 ? Math.round(delivered / cpuAll) : null,
+    serverRssMB: r1(rssOf(srv.proc.pid) / 2 ** 20),
+    generator: gen,
+  };
+}
+
+/**
+ * A step taken while other processes loaded the machine (another job's tests, say) is
+ * run again, up to `ctx.busyRetries` times after a pause: the bench shares its machine.
+ */
+async function guardedStep(ctx, kind, args) {
+  const retries = ctx.busyRetries ?? 2;
+  let s;
+  for (let attempt = 0; attempt <= retries; attempt++) {
+    s = await rateStep(ctx, { ...args, tag: attempt ? `${args.tag}r${attempt}` : args.tag });
+    args.sink.hists.delete(s.tag);
+    s.tag = args.tag;
+    s.attempts = attempt + 1;
+    if (s.generator.quiet !== false || attempt === retries) break;
+    ctx.log(`  ${kind} ${args.tag}: machine busy (others ${s.generator.foreignCpuPct}% of a core), running the step again`);
+    await sleep(ctx.busyPauseMs ?? 5000);
+  }
+  return s;
+}
+
+function logStep(ctx, kind, s) {
+  const l = s.latencyMs;
+  ctx.log(
+    `  ${kind} ${s.tag}: ${s.targetRate}/s sent ${s.achievedRate}/s delivered ${s.delivered}/${s.expected} (${s.deliveredRatio}) ` +
+      `p50 ${l.p50} p99 ${l.p99} max ${l.max} ms, server cpu ${s.serverCpuPct}%, gen cpu ${s.generator.cpuPct}% eld99 ${s.generator.eldP99Ms} ms, others ${s.generator.foreignCpuPct}%` +
+      `${s.generator.valid ? '' : ' INVALID'}${s.ackErrors ? ` errors ${s.ackErrors} ${s.errorSample ?? ''}` : ''}`,
+  );
+}
+
+// ------------------------------------------------------------------ A: idle
+
+export async function scenarioA(ctx, kind) {
+  const cfg = ctx.cfg.A;
+  // The inspector lets the bench force a GC and read the V8 heap (a finer measure than RSS).
+  const srv = await launch(ctx, kind, { label: `A-${kind}`, nodeArgs: ['--inspect=127.0.0.1:0'] });
+  const ad = adapter(kind, srv.port);
+  const pops = [];
+  try {
+    await sleep(2000);
+    const rss0 = rssOf(srv.proc.pid);
+    const heap0 = await heapAfterGc(srv.logFile);
+    const levels = [];
+    let have = 0;
+    for (const n of cfg.levels) {
+      const g = grid(ctx, kind, n);
+      const pop = await connectPopulation({
+        ad,
+        count: n - have,
+        roomSize: ROOM_SIZE,
+        roomKeys: g.roomKeys.slice(have / ROOM_SIZE),
+        tokens: g.tokens.slice(have),
+        conformanceRooms: 0,
+        concurrency: 500,
+      });
+      pops.push(pop);
+      have = n;
+      const connected = pops.reduce((a, p) => a + p.connected(), 0);
+      await sleep(cfg.settleMs);
+      const window = n === cfg.levels.at(-1) ? cfg.idleMsTop : cfg.idleMs;
+      const c0 = cpuOf(srv.proc.pid);
+      const t0 = performance.now();
+      await sleep(window);
+      const cpuPct = ((cpuOf(srv.proc.pid) - c0) / ((performance.now() - t0) / 1000)) * 100;
+      const rss = rssOf(srv.proc.pid);
+      const heap = await heapAfterGc(srv.logFile);
+      await sleep(500);
+      const rssGc = rssOf(srv.proc.pid);
+      const level = {
+        connections: n,
+        connected,
+        errors: pops.reduce((a, p) => a + p.errors.length, 0),
+        rssMB: r1(rss / 2 ** 20),
+        rssPerConnKB: r1((rss - rss0) / 1024 / n),
+        rssAfterGcMB: r1(rssGc / 2 ** 20),
+        rssAfterGcPerConnKB: r1((rssGc - rss0) / 1024 / n),
+        heapAfterGcMB: heap === null ? null : r1(heap / 2 ** 20),
+        heapPerConnKB: heap === null || heap0 === null ? null : r1((heap - heap0) / 1024 / n),
+        idleCpuPct: r1(cpuPct),
+        idleWindowS: window / 1000,
+      };
+      levels.push(level);
+      ctx.log(`  ${kind} A ${n}: connected ${connected}, rss ${level.rssMB} MB (${level.rssPerConnKB} KB/conn; after GC ${level.rssAfterGcPerConnKB} KB/conn), heap after GC ${level.heapPerConnKB} KB/conn, idle cpu ${level.idleCpuPct}% over ${window / 1000}s`);
+    }
+    return { baselineRssMB: r1(rss0 / 2 ** 20), baselineHeapMB: heap0 === null ? null : r1(heap0 / 2 ** 20), levels };
+  } finally {
+    for (const p of pops) p.close();
+    await srv.stop();
+  }
+}
+
+// ------------------------------------------------------------------ B: broadcast to everyone
+
+export async function scenarioB(ctx, kind) {
+  const cfg = ctx.cfg.B;
+  const srv = await launch(ctx, kind, { label: `B-${kind}` });
+  const ad = adapter(kind, srv.port);
+  const { hists, sink } = probeSink();
+  // S0: the guide's io.emit to everyone (no room). S1: one room holding every user. S2: one room.
+  const roomKey = kind === 's0' ? null : kind === 's1' ? ctx.seedOut.broadcast.roomId : 'everyone';
+  const tokens = kind === 's1' ? ctx.seedOut.broadcast.tokens.slice(0, cfg.clients) : Array.from({ length: cfg.clients }, (_, i) => `b${i}`);
+  // Probes: every `probeEvery`-th client parses and times (room size = probeEvery).
+  const pop = await connectPopulation({
+    ad: { ...ad, join: (c) => (roomKey ? ad.join(c, roomKey) : undefined) },
+    count: cfg.clients,
+    roomSize: cfg.probeEvery,
+    roomKeys: Array.from({ length: Math.ceil(cfg.clients / cfg.probeEvery) }, () => roomKey),
+    tokens,
+    conformanceRooms: 3,
+    onProbe: sink,
+  });
+  try {
+    await sleep(cfg.settleMs);
+    const senders = shuffled(pop.members.filter((m) => m.client && m.client.connected));
+    const recipients = pop.connected();
+    ctx.log(`  ${kind} B: ${recipients} connected in ${Math.round(pop.connectMs)} ms`);
+    const steps = [];
+    let knee = null;
+    for (const rate of cfg.rates) {
+      const s = await guardedStep(ctx, kind, { srv, ad, pop, sink: { hists }, senders, rate, durationMs: cfg.stepMs, tag: `B${rate}`, recipients });
+      logStep(ctx, kind, s);
+      s.ok = s.latencyMs.p99 !== null && s.latencyMs.p99 <= cfg.p99LimitMs && s.deliveredRatio >= cfg.minDelivered && s.achievedRate >= 0.95 * rate;
+      steps.push(s);
+      // Only a step the guards accept can end the search; a failed step taken while the
+      // machine was busy says nothing about the server, so the search goes on.
+      if (!s.ok && s.generator.valid) break;
+      if (!s.ok && !s.generator.generatorOk) break; // the generator itself is the limit now
+      if (s.ok) knee = s;
+      await sleep(cfg.gapMs);
+    }
+    const broke = steps.findLast((x) => !x.ok) ?? null;
+    return {
+      clients: recipients,
+      steps,
+      kneeDeliveriesPerSec: knee ? knee.deliveriesPerSec : 0,
+      kneeRate: knee ? knee.targetRate : 0,
+      kneeValid: knee ? knee.generator.valid : false,
+      brokeAt: broke ? broke.targetRate : null,
+      // A break the generator itself caused says nothing about the server.
+      breakValid: broke ? broke.generator.valid : null,
+      lowerBound: !broke || !broke.generator.valid,
+      conformance: pop.conformance(),
+    };
+  } finally {
+    pop.close();
+    await srv.stop();
+  }
+}
+
+// ------------------------------------------------------------------ C (and F): rooms of 20
+
+async function roomsPopulation(ctx, kind, ad, count, sink, extra = {}) {
+  const g = grid(ctx, kind, count);
+  return connectPopulation({ ad, count, roomSize: ROOM_SIZE, roomKeys: g.roomKeys, tokens: g.tokens, onProbe: sink, ...extra });
+}
+
+export async function scenarioC(ctx, kind, { env = {}, nodeArgs = [], label = `C-${kind}`, rates, stepMs, clients } = {}) {
+  const cfg = ctx.cfg.C;
+  const srv = await launch(ctx, kind, { env, nodeArgs, label });
+  const ad = adapter(kind, srv.port);
+  const { hists, sink } = probeSink();
+  const pop = await roomsPopulation(ctx, kind, ad, clients ?? cfg.clients, sink);
+  try {
+    await sleep(cfg.settleMs);
+    ctx.log(`  ${kind} C: ${pop.connected()} connected in ${Math.round(pop.connectMs)} ms${pop.errors.length ? `, errors: ${pop.errors.length} ${pop.errors[0]}` : ''}`);
+    const senders = shuffled(pop.members.filter((m) => m.client));
+    const steps = [];
+    for (const rate of rates ?? cfg.rates) {
+      const s = await guardedStep(ctx, kind, { srv, ad, pop, sink: { hists }, senders, rate, durationMs: stepMs ?? cfg.stepMs, tag: `C${rate}`, recipients: ROOM_SIZE });
+      logStep(ctx, kind, s);
+      steps.push(s);
+      await sleep(cfg.gapMs);
+    }
+    return { clients: pop.connected(), connectErrors: pop.errors.length, steps, conformance: pop.conformance(), serverPid: srv.proc.pid };
+  } finally {
+    pop.close();
+    await srv.stop();
+  }
+}
+
+/** F: scenario C's load plus typing and room join/leave churn. */
+export async function scenarioF(ctx, kind) {
+  const cfg = ctx.cfg.F;
+  const srv = await launch(ctx, kind, { label: `F-${kind}` });
+  const ad = adapter(kind, srv.port);
+  const { hists, sink } = probeSink();
+  const pop = await roomsPopulation(ctx, kind, ad, cfg.clients, sink);
+  // One churner per room: not a member at first; joins, then leaves, then joins again...
+  const rooms = pop.rooms.length;
+  const churnTokens = kind === 's1' ? ctx.seedOut.grid.churnerTokens.slice(0, rooms) : Array.from({ length: rooms }, (_, r) => `c${r}`);
+  const churn = await connectPopulation({
+    ad: { ...ad, join: () => {} },
+    count: rooms,
+    roomSize: 1,
+    roomKeys: pop.rooms.map((r) => r.key),
+    tokens: churnTokens,
+    conformanceRooms: 0,
+  });
+  try {
+    await sleep(cfg.settleMs);
+    const senders = shuffled(pop.members.filter((m) => m.client));
+    const typers = shuffled(senders, 11);
+    const churners = churn.members.filter((m) => m.client.connected);
+    const typingInterval = 1000 / (cfg.rate * cfg.typingPerMessage);
+    const churnInterval = cfg.churnEveryMs / churners.length;
+    const joined = new Set();
+    const churnHist = histogram();
+    const churnSt = { ops: 0, ok: 0, err: 0, errSample: null };
+    const typingSt = { sent: 0 };
+    let nextTyping = performance.now();
+    let nextChurn = performance.now();
+    let ti = 0;
+    let ci = 0;
+    const extraTick = (now) => {
+      while (nextTyping <= now) {
+        const t = typers[ti++ % typers.length];
+        ad.typing(t.client, t.room.key);
+        typingSt.sent++;
+        nextTyping += typingInterval;
+      }
+      while (nextChurn <= now) {
+        const c = churners[ci++ % churners.length];
+        const intended = nextChurn;
+        const op = joined.has(c) ? 'leave' : 'rejoin';
+        if (op === 'leave') joined.delete(c);
+        else joined.add(c);
+        churnSt.ops++;
+        ad[op](c.client, c.room.key, (ok, buf) => {
+          if (ok) {
+            churnSt.ok++;
+            record(churnHist, performance.now() - intended);
+          } else {
+            churnSt.err++;
+            churnSt.errSample ??= buf ? buf.toString().slice(0, 160) : 'connection closed';
+          }
+        });
+        nextChurn += churnInterval;
+      }
+    };
+    const typing0 = pop.counters.typing;
+    const s = await rateStep(ctx, {
+      srv,
+      ad,
+      pop,
+      sink: { hists },
+      senders,
+      rate: cfg.rate,
+      durationMs: cfg.stepMs,
+      tag: `F${cfg.rate}`,
+      recipients: ROOM_SIZE,
+      extraTick,
+    });
+    logStep(ctx, kind, s);
+    const typingDelivered = pop.counters.typing - typing0;
+    const result = {
+      ...s,
+      typing: {
+        sent: typingSt.sent,
+        delivered: typingDelivered,
+        // Typing goes to the room but the typer: 19 of 20 (volatile in S1: it may drop).
+        deliveredRatio: typingSt.sent ? Math.round((typingDelivered / (typingSt.sent * (ROOM_SIZE - 1))) * 1e4) / 1e4 : null,
+      },
+      churn: { ops: churnSt.ops, ok: churnSt.ok, errors: churnSt.err, errorSample: churnSt.errSample, ackLatencyMs: ad.hasAck ? summary(churnHist) : null },
+    };
+    ctx.log(
+      `  ${kind} F: typing ${typingSt.sent} sent, ${typingDelivered} delivered (${result.typing.deliveredRatio}); churn ${churnSt.ops} ops, ${churnSt.err} errors, ack p99 ${result.churn.ackLatencyMs?.p99 ?? 'n/a'} ms`,
+    );
+    return result;
+  } finally {
+    churn.close();
+    pop.close();
+    await srv.stop();
+  }
+}
+
+// ------------------------------------------------------------------ D: connect and reconnect storms
+
+export async function scenarioD(ctx, kind) {
+  const cfg = ctx.cfg.D;
+  const srv = await launch(ctx, kind, { label: `D-${kind}` });
+  const ad = adapter(kind, srv.port);
+  const g = grid(ctx, kind, cfg.clients);
+  let pop;
+  try {
+    await sleep(1000);
+    pop = await connectPopulation({
+      ad,
+      count: cfg.clients,
+      roomSize: ROOM_SIZE,
+      roomKeys: g.roomKeys,
+      tokens: g.tokens,
+      conformanceRooms: 0,
+      concurrency: cfg.stormConcurrency,
+      reconnect: true,
+      connectTimeoutMs: cfg.connectTimeoutMs,
+    });
+    const connect = { clients: cfg.clients, connected: pop.connected(), errors: pop.errors.length, errorSample: pop.errors[0] ?? null, seconds: Math.round(pop.connectMs) / 1000 };
+    ctx.log(`  ${kind} D connect storm: ${connect.connected}/${cfg.clients} in ${connect.seconds} s, errors ${connect.errors}`);
+    await sleep(cfg.settleMs);
+    const thin = pop.members.filter((m) => m.client && m.client.connected).map((m) => m.client);
+    // kill -9, then start again at once (as a supervisor would), and watch the clients come back.
+    const tKill = performance.now();
+    await srv.kill();
+    const connects0 = pop.counters.connects;
+    await srv.restart();
+    const restartMs = performance.now() - tKill;
+    let t99 = null;
+    let t100 = null;
+    const deadline = tKill + cfg.reconnectWaitMs;
+    while (performance.now() < deadline) {
+      const back = thin.filter((c) => c.connected && c.connectedAt > tKill).length;
+      const el = performance.now() - tKill;
+      if (t99 === null && back >= 0.99 * thin.length) t99 = el;
+      if (back === thin.length) {
+        t100 = el;
+        break;
+      }
+      await sleep(50);
+    }
+    const back = thin.filter((c) => c.connected && c.connectedAt > tKill).length;
+    const reconnect = {
+      clients: thin.length,
+      back,
+      restartSeconds: Math.round(restartMs) / 1000,
+      secondsTo99: t99 === null ? null : Math.round(t99) / 1000,
+      secondsTo100: t100 === null ? null : Math.round(t100) / 1000,
+      failedAttempts: pop.counters.connectErrors,
+      namespaceConnects: pop.counters.connects - connects0,
+    };
+    ctx.log(`  ${kind} D reconnect after kill -9: ${back}/${thin.length} back; 99% in ${reconnect.secondsTo99} s, 100% in ${reconnect.secondsTo100} s (restart ${reconnect.restartSeconds} s)`);
+    return { connect, reconnect };
+  } finally {
+    pop?.close();
+    await srv.stop();
+  }
+}
+
+// ------------------------------------------------------------------ E: history (S1 only)
+
+export async function scenarioE(ctx) {
+  const cfg = ctx.cfg.E;
+  const srv = await launch(ctx, 's1', { label: 'E-s1' });
+  const ad = adapter('s1', srv.port);
+  const roomId = ctx.seedOut.history.roomId;
+  const pop = await connectPopulation({
+    ad,
+    count: cfg.clients,
+    roomSize: cfg.clients,
+    roomKeys: [roomId],
+    tokens: ctx.seedOut.history.tokens.slice(0, cfg.clients),
+    conformanceRooms: 0,
+  });
+  try {
+    await sleep(1000);
+    const clients = pop.members.map((m) => m.client).filter((c) => c.connected);
+    const hist = histogram();
+    const st = { sent: 0, ok: 0, err: 0, errSample: null, wrongSize: 0 };
+    let checked = false;
+    const guard = startGuard(srv.proc.pid);
+    const cpu0 = cpuOf(srv.proc.pid);
+    const t0 = performance.now();
+    const waves = Math.round(cfg.durationMs / cfg.waveMs);
+    for (let w = 0; w < waves; w++) {
+      const intended = t0 + w * cfg.waveMs;
+      const wait = intended - performance.now();
+      if (wait > 0) await sleep(wait);
+      for (const c of clients) {
+        st.sent++;
+        c.emit('message:history', { roomId }, (buf, off) => {
+          const now = performance.now();
+          if (!ackOk(buf, off)) {
+            st.err++;
+            st.errSample ??= buf ? buf.toString().slice(0, 160) : 'closed';
+            return;
+          }
+          st.ok++;
+          record(hist, now - intended);
+          if (!checked) {
+            checked = true;
+            const page = JSON.parse(buf.toString().slice(off))[0].data;
+            if (page.messages.length !== 50 || !page.hasMore) st.wrongSize++;
+            st.firstPage = { messages: page.messages.length, hasMore: page.hasMore, newestSeq: page.messages.at(-1)?.seq };
+          }
+        });
+      }
+    }
+    await settle(() => st.ok + st.err, { quietMs: 300, maxMs: 10_000 });
+    const sec = (performance.now() - t0) / 1000;
+    const gen = guard();
+    const result = {
+      clients: clients.length,
+      messagesInRoom: ctx.seedOut.history.messages,
+      fetches: st.sent,
+      ok: st.ok,
+      errors: st.err,
+      errorSample: st.errSample,
+      fetchesPerSec: Math.round(st.ok / sec),
+      page: st.firstPage,
+      latencyMs: summary(hist),
+      serverCpuPct: r1(((cpuOf(srv.proc.pid) - cpu0) / sec) * 100),
+      generator: gen,
+    };
+    ctx.log(`  s1 E: ${st.ok}/${st.sent} fetches, p50 ${result.latencyMs.p50} p99 ${result.latencyMs.p99} max ${result.latencyMs.max} ms, page ${JSON.stringify(st.firstPage)}`);
+    return result;
+  } finally {
+    pop.close();
+    await srv.stop();
+  }
+}
+
+export { mkdirSync, tmpdir };

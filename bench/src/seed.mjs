@@ -1,0 +1,44 @@
+// Bundles the TypeScript seeder (which imports the server's storage and auth code) with
+// esbuild, as apps/server/bench/run.mjs does for its benchmark, and runs it.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const buildDir = join(here, '..', '.build');
+
+let built;
+export async function buildSeeder() {
+  built ??= (async () => {
+    mkdirSync(buildDir, { recursive: true });
+    const outfile = join(buildDir, 'seed.js');
+    await build({
+      entryPoints: [join(here, 'seed', 'seed.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      conditions: ['source'],
+      // The native module loads from node_modules at run time; everything else is bundled.
+      external: ['better-sqlite3'],
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      logLevel: 'warning',
+    });
+    return outfile;
+  })();
+  return built;
+}
+
+/** Seeds `spec.dataDir`; returns the tokens and ids the load clients need. */
+export async function seed(spec) {
+  const seeder = await buildSeeder();
+  mkdirSync(spec.dataDir, { recursive: true });
+  const specPath = join(spec.dataDir, 'seed-spec.json');
+  const outPath = join(spec.dataDir, 'seed-out.json');
+  writeFileSync(specPath, JSON.stringify(spec));
+  execFileSync(process.execPath, [seeder, specPath, outPath], { stdio: ['ignore', 'inherit', 'inherit'] });
+  return JSON.parse(readFileSync(outPath, 'utf8'));
+}
