@@ -32,11 +32,12 @@ export const CONFIGS = {
     profile: { rates: [1000], stepMs: 5000, clients: 2000 },
   },
   full: {
-    A: { levels: [1000, 5000, 10000], settleMs: 3000, idleMs: 10_000, idleMsTop: 25_000 },
+    // At 10k the idle window is 60 s: one session re-check (every 60 s) and 2.4 ping intervals (25 s).
+    A: { levels: [1000, 5000, 10000], settleMs: 3000, idleMs: 10_000, idleMsTop: 60_000 },
     B: {
       clients: 1000,
       probeEvery: 100,
-      rates: [10, 20, 40, 60, 80, 120, 160, 240, 320, 480],
+      rates: [10, 20, 40, 60, 80, 90, 100, 110, 120, 160, 240],
       stepMs: 8000,
       gapMs: 1000,
       settleMs: 3000,

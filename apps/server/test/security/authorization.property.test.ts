@@ -474,7 +474,7 @@ describe('SEC-AUTHZ: model-based authorization property', () => {
       fc.asyncProperty(fc.array(actionArb, { minLength: 10, maxLength: 40 }), async (actions) => {
         await runScenario(actions);
       }),
-      { numRuns: 40, ...(seed === undefined ? {} : { seed }), interruptAfterTimeLimit: 75_000, markInterruptAsFailure: false },
+      { numRuns: 15, ...(seed === undefined ? {} : { seed }), interruptAfterTimeLimit: 75_000, markInterruptAsFailure: false },
     );
   }, 120_000);
 });

@@ -310,6 +310,32 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
   };
   const groupCommit = options.groupCommit ?? true;
 
+  /*
+   * Session touches are batched the same way: a reconnect storm or the periodic session
+   * re-check touches thousands of sessions in one turn, and one commit (one fsync) each
+   * blocked the event loop for about 0.2 s per 1,000 sessions (bench/RESULTS.md).
+   * A touch resolves once the shared commit has returned.
+   */
+  type PendingTouch = { key: string; at: number; resolve: () => void; reject: (error: unknown) => void };
+  let touches: PendingTouch[] = [];
+  let touchFlushScheduled = false;
+  const touchBatch = db.transaction((batch: PendingTouch[]) => {
+    for (const t of batch) q.touchSession.run(t.at, t.key, t.at);
+  });
+  const flushTouches = () => {
+    touchFlushScheduled = false;
+    const batch = touches;
+    touches = [];
+    if (batch.length === 0) return;
+    try {
+      touchBatch.immediate(batch);
+    } catch (error) {
+      for (const t of batch) t.reject(error);
+      return;
+    }
+    for (const t of batch) t.resolve();
+  };
+
   const users: UserStore = {
     async create(user, autoJoinRoomIds) {
       try {
@@ -338,8 +364,14 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       const row = q.sessionByKey.get(key);
       return row ? toSession(row) : null;
     },
-    async touch(key, lastSeenAt) {
-      q.touchSession.run(lastSeenAt, key, lastSeenAt);
+    touch(key, lastSeenAt) {
+      return new Promise<void>((resolve, reject) => {
+        touches.push({ key, at: lastSeenAt, resolve, reject });
+        if (!touchFlushScheduled) {
+          touchFlushScheduled = true;
+          setImmediate(flushTouches);
+        }
+      });
     },
     async delete(key) {
       return q.deleteSession.run(key).changes > 0;
@@ -438,8 +470,9 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     rooms,
     messages,
     async close() {
-      // Appends already accepted are written before the database closes.
+      // Appends and touches already accepted are written before the database closes.
       flush();
+      flushTouches();
       if (db.open) db.close();
     },
   };
