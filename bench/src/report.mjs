@@ -53,8 +53,19 @@ export function evaluateTargets(results) {
   const cStep = (rate) => stepAt(results, 'C', 's1', rate);
   const cOk = (s) => s && s.latencyMs.p99 !== null && s.latencyMs.p99 <= 100 && s.deliveredRatio === 1 && s.ackErrors === 0 && !s.unacked;
   const cVal = (s) => (s ? `p99 ${s.latencyMs.p99} ms, delivered ${pct(s.deliveredRatio)}, ${s.ackErrors} errors, ${fmt(s.deliveriesPerSec, 0)} deliveries/s${s.generator.valid ? '' : ' (step flagged by the validity guards)'}` : 'not run');
-  add('C1', 'S1 ≥ 1,000 msg/s inbound in 20-member rooms (20k deliveries/s), persisted: p99 ≤ 100 ms, 100 % delivered', cStep(1000) ? cOk(cStep(1000)) : null, cVal(cStep(1000)));
-  add('C2', 'stretch: the same at 2,000 msg/s', cStep(2000) ? cOk(cStep(2000)) : null, cVal(cStep(2000)));
+  // The same step is taken again by the tuning comparison and the profile: report the spread.
+  const repeats = (rate) => [
+    ...(results.tuning?.nativeAddons ?? []).flatMap((v) => v.steps.filter((x) => x.targetRate === rate)),
+    ...(results.profile?.steps ?? []).filter((x) => x.targetRate === rate),
+  ].map((x) => x.latencyMs.p99);
+  const spread = (rate) => {
+    const xs = repeats(rate);
+    if (!xs.length) return '';
+    const sorted = [...xs].sort((a, b) => a - b);
+    return `; the same step repeated ${xs.length}× later in this run (tuning, profile): p99 ${xs.join(', ')} ms, median ${sorted[Math.floor(sorted.length / 2)]} ms`;
+  };
+  add('C1', 'S1 ≥ 1,000 msg/s inbound in 20-member rooms (20k deliveries/s), persisted: p99 ≤ 100 ms, 100 % delivered', cStep(1000) ? cOk(cStep(1000)) : null, cVal(cStep(1000)) + spread(1000));
+  add('C2', 'stretch: the same at 2,000 msg/s', cStep(2000) ? cOk(cStep(2000)) : null, cVal(cStep(2000)) + spread(2000));
   const low = results.scenarios?.C?.s1?.steps?.[0];
   add(
     'C3',
@@ -106,7 +117,7 @@ export function latencySvg(results) {
   out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   out.push(`<text x="${m.l}" y="22" font-size="15" font-weight="bold">Scenario C: p99 delivery latency vs inbound rate (rooms of 20)</text>`);
   // grid and axes
-  for (let e = Math.ceil(y0); e <= Math.floor(y1); e++) {
+  for (let e = Math.floor(y0); e <= Math.ceil(y1); e++) {
     for (const mul of [1, 2, 5]) {
       const v = mul * 10 ** e;
       if (v < yMin || v > yMax) continue;
