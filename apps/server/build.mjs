@@ -1,8 +1,10 @@
-// Bundles the server into dist/server.js. Workspace packages (shared-types, shipped as
+// Bundles the server into dist/server.js and its SQLite writer thread into
+// dist/sqlite.writer.js (found next to the server at run time). Workspace packages (shared-types, shipped as
 // TypeScript source) are bundled in; npm dependencies stay external and load from
 // node_modules at run time (better-sqlite3 and argon2 are native).
 // Also used by the process-level tests, which build their own copy (see test/process/).
 import { readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -12,8 +14,11 @@ export async function buildServer(outfile = fileURLToPath(new URL('dist/server.j
   const pkg = JSON.parse(readFileSync(new URL('package.json', here), 'utf8'));
   const external = Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@parley/'));
   await build({
-    entryPoints: [fileURLToPath(new URL('src/server.ts', here))],
-    outfile,
+    entryPoints: {
+      [basename(outfile, '.js')]: fileURLToPath(new URL('src/server.ts', here)),
+      'sqlite.writer': fileURLToPath(new URL('src/storage/sqlite/sqlite.writer.ts', here)),
+    },
+    outdir: dirname(outfile),
     bundle: true,
     platform: 'node',
     format: 'esm',

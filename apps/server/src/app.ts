@@ -32,6 +32,13 @@ export type AppOptions = {
   logger?: boolean | { level: string };
   /** Per-user command budgets; defaults to COMMAND_BUDGETS. */
   commandLimits?: CommandLimits;
+  /**
+   * The built SQLite writer thread; the production entry passes the one bundled next to
+   * it. Without it (tests from source) the default storage writes on the main thread.
+   */
+  sqliteWriterThread?: URL;
+  /** The default storage can no longer write (its writer thread died). */
+  onStorageFailure?: (error: Error) => void;
 };
 
 export type ParleyApp = {
@@ -58,7 +65,14 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   const newId = options.newId ?? randomId;
   const storage =
     options.storage ??
-    openSqliteStorage({ filename: join(config.dataDir, 'parley.sqlite'), synchronous: config.sqliteSynchronous });
+    openSqliteStorage({
+      filename: join(config.dataDir, 'parley.sqlite'),
+      synchronous: config.sqliteSynchronous,
+      ...(options.sqliteWriterThread && config.sqliteWriter === 'thread'
+        ? { writerThread: options.sqliteWriterThread }
+        : {}),
+      ...(options.onStorageFailure ? { onWriterFailure: options.onStorageFailure } : {}),
+    });
 
   const http = Fastify({
     logger: options.logger ?? { level: config.logLevel },

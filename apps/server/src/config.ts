@@ -10,6 +10,12 @@ export type Config = {
   /** Built SPA to serve; null to serve none (API-only, tests). */
   webDistDir: string | null;
   sqliteSynchronous: 'FULL' | 'NORMAL';
+  /**
+   * Where SQLite commits run: 'thread' (default) on a writer thread, so the event loop
+   * never waits for an fsync; 'main' on the event loop (measured against each other in
+   * bench/RESULTS.md).
+   */
+  sqliteWriter: 'thread' | 'main';
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   presenceGraceMs: number;
@@ -95,6 +101,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
     throw new Error(`SQLITE_SYNCHRONOUS must be FULL or NORMAL, got "${env.SQLITE_SYNCHRONOUS}"`);
   }
+  const writer = (env.SQLITE_WRITER ?? 'thread').toLowerCase();
+  if (writer !== 'thread' && writer !== 'main') {
+    throw new Error(`SQLITE_WRITER must be thread or main, got "${env.SQLITE_WRITER}"`);
+  }
   const adminToken = env.ADMIN_TOKEN ?? '';
   if (adminToken !== '' && adminToken.length < 16) throw new Error('ADMIN_TOKEN must be at least 16 characters');
   return {
@@ -103,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(env.DATA_DIR || './data'),
     webDistDir: env.WEB_DIST_DIR === '' ? null : resolve(env.WEB_DIST_DIR ?? defaultWebDist()),
     sqliteSynchronous: synchronous,
+    sqliteWriter: writer,
     sessionIdleMs: int(env, 'SESSION_IDLE_MS', DEFAULTS.sessionIdleMs, 60_000, 365 * DAY_MS),
     sessionAbsoluteMs: int(env, 'SESSION_ABSOLUTE_MS', DEFAULTS.sessionAbsoluteMs, 60_000, 365 * DAY_MS),
     presenceGraceMs: int(env, 'PRESENCE_GRACE_MS', DEFAULTS.presenceGraceMs, 0, 10_000),

@@ -4,7 +4,17 @@ import { loadConfig } from './config.js';
 /** The process: configuration from the environment, listen, stop cleanly on signals. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await buildApp({ config });
+  const app = await buildApp({
+    config,
+    // Bundled next to this file by build.mjs.
+    sqliteWriterThread: new URL('./sqlite.writer.js', import.meta.url),
+    // Nothing can be stored any more: exit so the supervisor restarts a whole server.
+    // Unacked messages stay in the clients' outboxes and are sent again.
+    onStorageFailure: (error) => {
+      console.error('storage writer failed', error);
+      process.exit(1);
+    },
+  });
   await app.http.listen({ port: config.port, host: config.host });
 
   let stopping = false;

@@ -201,6 +201,7 @@ export class Harness {
       dataDir,
       webDistDir: null,
       sqliteSynchronous: 'NORMAL',
+      sqliteWriter: 'main',
       sessionIdleMs: DEFAULTS.sessionIdleMs,
       sessionAbsoluteMs: DEFAULTS.sessionAbsoluteMs,
       presenceGraceMs: 200,

@@ -15,13 +15,17 @@ import { io, type Socket } from 'socket.io-client';
 const SERVER_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
 let bundle: Promise<string> | undefined;
-/** Builds the server once per test file into apps/server/.test-build (inside the package, so node_modules resolve). */
+/**
+ * Builds the server once per test file into apps/server/.test-build/<pid>/ (inside the
+ * package, so node_modules resolve; a folder per process, since the writer thread's
+ * bundle sits next to the server's).
+ */
 export function buildBundle(): Promise<string> {
   bundle ??= (async () => {
     const { buildServer } = (await import(join(SERVER_DIR, 'build.mjs'))) as {
       buildServer: (outfile: string) => Promise<string>;
     };
-    return buildServer(join(SERVER_DIR, '.test-build', `server-${process.pid}.js`));
+    return buildServer(join(SERVER_DIR, '.test-build', String(process.pid), 'server.js'));
   })();
   return bundle;
 }

@@ -355,6 +355,8 @@ async function decide(
       if (!room || room.kind === 'dm' || room.owner !== u || target === u) {
         return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
       }
+      // An owner who left the room no longer moderates it.
+      if (!member) return { expectation: { ack: refused('forbidden'), ...none }, roomId, label };
       if (target === USERS) return { expectation: { ack: refused('not_found'), ...none }, roomId, label };
       // The store drops a pending invitation of the target in every case.
       room.invited.delete(target);

@@ -1,0 +1,76 @@
+import type { Message, RoomKind } from '@parley/shared-types';
+import type { RoomRecord, RoomView, SessionRecord, UserRecord } from '../storage.js';
+
+/*
+ * Row shapes of the SQLite schema and their mapping to storage records, shared by the
+ * reading connection (sqlite.storage.ts) and the writer (sqlite.writes.ts).
+ */
+
+export type UserRow = { id: string; username: string; password_hash: string; created_at: number };
+export type SessionRow = {
+  key: string;
+  user_id: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+};
+export type RoomRow = {
+  id: string;
+  kind: RoomKind;
+  name: string | null;
+  owner_id: string | null;
+  last_seq: number;
+  created_at: number;
+};
+export type RoomViewRow = RoomRow & { peer_id: string | null; peer_username: string | null };
+export type MessageRow = {
+  id: string;
+  room_id: string;
+  seq: number;
+  author_id: string;
+  author_name: string;
+  client_message_id: string;
+  text: string;
+  created_at: number;
+};
+
+export const toUser = (r: UserRow): UserRecord => ({
+  id: r.id,
+  username: r.username,
+  passwordHash: r.password_hash,
+  createdAt: r.created_at,
+});
+export const toSession = (r: SessionRow): SessionRecord => ({
+  key: r.key,
+  userId: r.user_id,
+  createdAt: r.created_at,
+  lastSeenAt: r.last_seen_at,
+  expiresAt: r.expires_at,
+});
+export const toRoom = (r: RoomRow): RoomRecord => ({
+  id: r.id,
+  kind: r.kind,
+  name: r.name,
+  ownerId: r.owner_id,
+  lastSeq: r.last_seq,
+  createdAt: r.created_at,
+});
+export const toRoomView = (r: RoomViewRow): RoomView => ({
+  ...toRoom(r),
+  peer: r.peer_id && r.peer_username ? { id: r.peer_id, username: r.peer_username } : null,
+});
+export const toMessage = (r: MessageRow): Message => ({
+  id: r.id,
+  roomId: r.room_id,
+  seq: r.seq,
+  authorId: r.author_id,
+  authorName: r.author_name,
+  clientMessageId: r.client_message_id,
+  text: r.text,
+  createdAt: r.created_at,
+});
+
+export const MESSAGE_SELECT = `
+  SELECT m.id, m.room_id, m.seq, m.author_id, u.username AS author_name,
+         m.client_message_id, m.text, m.created_at
+  FROM messages m JOIN users u ON u.id = m.author_id`;
