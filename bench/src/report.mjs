@@ -56,6 +56,7 @@ export function evaluateTargets(results) {
   // The same step is taken again by the tuning comparison and the profile: report the spread.
   const repeats = (rate) => [
     ...(results.tuning?.nativeAddons ?? []).flatMap((v) => v.steps.filter((x) => x.targetRate === rate)),
+    ...(results.tuning?.sqliteWriter ?? []).filter((v) => v.shipped).flatMap((v) => v.steps.filter((x) => x.targetRate === rate)),
     ...(results.profile?.steps ?? []).filter((x) => x.targetRate === rate),
   ].map((x) => x.latencyMs.p99);
   const spread = (rate) => {
@@ -302,7 +303,7 @@ export function markdown(results, notes) {
     L.push('');
     const tu = results.tuning;
     const rows = [];
-    for (const v of tu.nativeAddons ?? []) {
+    for (const v of [...(tu.nativeAddons ?? []), ...(tu.sqliteWriter ?? [])]) {
       for (const s of v.steps) rows.push([v.variant, `${v.round + 1}`, `${s.targetRate}`, lat(s.latencyMs), `${fmt(s.serverCpuPct)} %`, fmt(s.deliveriesPerCpuSec, 0), `${pct(s.deliveredRatio)}${validMark(s.generator)}`]);
     }
     L.push(table(['S1 variant (scenario C)', 'round', 'msg/s', 'latency ms p50 / p90 / p99 / p99.9 / max', 'server CPU', 'deliveries per CPU-s', 'delivered'], rows));
@@ -317,10 +318,17 @@ export function markdown(results, notes) {
     L.push('');
     L.push(`\`node --cpu-prof\` on S1 during scenario C at ${p.steps.map((s) => s.targetRate).join(' and ')} msg/s: ${fmt(p.busyMs, 0)} ms busy of ${fmt(p.totalMs, 0)} ms profiled. Self time, busy time = 100 %.`);
     L.push('');
+    L.push('The event loop (main thread):');
+    L.push('');
     L.push(table(['package / area', 'self ms', '% of busy'], p.packages.map((x) => [x.name, fmt(x.selfMs, 0), `${x.pctBusy} %`])));
     L.push('');
     L.push(table(['function (top 15 by self time)', 'self ms', '% of busy'], p.functions.slice(0, 15).map((x) => [`\`${x.name}\``, fmt(x.selfMs, 0), `${x.pctBusy} %`])));
     L.push('');
+    if (p.writerThread) {
+      const w = p.writerThread;
+      L.push(`The SQLite writer thread: ${fmt(w.busyMs, 0)} ms busy of ${fmt(w.totalMs, 0)} ms; top by self time: ${w.functions.map((x) => `\`${x.name}\` ${x.pctBusy} %`).join(', ')}.`);
+      L.push('');
+    }
   }
 
   L.push('## Notes');

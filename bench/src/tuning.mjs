@@ -5,20 +5,31 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { launch, scenarioC } from './scenarios.mjs';
 
-/** C steps on S1 with and without ws's native add-ons (ws reads these two variables). */
+/**
+ * C steps on S1 with and without ws's native add-ons (ws reads these two variables), and
+ * with SQLite's commits on the event loop against the writer thread (Parley's default).
+ */
 export async function runTuning(ctx) {
   const cfg = ctx.cfg.tuning;
-  ctx.log('› tuning: S1 without / with bufferutil + utf-8-validate, scenario C steps');
-  const variants = [
-    { name: 'without native add-ons (WS_NO_BUFFER_UTIL=1 WS_NO_UTF_8_VALIDATE=1)', env: { WS_NO_BUFFER_UTIL: '1', WS_NO_UTF_8_VALIDATE: '1' } },
-    { name: 'with bufferutil + utf-8-validate (shipped)', env: {} },
-  ];
-  const out = { nativeAddons: [], perMessageDeflate: null };
-  // Interleaved twice (A B A B) so drift of the machine hits both alike.
-  for (let round = 0; round < 2; round++) {
-    for (const v of variants) {
-      const r = await scenarioC(ctx, 's1', { env: v.env, label: `tuning-${round}`, rates: cfg.rates, stepMs: cfg.stepMs, clients: cfg.clients });
-      out.nativeAddons.push({ variant: v.name, round, steps: r.steps });
+  const comparisons = {
+    nativeAddons: [
+      { name: 'without native add-ons (WS_NO_BUFFER_UTIL=1 WS_NO_UTF_8_VALIDATE=1)', env: { WS_NO_BUFFER_UTIL: '1', WS_NO_UTF_8_VALIDATE: '1' } },
+      { name: 'with bufferutil + utf-8-validate (shipped)', env: {} },
+    ],
+    sqliteWriter: [
+      { name: 'SQLite commits on the event loop (SQLITE_WRITER=main)', env: { SQLITE_WRITER: 'main' } },
+      { name: 'SQLite commits on the writer thread (shipped)', env: {}, shipped: true },
+    ],
+  };
+  const out = { nativeAddons: [], sqliteWriter: [], perMessageDeflate: null };
+  for (const [key, variants] of Object.entries(comparisons)) {
+    ctx.log(`› tuning (${key}): ${variants.map((v) => v.name).join(' / ')}, scenario C steps`);
+    // Interleaved twice (A B A B) so drift of the machine hits both alike.
+    for (let round = 0; round < 2; round++) {
+      for (const v of variants) {
+        const r = await scenarioC(ctx, 's1', { env: v.env, label: `tuning-${key}-${round}`, rates: cfg.rates, stepMs: cfg.stepMs, clients: cfg.clients });
+        out[key].push({ variant: v.name, round, shipped: Boolean(v.shipped), steps: r.steps });
+      }
     }
   }
   out.perMessageDeflate = await deflateNegotiated(ctx);
@@ -58,12 +69,23 @@ export async function runProfile(ctx) {
     stepMs: cfg.stepMs,
     clients: cfg.clients,
   });
+  // One file per thread: CPU.<date>.<time>.<pid>.<thread id>.<n>.cpuprofile; thread 0 is
+  // the event loop, the other the SQLite writer thread.
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
   if (files.length === 0) return { error: 'no .cpuprofile written', steps: run.steps };
-  const file = files.map((f) => join(dir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
-  const summary = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')));
+  const threadOf = (f) => Number(f.split('.').at(-3));
+  const newest = (list) => list.map((f) => join(dir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  const mainFile = newest(files.filter((f) => threadOf(f) === 0)) ?? newest(files);
+  const writerFile = newest(files.filter((f) => threadOf(f) !== 0));
+  const summary = summarizeProfile(JSON.parse(readFileSync(mainFile, 'utf8')));
+  const writer = writerFile ? summarizeProfile(JSON.parse(readFileSync(writerFile, 'utf8'))) : null;
   ctx.log(`  profile: ${summary.busyMs} ms busy of ${summary.totalMs} ms; top: ${summary.functions.slice(0, 5).map((f) => `${f.name} ${f.pctBusy}%`).join(', ')}`);
-  return { steps: run.steps.map((s) => ({ tag: s.tag, targetRate: s.targetRate, latencyMs: s.latencyMs, serverCpuPct: s.serverCpuPct })), ...summary };
+  if (writer) ctx.log(`  writer thread: ${writer.busyMs} ms busy of ${writer.totalMs} ms`);
+  return {
+    steps: run.steps.map((s) => ({ tag: s.tag, targetRate: s.targetRate, latencyMs: s.latencyMs, serverCpuPct: s.serverCpuPct })),
+    ...summary,
+    ...(writer ? { writerThread: { busyMs: writer.busyMs, totalMs: writer.totalMs, functions: writer.functions.slice(0, 5) } } : {}),
+  };
 }
 
 function shortUrl(url) {

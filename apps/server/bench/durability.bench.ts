@@ -15,18 +15,28 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-type Variant = { synchronous: 'FULL' | 'NORMAL'; groupCommit: boolean };
+/** Set by bench/run.mjs: the writer thread bundle, as the server ships it. */
+const WRITER_THREAD = process.env.PARLEY_BENCH_WRITER_THREAD;
+
+type Variant = { synchronous: 'FULL' | 'NORMAL'; groupCommit: boolean; writerThread?: boolean };
 const VARIANTS: Variant[] = [
   { synchronous: 'FULL', groupCommit: false },
   { synchronous: 'FULL', groupCommit: true },
   { synchronous: 'NORMAL', groupCommit: false },
   { synchronous: 'NORMAL', groupCommit: true },
+  ...(WRITER_THREAD ? [{ synchronous: 'FULL' as const, groupCommit: true, writerThread: true }] : []),
 ];
-const label = (v: Variant) => `${v.synchronous}${v.groupCommit ? ' + group commit' : ''}`;
+const label = (v: Variant) =>
+  `${v.synchronous}${v.groupCommit ? ' + group commit' : ''}${v.writerThread ? ' on the writer thread (shipped)' : ''}`;
 
 async function measure(variant: Variant): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
-  const storage = openSqliteStorage({ filename: join(dir, 'bench.sqlite'), ...variant });
+  const storage = openSqliteStorage({
+    filename: join(dir, 'bench.sqlite'),
+    synchronous: variant.synchronous,
+    groupCommit: variant.groupCommit,
+    ...(variant.writerThread && WRITER_THREAD ? { writerThread: new URL(WRITER_THREAD) } : {}),
+  });
   try {
     await storage.users.create({ id: 'u', username: 'bench', passwordHash: 'x', createdAt: 0 }, []);
     await storage.rooms.create({ id: 'r', kind: 'public', name: 'bench', ownerId: 'u', lastSeq: 0, createdAt: 0 }, 'u');
