@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { PRESENCE_GRACE_MS } from './e2e/constants';
+import { baseUrlFor, builtServer, portFromEnv } from './e2e/web-server';
 
 /*
  * End-to-end tests of the built app: the server serves apps/web/dist, Chromium drives it.
@@ -15,15 +16,8 @@ import { PRESENCE_GRACE_MS } from './e2e/constants';
  * which the workers inherit from the runner.
  */
 
-const PORT = Number(process.env.E2E_PORT || 3123);
-if (!Number.isInteger(PORT) || PORT < 1 || PORT > 65535) {
-  throw new Error(`E2E_PORT must be a TCP port, got "${process.env.E2E_PORT}"`);
-}
-
-// 127.0.0.1, not localhost: socket.io-client closes its transport on the page's
-// `offline` event only when the host is not `localhost` (see e2e/README.md),
-// and the offline tests rely on that.
-const BASE_URL = `http://127.0.0.1:${PORT}`;
+const PORT = portFromEnv('E2E_PORT', 3123);
+const BASE_URL = baseUrlFor(PORT);
 
 // A fresh, empty database per run so accounts never collide with an earlier run's: a
 // new folder name, chosen once in the runner (the server creates the folder). Removed by
@@ -74,23 +68,5 @@ export default defineConfig({
     },
   },
   projects: [{ name: 'chromium' }],
-  webServer: {
-    // Runs in this file's folder (the repository root).
-    command: 'node apps/server/dist/server.js',
-    url: `${BASE_URL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 30_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
-    env: {
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      DATA_DIR: process.env.E2E_DATA_DIR,
-      PRESENCE_GRACE_MS: String(PRESENCE_GRACE_MS),
-      LOG_LEVEL: 'warn',
-      // Every test account comes from 127.0.0.1; the per-address sign-up budget is for the real world.
-      REGISTRATIONS_PER_IP_PER_HOUR: '100000',
-    },
-  },
+  webServer: builtServer({ port: PORT, dataDir: process.env.E2E_DATA_DIR, presenceGraceMs: PRESENCE_GRACE_MS }),
 });

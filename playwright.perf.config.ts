@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import e2e from './playwright.config';
+import { baseUrlFor, builtServer, portFromEnv } from './e2e/web-server';
 
 /*
  * Web performance measurement (not a test suite): `pnpm bench:web`. Runs e2e/perf/*.perf.ts
@@ -12,11 +13,8 @@ import e2e from './playwright.config';
  * The measurement prints a JSON line and a markdown table and writes bench/results/web.json.
  */
 
-const PORT = Number(process.env.PERF_PORT || 3167);
-if (!Number.isInteger(PORT) || PORT < 1 || PORT > 65535) {
-  throw new Error(`PERF_PORT must be a TCP port, got "${process.env.PERF_PORT}"`);
-}
-const BASE_URL = `http://127.0.0.1:${PORT}`;
+const PORT = portFromEnv('PERF_PORT', 3167);
+const BASE_URL = baseUrlFor(PORT);
 
 // Chosen once in the runner; workers inherit it. Removed by e2e/perf/teardown.ts.
 if (!process.env.PERF_DATA_DIR) {
@@ -40,21 +38,5 @@ export default defineConfig({
   // The e2e suite's browser settings (Chromium binary, launch arguments, headless, timeouts).
   use: { ...e2e.use, baseURL: BASE_URL, trace: 'off', screenshot: 'off' },
   projects: [{ name: 'chromium' }],
-  webServer: {
-    command: 'node apps/server/dist/server.js',
-    url: `${BASE_URL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 30_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
-    env: {
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      DATA_DIR: process.env.PERF_DATA_DIR,
-      PRESENCE_GRACE_MS: '1000',
-      LOG_LEVEL: 'warn',
-      REGISTRATIONS_PER_IP_PER_HOUR: '100000',
-    },
-  },
+  webServer: builtServer({ port: PORT, dataDir: process.env.PERF_DATA_DIR, presenceGraceMs: 1000 }),
 });

@@ -1,28 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { newCmid, useHarness, type TestServer } from './harness.js';
+import { newCmid, useHarness } from './harness.js';
 
 describe('direct messages over /chat', () => {
   const h = useHarness();
 
-  async function cast(server: TestServer) {
-    const alice = await h.register(server, 'alice');
-    const bob = await h.register(server, 'bob');
-    const carol = await h.register(server, 'carol');
-    return {
-      alice,
-      bob,
-      carol,
-      alice1: await h.connect(server, alice, 'alice1'),
-      alice2: await h.connect(server, alice, 'alice2'),
-      bob1: await h.connect(server, bob, 'bob1'),
-      bob2: await h.connect(server, bob, 'bob2'),
-      carol1: await h.connect(server, carol, 'carol1'),
-    };
-  }
-
   it('D1: dm:open reaches every tab of both users via room:added, each seeing the other as the name', async () => {
     const server = await h.start();
-    const c = await cast(server);
+    const c = await h.cast(server);
     const mine = await c.alice1.ok('dm:open', { userId: c.bob.user.id });
     expect(mine).toEqual({ id: expect.any(String), kind: 'dm', name: 'bob', peer: c.bob.user, lastSeq: 0 });
     for (const tab of [c.alice1, c.alice2]) {
@@ -38,7 +22,7 @@ describe('direct messages over /chat', () => {
 
   it('D1: the other user receives messages in a new DM on every tab without reconnecting, and can answer', async () => {
     const server = await h.start();
-    const c = await cast(server);
+    const c = await h.cast(server);
     const dm = await c.alice1.ok('dm:open', { userId: c.bob.user.id });
     const hello = await c.alice1.ok('message:send', { roomId: dm.id, clientMessageId: newCmid(), text: 'hi bob' });
     for (const tab of [c.alice1, c.alice2, c.bob1, c.bob2]) {
@@ -59,7 +43,7 @@ describe('direct messages over /chat', () => {
 
   it('D1: opening the DM again, from either side, returns the same room and re-announces it only to the opener', async () => {
     const server = await h.start();
-    const c = await cast(server);
+    const c = await h.cast(server);
     const first = await c.alice1.ok('dm:open', { userId: c.bob.user.id });
     await c.bob2.waitFor('room:added', (r) => r.id === first.id);
     const fromBob = await c.bob1.ok('dm:open', { userId: c.alice.user.id });
@@ -77,7 +61,7 @@ describe('direct messages over /chat', () => {
 
   it('D1: a third user cannot read, send to, join, list or type in the DM, and receives nothing from it', async () => {
     const server = await h.start();
-    const c = await cast(server);
+    const c = await h.cast(server);
     const dm = await c.alice1.ok('dm:open', { userId: c.bob.user.id });
     const secret = await c.alice1.ok('message:send', { roomId: dm.id, clientMessageId: newCmid(), text: 'just us' });
     await c.bob1.waitFor('message:created', (m) => m.id === secret.id);
@@ -104,7 +88,7 @@ describe('direct messages over /chat', () => {
 
   it('D1: a DM with oneself is invalid_payload; with an unknown user not_found', async () => {
     const server = await h.start();
-    const c = await cast(server);
+    const c = await h.cast(server);
     expect(await c.alice1.request('dm:open', { userId: c.alice.user.id })).toMatchObject({
       ok: false,
       error: 'invalid_payload',

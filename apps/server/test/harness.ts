@@ -19,6 +19,7 @@ import { buildApp, type ParleyApp } from '../src/app.js';
 import { DEFAULTS, type Config } from '../src/config.js';
 import type { Clock } from '../src/domain/clock.js';
 import { COMMAND_BUDGETS, CommandLimits, type Budget } from '../src/security/rate-limits.js';
+import { builtWriterThread } from './writer-thread.js';
 
 /** Budgets no test reaches, for every command. */
 export const UNLIMITED_BUDGETS: Record<string, Budget> = Object.fromEntries(
@@ -61,13 +62,53 @@ export async function until(predicate: () => boolean, what: string, timeoutMs = 
 }
 
 /**
+ * Waits for something a connection receives: each wait re-checks its probe whenever the
+ * owner calls `wake()` (new input arrived), so nothing polls and a value that is already
+ * there resolves at once. Shared by TestClient and the security suites' raw WebSocket
+ * client; `seen` describes what did arrive, for the timeout message.
+ */
+export class Waiters {
+  private readonly wakers = new Set<() => void>();
+
+  constructor(private readonly seen: () => string) {}
+
+  /** The first defined result of `probe`, now or after a later `wake()`; fails after `timeoutMs`. */
+  until<T>(probe: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+    const found = probe();
+    if (found !== undefined) return Promise.resolve(found);
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.wakers.delete(check);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; ${this.seen()}`));
+      }, timeoutMs);
+      const check = () => {
+        const value = probe();
+        if (value === undefined) return;
+        clearTimeout(timer);
+        this.wakers.delete(check);
+        resolve(value);
+      };
+      this.wakers.add(check);
+    });
+  }
+
+  /** New input arrived: re-check every pending wait. */
+  wake(): void {
+    for (const waker of [...this.wakers]) waker();
+  }
+}
+
+/**
  * One connected chat tab. Records every server event from the moment it is created, so
  * a test can wait for an event that may already have arrived, and can later assert that
  * some event never came (after a positive signal that arrived later on this connection).
  */
 export class TestClient {
   readonly events: RecordedEvent[] = [];
-  private readonly wakers = new Set<() => void>();
+  // A timeout names the events that did come, so a failure shows what happened instead.
+  private readonly waiters = new Waiters(
+    () => `it received: ${this.events.map((e) => e.name).join(', ') || 'nothing'}`,
+  );
   disconnectReason: string | null = null;
 
   constructor(
@@ -76,11 +117,11 @@ export class TestClient {
   ) {
     socket.onAny((name: string, payload: unknown) => {
       this.events.push({ name, payload });
-      this.wake();
+      this.waiters.wake();
     });
     socket.on('disconnect', (reason) => {
       this.disconnectReason = reason;
-      this.wake();
+      this.waiters.wake();
     });
   }
 
@@ -100,12 +141,12 @@ export class TestClient {
     timeoutMs = WAIT_MS,
   ): Promise<EventPayload<E>> {
     const find = () => this.received(name).find(predicate);
-    return this.waitUntil(find, `${this.label} to receive ${name}`, timeoutMs);
+    return this.waiters.until(find, `${this.label} to receive ${name}`, timeoutMs);
   }
 
   /** Resolves with the disconnect reason once the socket is disconnected. */
   waitForDisconnect(timeoutMs = WAIT_MS): Promise<string> {
-    return this.waitUntil(() => this.disconnectReason ?? undefined, `${this.label} to be disconnected`, timeoutMs);
+    return this.waiters.until(() => this.disconnectReason ?? undefined, `${this.label} to be disconnected`, timeoutMs);
   }
 
   /** Sends a command and resolves with its ack; fails if no ack comes in time. */
@@ -148,30 +189,6 @@ export class TestClient {
   close(): void {
     this.socket.disconnect();
   }
-
-  private waitUntil<T>(probe: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
-    const found = probe();
-    if (found !== undefined) return Promise.resolve(found);
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.wakers.delete(check);
-        const seen = this.events.map((e) => e.name).join(', ') || 'nothing';
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; it received: ${seen}`));
-      }, timeoutMs);
-      const check = () => {
-        const value = probe();
-        if (value === undefined) return;
-        clearTimeout(timer);
-        this.wakers.delete(check);
-        resolve(value);
-      };
-      this.wakers.add(check);
-    });
-  }
-
-  private wake(): void {
-    for (const waker of [...this.wakers]) waker();
-  }
 }
 
 /**
@@ -201,7 +218,7 @@ export class Harness {
       dataDir,
       webDistDir: null,
       sqliteSynchronous: 'NORMAL',
-      sqliteWriter: 'main',
+      sqliteWriter: 'thread',
       sessionIdleMs: DEFAULTS.sessionIdleMs,
       sessionAbsoluteMs: DEFAULTS.sessionAbsoluteMs,
       presenceGraceMs: 200,
@@ -217,6 +234,8 @@ export class Harness {
     };
     const app = await buildApp({
       config,
+      // The production path: every write on the bundled writer thread.
+      sqliteWriterThread: await builtWriterThread(),
       logger: false,
       // Tests that are not about rate limits must not trip them; those that are pass the real budgets.
       commandLimits: options.commandLimits ?? new CommandLimits(UNLIMITED_BUDGETS),
@@ -264,6 +283,28 @@ export class Harness {
     const res = await this.http(server, API_ROUTES.register, { body: { username, password } });
     if (res.status !== 201) throw new Error(`register ${username} answered ${res.status} ${res.text}`);
     return { user: (res.json as { user: User }).user, cookie: cookieFrom(res.headers), password };
+  }
+
+  /**
+   * The cast of the room and DM suites, registered and connected in this order: alice
+   * with two tabs, bob with two, carol with one; all in general, where every new account
+   * starts. Two tabs each show that events reach every tab of a user, carol one who is not
+   * involved.
+   */
+  async cast(server: TestServer) {
+    const alice = await this.register(server, 'alice');
+    const bob = await this.register(server, 'bob');
+    const carol = await this.register(server, 'carol');
+    return {
+      alice,
+      bob,
+      carol,
+      alice1: await this.connect(server, alice, 'alice1'),
+      alice2: await this.connect(server, alice, 'alice2'),
+      bob1: await this.connect(server, bob, 'bob1'),
+      bob2: await this.connect(server, bob, 'bob2'),
+      carol1: await this.connect(server, carol, 'carol1'),
+    };
   }
 
   async login(server: TestServer, username: string, password = DEFAULT_PASSWORD): Promise<Account> {

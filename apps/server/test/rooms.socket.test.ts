@@ -1,28 +1,9 @@
 import { DEFAULT_ROOM_NAME, type RoomSummary } from '@parley/shared-types';
 import { describe, expect, it } from 'vitest';
-import { newCmid, useHarness, type TestServer } from './harness.js';
+import { newCmid, useHarness } from './harness.js';
 
 describe('rooms over /chat', () => {
   const h = useHarness();
-
-  /** alice with two tabs, bob with two tabs, carol with one; all in general. */
-  async function cast(server: TestServer) {
-    const [alice, bob, carol] = [
-      await h.register(server, 'alice'),
-      await h.register(server, 'bob'),
-      await h.register(server, 'carol'),
-    ];
-    return {
-      alice,
-      bob,
-      carol,
-      alice1: await h.connect(server, alice, 'alice1'),
-      alice2: await h.connect(server, alice, 'alice2'),
-      bob1: await h.connect(server, bob, 'bob1'),
-      bob2: await h.connect(server, bob, 'bob2'),
-      carol1: await h.connect(server, carol, 'carol1'),
-    };
-  }
 
   it('R7/R5: a new account lists general as its only room', async () => {
     const server = await h.start();
@@ -44,7 +25,7 @@ describe('rooms over /chat', () => {
 
   it('R1/R8: room:create answers the room and sends room:added to every tab of the creator only', async () => {
     const server = await h.start();
-    const c = await cast(server);
+    const c = await h.cast(server);
     const room = await c.alice1.ok('room:create', { name: '  Lobby  ' });
     expect(room).toEqual({ id: expect.any(String), kind: 'public', name: 'Lobby', lastSeq: 0, ownerId: c.alice.user.id });
     expect(await c.alice1.waitFor('room:added', (r) => r.id === room.id)).toEqual(room);
@@ -59,7 +40,7 @@ describe('rooms over /chat', () => {
 
   it('R1: a private room is created with kind private', async () => {
     const server = await h.start();
-    const c = await cast(server);
+    const c = await h.cast(server);
     const room = await c.alice1.ok('room:create', { name: 'secret', isPrivate: true });
     expect(room.kind).toBe('private');
     expect((await c.alice2.waitFor('room:added', (r) => r.id === room.id)).kind).toBe('private');
@@ -67,7 +48,7 @@ describe('rooms over /chat', () => {
 
   it('R1: names are unique regardless of case (room_name_taken) and follow the name rules (invalid_room_name)', async () => {
     const server = await h.start();
-    const c = await cast(server);
+    const c = await h.cast(server);
     await c.alice1.ok('room:create', { name: 'Lobby' });
     expect(await c.bob1.request('room:create', { name: 'LOBBY' })).toMatchObject({ ok: false, error: 'room_name_taken' });
     expect(await c.bob1.request('room:create', { name: ' General ' })).toMatchObject({
@@ -88,7 +69,7 @@ describe('rooms over /chat', () => {
 
   it('R2: room:browse lists public rooms the caller is not in, never private rooms or DMs', async () => {
     const server = await h.start();
-    const c = await cast(server);
+    const c = await h.cast(server);
     const lobby = await c.alice1.ok('room:create', { name: 'Lobby' });
     const annex = await c.alice1.ok('room:create', { name: 'annex' });
     await c.alice1.ok('room:create', { name: 'secret', isPrivate: true });
@@ -105,7 +86,7 @@ describe('rooms over /chat', () => {
 
   it('R3/R8: room:join sends room:added to every tab of the joiner and room:member-joined to the other members only', async () => {
     const server = await h.start();
-    const c = await cast(server);
+    const c = await h.cast(server);
     const lobby = await c.alice1.ok('room:create', { name: 'Lobby' });
     const joined = await c.bob1.ok('room:join', { roomId: lobby.id });
     expect(joined).toEqual(lobby);
@@ -124,7 +105,7 @@ describe('rooms over /chat', () => {
 
   it('R3: joining twice is fine and announces no second member-joined', async () => {
     const server = await h.start();
-    const c = await cast(server);
+    const c = await h.cast(server);
     const lobby = await c.alice1.ok('room:create', { name: 'Lobby' });
     await c.bob1.ok('room:join', { roomId: lobby.id });
     await c.alice1.waitFor('room:member-joined');
@@ -137,7 +118,7 @@ describe('rooms over /chat', () => {
 
   it('R3: a private room cannot be joined by a non-member (forbidden) and never shows up in browse', async () => {
     const server = await h.start();
-    const c = await cast(server);
+    const c = await h.cast(server);
     const secret = await c.alice1.ok('room:create', { name: 'secret', isPrivate: true });
     expect((await c.carol1.ok('room:browse', {})).some((r) => r.id === secret.id)).toBe(false);
     expect(await c.carol1.request('room:join', { roomId: secret.id })).toEqual({ ok: false, error: 'forbidden' });
@@ -153,13 +134,13 @@ describe('rooms over /chat', () => {
 
   it('R3: joining an unknown room is not_found', async () => {
     const server = await h.start();
-    const c = await cast(server);
+    const c = await h.cast(server);
     expect(await c.carol1.request('room:join', { roomId: 'no-such-room' })).toEqual({ ok: false, error: 'not_found' });
   });
 
   it('R4: room:leave removes the caller, sends room:removed to every tab and room:member-left to the rest', async () => {
     const server = await h.start();
-    const c = await cast(server);
+    const c = await h.cast(server);
     const lobby = await c.alice1.ok('room:create', { name: 'Lobby' });
     await c.bob1.ok('room:join', { roomId: lobby.id });
     await c.bob2.waitFor('room:added', (r) => r.id === lobby.id);
@@ -182,7 +163,7 @@ describe('rooms over /chat', () => {
 
   it('R4: leaving a DM is forbidden; leaving a room one is not in is forbidden; an unknown room is not_found', async () => {
     const server = await h.start();
-    const c = await cast(server);
+    const c = await h.cast(server);
     const dm = await c.alice1.ok('dm:open', { userId: c.bob.user.id });
     expect(await c.alice1.request('room:leave', { roomId: dm.id })).toEqual({ ok: false, error: 'forbidden' });
     const lobby = await c.alice1.ok('room:create', { name: 'Lobby' });
@@ -195,7 +176,7 @@ describe('rooms over /chat', () => {
 
   it('R5: room:list gives rooms and DMs, a DM named after the other person', async () => {
     const server = await h.start();
-    const c = await cast(server);
+    const c = await h.cast(server);
     const lobby = await c.alice1.ok('room:create', { name: 'Lobby' });
     const dm = await c.alice1.ok('dm:open', { userId: c.bob.user.id });
     const rooms = await c.alice2.ok('room:list', {});
@@ -227,7 +208,7 @@ describe('rooms over /chat', () => {
 
   it('R5: lastSeq in room:list follows the messages of the room', async () => {
     const server = await h.start();
-    const c = await cast(server);
+    const c = await h.cast(server);
     const lobby = await c.alice1.ok('room:create', { name: 'Lobby' });
     for (let i = 0; i < 3; i++) await c.alice1.ok('message:send', { roomId: lobby.id, clientMessageId: newCmid(), text: `m${i}` });
     expect((await c.alice2.ok('room:list', {})).find((r) => r.id === lobby.id)?.lastSeq).toBe(3);

@@ -112,6 +112,25 @@ describe('crash and restart of a real server process', () => {
     return client;
   }
 
+  /**
+   * A first server process with alice and bob on one reconnecting tab each, both in
+   * general: the start of the presence and SIGTERM tests, which then stop `first` in
+   * their own way and `start` it again on the same data and port.
+   */
+  async function aliceAndBobInGeneral() {
+    const { start } = await boot();
+    const first = await start();
+    const alice = await registerUser(first.url, 'alice');
+    const bob = await registerUser(first.url, 'bob');
+    const aliceTab = track(connectClient(first.url, alice.cookie));
+    const bobTab = track(connectClient(first.url, bob.cookie));
+    await Promise.all([waitConnected(aliceTab), waitConnected(bobTab)]);
+    const rooms = await aliceTab.timeout(5000).emitWithAck('room:list', {});
+    if (!rooms.ok) throw new Error(rooms.error);
+    const general = rooms.data[0]!.id;
+    return { start, first, alice, bob, aliceTab, bobTab, general };
+  }
+
   it('S5: after SIGKILL mid-burst and a restart, every acked message is stored once, seqs are gapless, senders keep their order', async () => {
     const { start } = await boot();
     let server = await start();
@@ -179,16 +198,7 @@ describe('crash and restart of a real server process', () => {
   }, 120_000);
 
   it('presence after a crash: nobody who did not come back is shown online after the restart', async () => {
-    const { start } = await boot();
-    const first = await start();
-    const alice = await registerUser(first.url, 'alice');
-    const bob = await registerUser(first.url, 'bob');
-    const aliceTab = track(connectClient(first.url, alice.cookie));
-    const bobTab = track(connectClient(first.url, bob.cookie));
-    await Promise.all([waitConnected(aliceTab), waitConnected(bobTab)]);
-    const rooms = await aliceTab.timeout(5000).emitWithAck('room:list', {});
-    if (!rooms.ok) throw new Error(rooms.error);
-    const general = rooms.data[0]!.id;
+    const { start, first, alice, bob, aliceTab, bobTab, general } = await aliceAndBobInGeneral();
     const before = await aliceTab.timeout(5000).emitWithAck('room:members', { roomId: general });
     expect(before.ok && before.data.find((m: Member) => m.userId === bob.id)?.online).toBe(true);
 
@@ -206,16 +216,7 @@ describe('crash and restart of a real server process', () => {
   }, 60_000);
 
   it('S6: SIGTERM with clients connected exits 0 within 10 s; after a restart the clients reconnect by themselves and go on', async () => {
-    const { start } = await boot();
-    const first = await start();
-    const alice = await registerUser(first.url, 'alice');
-    const bob = await registerUser(first.url, 'bob');
-    const aliceTab = track(connectClient(first.url, alice.cookie));
-    const bobTab = track(connectClient(first.url, bob.cookie));
-    await Promise.all([waitConnected(aliceTab), waitConnected(bobTab)]);
-    const rooms = await aliceTab.timeout(5000).emitWithAck('room:list', {});
-    if (!rooms.ok) throw new Error(rooms.error);
-    const general = rooms.data[0]!.id;
+    const { start, first, aliceTab, bobTab, general } = await aliceAndBobInGeneral();
     const sent = await aliceTab.timeout(5000).emitWithAck('message:send', {
       roomId: general,
       clientMessageId: 'before-restart-1',

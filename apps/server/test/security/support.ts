@@ -3,7 +3,7 @@ import { request, type IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { WAIT_MS, type TestServer } from '../harness.js';
+import { WAIT_MS, Waiters, type TestServer } from '../harness.js';
 
 /*
  * Raw transport tools for the security suites: HTTP requests whose every header the test
@@ -110,13 +110,14 @@ export class RawWebSocket {
   closeReceived = false;
   closeCode: number | null = null;
   private pending = Buffer.alloc(0);
-  private readonly wakers = new Set<() => void>();
+  // A timeout lists the texts that did come, so a failure shows what the server sent instead.
+  private readonly waiters = new Waiters(() => `got ${JSON.stringify(this.texts())}`);
 
   constructor(readonly socket: Socket, head: Buffer) {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('close', () => {
       this.closed = true;
-      this.wake();
+      this.waiters.wake();
     });
     socket.on('error', () => {});
     if (head.length > 0) this.onData(head);
@@ -177,39 +178,16 @@ export class RawWebSocket {
   }
 
   waitForText(predicate: (text: string) => boolean, what: string, timeoutMs = WAIT_MS): Promise<string> {
-    return this.waitUntil(() => this.texts().find(predicate), what, timeoutMs);
+    return this.waiters.until(() => this.texts().find(predicate), what, timeoutMs);
   }
 
   /** Resolves once the server closed the connection (a close frame or the TCP close). */
   waitForClose(timeoutMs = WAIT_MS): Promise<true> {
-    return this.waitUntil(() => (this.closed || this.closeReceived ? true : undefined), 'the connection to close', timeoutMs);
+    return this.waiters.until(() => (this.closed || this.closeReceived ? true : undefined), 'the connection to close', timeoutMs);
   }
 
   destroy(): void {
     this.socket.destroy();
-  }
-
-  private waitUntil<T>(probe: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
-    const found = probe();
-    if (found !== undefined) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.wakers.delete(check);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; got ${JSON.stringify(this.texts())}`));
-      }, timeoutMs);
-      const check = () => {
-        const value = probe();
-        if (value === undefined) return;
-        clearTimeout(timer);
-        this.wakers.delete(check);
-        resolve(value);
-      };
-      this.wakers.add(check);
-    });
-  }
-
-  private wake(): void {
-    for (const waker of [...this.wakers]) waker();
   }
 
   private onData(chunk: Buffer): void {
@@ -247,7 +225,7 @@ export class RawWebSocket {
       if (opcode === OPCODE.text && data.toString('utf8') === '2') this.sendText('3');
       this.frames.push({ opcode, data });
     }
-    this.wake();
+    this.waiters.wake();
   }
 }
 

@@ -2,6 +2,7 @@ import type { RoomSummary } from '@parley/shared-types';
 import { useEffect, useId, useState } from 'react';
 import { browseRooms, joinRoom } from '../../realtime/rooms.actions';
 import { Dialog } from '../../ui/Dialog';
+import { FormError } from '../../ui/FormError';
 
 type Listing = { state: 'loading' } | { state: 'ready'; rooms: RoomSummary[] };
 
@@ -92,11 +93,7 @@ export function BrowseRoomsDialog({ onClose }: { onClose(): void }) {
         ) : (
           <ul className="browse-list">{open.map(item)}</ul>
         ))}
-      {error && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <div className="dialog-actions">
         <button type="button" onClick={onClose}>
           Close
