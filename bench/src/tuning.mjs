@@ -7,7 +7,8 @@ import { launch, scenarioC } from './scenarios.mjs';
 
 /**
  * C steps on S1 with and without ws's native add-ons (ws reads these two variables), and
- * with SQLite's commits on the event loop against the writer thread (Parley's default).
+ * with SQLite's commits on the event loop against the writer thread, with and without
+ * the 2 ms commit pacing under load (Parley's default is the writer thread with pacing).
  */
 export async function runTuning(ctx) {
   const cfg = ctx.cfg.tuning;
@@ -18,7 +19,8 @@ export async function runTuning(ctx) {
     ],
     sqliteWriter: [
       { name: 'SQLite commits on the event loop (SQLITE_WRITER=main)', env: { SQLITE_WRITER: 'main' } },
-      { name: 'SQLite commits on the writer thread (shipped)', env: {}, shipped: true },
+      { name: 'writer thread, next commit as soon as the last returned (SQLITE_COMMIT_INTERVAL_MS=0)', env: { SQLITE_COMMIT_INTERVAL_MS: '0' } },
+      { name: 'writer thread, under load at most one commit per 2 ms (shipped)', env: {}, shipped: true },
     ],
   };
   const out = { nativeAddons: [], sqliteWriter: [], perMessageDeflate: null };

@@ -68,6 +68,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     openSqliteStorage({
       filename: join(config.dataDir, 'parley.sqlite'),
       synchronous: config.sqliteSynchronous,
+      minCommitIntervalMs: config.sqliteCommitIntervalMs,
       ...(options.sqliteWriterThread && config.sqliteWriter === 'thread'
         ? { writerThread: options.sqliteWriterThread }
         : {}),

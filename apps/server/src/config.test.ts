@@ -6,6 +6,13 @@ describe('configuration from the environment', () => {
     const config = loadConfig({});
     expect(config.sqliteSynchronous).toBe('FULL');
     expect(config.sqliteWriter).toBe('thread');
+    expect(config.sqliteCommitIntervalMs).toBe(2);
+  });
+
+  it('SQLITE_COMMIT_INTERVAL_MS takes 0 to 50 ms and refuses anything else', () => {
+    expect(loadConfig({ SQLITE_COMMIT_INTERVAL_MS: '0' }).sqliteCommitIntervalMs).toBe(0);
+    expect(() => loadConfig({ SQLITE_COMMIT_INTERVAL_MS: '51' })).toThrow(/SQLITE_COMMIT_INTERVAL_MS must be an integer from 0 to 50/);
+    expect(() => loadConfig({ SQLITE_COMMIT_INTERVAL_MS: 'soon' })).toThrow(/got "soon"/);
   });
 
   it('SQLITE_WRITER chooses where commits run, in any case', () => {

@@ -16,6 +16,8 @@ export type Config = {
    * bench/RESULTS.md).
    */
   sqliteWriter: 'thread' | 'main';
+  /** Under concurrent load, at most one commit per this many ms (more writes per commit). */
+  sqliteCommitIntervalMs: number;
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   presenceGraceMs: number;
@@ -42,6 +44,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const DEFAULTS = {
   port: 3000,
+  sqliteCommitIntervalMs: 2,
   host: '127.0.0.1',
   sessionIdleMs: 7 * DAY_MS,
   sessionAbsoluteMs: 30 * DAY_MS,
@@ -114,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDistDir: env.WEB_DIST_DIR === '' ? null : resolve(env.WEB_DIST_DIR ?? defaultWebDist()),
     sqliteSynchronous: synchronous,
     sqliteWriter: writer,
+    sqliteCommitIntervalMs: int(env, 'SQLITE_COMMIT_INTERVAL_MS', DEFAULTS.sqliteCommitIntervalMs, 0, 50),
     sessionIdleMs: int(env, 'SESSION_IDLE_MS', DEFAULTS.sessionIdleMs, 60_000, 365 * DAY_MS),
     sessionAbsoluteMs: int(env, 'SESSION_ABSOLUTE_MS', DEFAULTS.sessionAbsoluteMs, 60_000, 365 * DAY_MS),
     presenceGraceMs: int(env, 'PRESENCE_GRACE_MS', DEFAULTS.presenceGraceMs, 0, 10_000),

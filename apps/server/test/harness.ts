@@ -219,6 +219,7 @@ export class Harness {
       webDistDir: null,
       sqliteSynchronous: 'NORMAL',
       sqliteWriter: 'thread',
+      sqliteCommitIntervalMs: DEFAULTS.sqliteCommitIntervalMs,
       sessionIdleMs: DEFAULTS.sessionIdleMs,
       sessionAbsoluteMs: DEFAULTS.sessionAbsoluteMs,
       presenceGraceMs: 200,

@@ -50,6 +50,12 @@ export type SqliteOptions = {
   writerThread?: URL;
   /** Called once if the writer thread dies; every later write fails. */
   onWriterFailure?: (error: Error) => void;
+  /**
+   * Under concurrent load, commits start at most this often so each carries more writes
+   * (the server uses SQLITE_COMMIT_INTERVAL_MS, 2 by default: bench/RESULTS.md). 0, the
+   * default here, commits as soon as the previous commit returned.
+   */
+  minCommitIntervalMs?: number;
   /** Bound on the text of cached newest pages (UTF-16 code units; 0 turns the cache off). */
   newestPagesMaxChars?: number;
 };
@@ -163,7 +169,10 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     options.writerThread && !inMemory
       ? writesOnWorker(options.writerThread, { filename: options.filename, synchronous }, options.onWriterFailure)
       : writesOnThisThread(db);
-  const queue = new WriteQueue(writes.runner, options.groupCommit === false ? 1 : undefined);
+  const queue = new WriteQueue(writes.runner, {
+    ...(options.groupCommit === false ? { maxBatch: 1 } : {}),
+    minIntervalMs: options.minCommitIntervalMs ?? 0,
+  });
 
   // Reads only: every write goes through the queue.
   const q = {

@@ -28,12 +28,29 @@ export class WriteQueue {
   private inFlight = false;
   private scheduled = false;
   private idleWaiters: Array<() => void> = [];
+  private lastSent = Number.NEGATIVE_INFINITY;
+  /** Writes arrived while the last commit ran: the store is under concurrent load. */
+  private loaded = false;
 
   constructor(
     private readonly run: BatchRunner,
-    /** 1 turns group commit off (one transaction per write): only to measure what it saves. */
-    private readonly maxBatch = Number.POSITIVE_INFINITY,
-  ) {}
+    options: {
+      /** 1 turns group commit off (one transaction per write): only to measure what it saves. */
+      maxBatch?: number;
+      /**
+       * Under concurrent load, start commits at most this often, so each carries more
+       * writes (fewer commits, fewer pages written, fewer thread round trips). A lone
+       * writer, or one awaiting each write in turn, is never held back.
+       */
+      minIntervalMs?: number;
+    } = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? Number.POSITIVE_INFINITY;
+    this.minIntervalMs = options.minIntervalMs ?? 0;
+  }
+
+  private readonly maxBatch: number;
+  private readonly minIntervalMs: number;
 
   call<K extends WriteOp>(op: K, ...args: Parameters<WriteOps[K]>): Promise<ReturnType<WriteOps[K]>> {
     return new Promise((resolve, reject) => {
@@ -51,7 +68,9 @@ export class WriteQueue {
   private schedule(): void {
     if (this.scheduled || this.inFlight) return;
     this.scheduled = true;
-    setImmediate(() => void this.flush());
+    const wait = this.loaded ? this.lastSent + this.minIntervalMs - performance.now() : 0;
+    if (wait > 0) setTimeout(() => void this.flush(), wait);
+    else setImmediate(() => void this.flush());
   }
 
   private async flush(): Promise<void> {
@@ -61,6 +80,7 @@ export class WriteQueue {
     this.queue = batch === this.queue ? [] : this.queue.slice(batch.length);
     if (batch.length === 0) return this.wakeIdle();
     this.inFlight = true;
+    this.lastSent = performance.now();
     let outcomes: WriteOutcome[];
     try {
       outcomes = await this.run(batch.map((p) => p.request));
@@ -69,6 +89,7 @@ export class WriteQueue {
       outcomes = batch.map(() => ({ ok: false, error: { name: failure.name, message: failure.message } }));
     }
     this.inFlight = false;
+    this.loaded = this.queue.length > 0;
     batch.forEach((pending, i) => {
       const outcome = outcomes[i];
       if (outcome?.ok) pending.resolve(outcome.value);
