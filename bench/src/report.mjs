@@ -2,6 +2,7 @@
 // results/latency.svg (p99 against inbound rate for scenario C, one line per server).
 // Text between the notes markers of an existing RESULTS.md is kept across runs.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { INITIAL_JS_LIMIT_BYTES, initialJs } from '../../scripts/initial-js.mjs';
 import { join } from 'node:path';
 
 const NAMES = { s0: "S0 guide's Socket.IO", s1: 'S1 Parley', s2: 'S2 raw ws' };
@@ -299,7 +300,7 @@ export function markdown(results, notes) {
   }
 
   if (results.tuning) {
-    L.push("## Socket.IO's tuning list on S1");
+    L.push('## Tuning measured on S1 (scenario C, A B A B in the same run)');
     L.push('');
     const tu = results.tuning;
     const rows = [];
@@ -331,6 +332,15 @@ export function markdown(results, notes) {
     }
   }
 
+  if (results.web?.markdown) {
+    L.push('## Web app');
+    L.push('');
+    L.push('`pnpm bench:web` (Playwright driving Chromium against the production build; scripting time from the DevTools protocol (Performance.getMetrics ScriptDuration), long tasks from a PerformanceObserver; keeping the scroll position while older pages load is asserted in `e2e/long-history.spec.ts`):');
+    L.push('');
+    L.push(results.web.markdown);
+    L.push('');
+  }
+
   L.push('## Notes');
   L.push('');
   L.push(NOTES_START);
@@ -345,7 +355,45 @@ function conf(c) {
   return `${c.ok ? 'ok' : 'MISMATCH'} (${c.rooms.map((r) => `${r.sio}/${r.thin}`).join(', ')})`;
 }
 
+/**
+ * The web targets, from `pnpm bench:web` (results/web.json, measured in Chromium through
+ * Playwright) and the built app's initial JS (apps/web/dist, as CI checks it).
+ */
+function webPart(benchDir) {
+  const file = join(benchDir, 'results', 'web.json');
+  const web = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+  let js = null;
+  try {
+    js = initialJs(join(benchDir, '..', 'apps', 'web', 'dist'));
+  } catch {
+    // Not built: the row says so.
+  }
+  const targets = [];
+  const add = (id, text, met, value) => targets.push({ id, text, met, value });
+  add(
+    'W1',
+    `initial JS ≤ ${INITIAL_JS_LIMIT_BYTES / 1024} KB gzipped (also checked in CI)`,
+    js ? js.totalGzipBytes <= INITIAL_JS_LIMIT_BYTES : null,
+    js ? `${(js.totalGzipBytes / 1024).toFixed(1)} KB (${js.files.map((f) => f.ref).join(', ')})` : 'apps/web/dist not built',
+  );
+  const o = web?.openRoom;
+  const st = web?.stream;
+  add('W2', 'a room holding 10k messages opens with ≤ 100 ms of scripting', o ? o.bigColdScriptMs <= 100 : null, o ? `${o.bigColdScriptMs} ms (median of ${o.samples}; all: ${o.bigColdScriptMsAll.join(', ')} ms)` : 'not run (pnpm bench:web)');
+  const rows = st ? [o.articlesInDom, ...Object.values(st).filter((x) => x && typeof x === 'object' && 'articles' in x).map((x) => x.articles)] : [];
+  add('W3', 'at most 150 message rows in the DOM (virtualized)', rows.length ? Math.max(...rows) <= 150 : null, rows.length ? `at most ${Math.max(...rows)} rows across every measurement` : 'not run');
+  const streams = st ? ['streamBig', 'streamBigAfter10OlderPages'].map((k) => st[k]).filter(Boolean) : [];
+  add(
+    'W4',
+    `no long task over ${st?.targetLongestTaskMs ?? 50} ms with ${st?.ratePerS ?? 50} msg/s arriving in the open 10k room`,
+    streams.length ? streams.every((x) => x.longTasksOver50Ms === 0) && st.longTaskObserverVerified === true : null,
+    streams.length ? `longest task ${Math.max(...streams.map((x) => x.longestTaskMs))} ms, ${streams.reduce((n, x) => n + x.longTasksOver50Ms, 0)} over 50 ms (long-task observer verified: ${st.longTaskObserverVerified ? 'yes' : 'no'})` : 'not run',
+  );
+  return { web, targets };
+}
+
 export function writeReport(results, benchDir, { resultsName = 'RESULTS.md', svgName = 'latency.svg' } = {}) {
+  const web = webPart(benchDir);
+  results = { ...results, web: web.web, targets: [...(results.targets ?? []), ...web.targets] };
   const mdPath = join(benchDir, resultsName);
   let notes = '';
   const keepFrom = existsSync(mdPath) ? mdPath : join(benchDir, 'RESULTS.md');
