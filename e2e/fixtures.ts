@@ -189,6 +189,17 @@ export async function signUp(browser: Browser, prefix: string, options: { baseUR
   return { name, password: PASSWORD, context, page };
 }
 
+/**
+ * The same person on another device: a new browser context (its own cookies, no
+ * BroadcastChannel shared with the user's tabs) signed in as `user`. The caller closes it.
+ */
+export async function signInElsewhere(browser: Browser, user: User): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: baseURL() });
+  const page = await openTab(context);
+  await signIn(page, user.name, user.password);
+  return { context, page };
+}
+
 /** Signs in on the sign-in screen shown by `page` and waits for the app. */
 export async function signIn(page: Page, username: string, password: string): Promise<void> {
   await submitCredentials(page, username, password, 'Sign in');

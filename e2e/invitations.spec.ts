@@ -9,6 +9,7 @@ import {
   openRoom,
   openTab,
   sendMessage,
+  signInElsewhere,
   test,
   ui,
   uniqueName,
@@ -158,30 +159,42 @@ test.describe('invitations and removal', () => {
     await expect(ui.roomLink(bob.page, room)).toHaveCount(0);
   });
 
-  test('I3: leaving a room in one tab is no "removed" notice in my other tab; a removal reaches every tab', async ({
+  test('I3: leaving a room in one tab or on another device is no "removed" notice elsewhere; a removal reaches every tab and device', async ({
     users,
+    browser,
   }) => {
     const [alice, bob] = await users.signUpAll('alice', 'bob');
     const bobTab2 = await openTab(bob.context);
     await expectSignedIn(bobTab2);
+    const phone = await signInElsewhere(browser, bob);
+    try {
+      const bobPages = [bob.page, bobTab2, phone.page];
 
-    // bob leaves one room himself, in his first tab.
-    const left = await privateRoomWithBob(alice, bob);
-    await expect(ui.roomLink(bobTab2, left)).toBeVisible();
-    await ui.leaveRoomButton(bob.page).click();
-    await expect(ui.roomLink(bob.page, left)).toHaveCount(0);
-    await expect(ui.roomLink(bobTab2, left)).toHaveCount(0);
+      // bob leaves one room himself in his first tab, and another on his other device.
+      const leftHere = await privateRoomWithBob(alice, bob);
+      for (const page of bobPages) await expect(ui.roomLink(page, leftHere)).toBeVisible();
+      await ui.leaveRoomButton(bob.page).click();
+      for (const page of bobPages) await expect(ui.roomLink(page, leftHere)).toHaveCount(0);
 
-    // alice removes him from another: both of his tabs say so.
-    const removed = await privateRoomWithBob(alice, bob);
-    await expect(ui.roomLink(bobTab2, removed)).toBeVisible();
-    await openRoom(alice.page, removed);
-    await ui.removeMemberButton(alice.page, bob.name).click();
-    for (const page of [bob.page, bobTab2]) {
-      await expect(ui.roomLink(page, removed)).toHaveCount(0);
-      await expect(ui.notices(page)).toContainText(`You were removed from ${removed}`);
-      // The room bob left on his own is no news to either tab.
-      await expect(ui.notices(page)).not.toContainText(`removed from ${left}`);
+      const leftOnPhone = await privateRoomWithBob(alice, bob);
+      await openRoom(phone.page, leftOnPhone);
+      await ui.leaveRoomButton(phone.page).click();
+      for (const page of bobPages) await expect(ui.roomLink(page, leftOnPhone)).toHaveCount(0);
+
+      // alice removes him from a third: every tab and device says so.
+      const removed = await privateRoomWithBob(alice, bob);
+      for (const page of bobPages) await expect(ui.roomLink(page, removed)).toBeVisible();
+      await openRoom(alice.page, removed);
+      await ui.removeMemberButton(alice.page, bob.name).click();
+      for (const page of bobPages) {
+        await expect(ui.roomLink(page, removed)).toHaveCount(0);
+        await expect(ui.notices(page)).toContainText(`You were removed from ${removed}`);
+        // The rooms bob left on his own are no news anywhere.
+        await expect(ui.notices(page)).not.toContainText(`removed from ${leftHere}`);
+        await expect(ui.notices(page)).not.toContainText(`removed from ${leftOnPhone}`);
+      }
+    } finally {
+      await phone.context.close();
     }
   });
 });

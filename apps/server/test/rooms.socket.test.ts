@@ -145,7 +145,7 @@ describe('rooms over /chat', () => {
     await c.bob1.ok('room:join', { roomId: lobby.id });
     await c.bob2.waitFor('room:added', (r) => r.id === lobby.id);
     expect(await c.bob1.request('room:leave', { roomId: lobby.id })).toEqual({ ok: true, data: { roomId: lobby.id } });
-    for (const tab of [c.bob1, c.bob2]) expect(await tab.waitFor('room:removed')).toEqual({ roomId: lobby.id });
+    for (const tab of [c.bob1, c.bob2]) expect(await tab.waitFor('room:removed')).toEqual({ roomId: lobby.id, reason: 'left' });
     for (const tab of [c.alice1, c.alice2]) {
       expect(await tab.waitFor('room:member-left')).toEqual({ roomId: lobby.id, userId: c.bob.user.id });
     }

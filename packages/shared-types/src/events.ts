@@ -20,6 +20,7 @@ import {
   type PresenceChangedEvent,
   type RoomInvitedEvent,
   type RoomLeft,
+  type RoomRemovedEvent,
   type RoomSummary,
   type ServerShutdownEvent,
   type SessionEndedEvent,
@@ -91,7 +92,7 @@ export interface ServerToClientEvents {
   /** A room appeared in my list: created, joined or a DM opened, maybe from another tab or person. */
   'room:added': (room: RoomSummary) => void;
   /** A room left my list (I left it, maybe from another tab). */
-  'room:removed': (event: RoomLeft) => void;
+  'room:removed': (event: RoomRemovedEvent) => void;
   'room:member-joined': (event: MemberJoinedEvent) => void;
   'room:member-left': (event: MemberLeftEvent) => void;
   /** I was invited to a private room; it is now listed in my `room:browse`. */

@@ -112,6 +112,16 @@ export type DmOpenPayload = Static<typeof DmOpenPayloadSchema>;
 export const RoomLeftSchema = Type.Object({ roomId: IdSchema });
 export type RoomLeft = Static<typeof RoomLeftSchema>;
 
+/**
+ * A room left the user's list: they left it themselves, from any tab or device (R4), or
+ * its owner removed them (I3). Only the server knows which, so it says.
+ */
+export const RoomRemovedEventSchema = Type.Object({
+  roomId: IdSchema,
+  reason: Type.Union([Type.Literal('left'), Type.Literal('removed')]),
+});
+export type RoomRemovedEvent = Static<typeof RoomRemovedEventSchema>;
+
 export const MemberJoinedEventSchema = Type.Object({ roomId: IdSchema, member: MemberSchema });
 export type MemberJoinedEvent = Static<typeof MemberJoinedEventSchema>;
 

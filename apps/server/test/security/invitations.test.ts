@@ -95,7 +95,7 @@ describe('SEC-INVITE: invitations and removal (I1–I3)', () => {
     const after = await ownerTab.ok('message:send', { roomId: room.id, clientMessageId: newCmid(), text: 'bob is gone' });
     await carolTab.waitFor('message:created', (m) => m.id === after.id);
     for (const tab of bobTabs) {
-      expect(await tab.waitFor('room:removed', (e) => e.roomId === room.id)).toEqual({ roomId: room.id });
+      expect(await tab.waitFor('room:removed', (e) => e.roomId === room.id)).toEqual({ roomId: room.id, reason: 'removed' });
       await tab.sync();
       expect(tab.received('message:created').some((m) => m.id === after.id)).toBe(false);
     }

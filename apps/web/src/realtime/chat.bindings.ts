@@ -1,7 +1,6 @@
 import type { ChatSocket } from '../lib/socket';
 import { appStore } from '../store/app.store';
 import { checkForHole } from './gap.filler';
-import { wasLeaving } from './leave.intents';
 import { roomGone } from './navigation';
 import { scheduleMembersRefresh } from './room.loader';
 
@@ -23,13 +22,12 @@ export function bindServerEvents(socket: ChatSocket, onSessionEnded: () => void)
     checkForHole(message.roomId);
   });
   socket.on('room:added', (room) => store().roomAdded(room));
-  socket.on('room:removed', ({ roomId }) => {
-    // Left here or in another tab of this browser, or removed by the room's owner (I3):
-    // only the last is news worth a notice.
+  socket.on('room:removed', ({ roomId, reason }) => {
+    // Left from any tab or device (R4), or removed by the room's owner (I3): only the
+    // last is news worth a notice.
     const room = store().rooms[roomId];
-    const left = wasLeaving(roomId);
     roomGone(roomId);
-    if (room && !left && room.kind !== 'dm') store().removalNoticed(roomId, room.name);
+    if (room && reason === 'removed' && room.kind !== 'dm') store().removalNoticed(roomId, room.name);
   });
   socket.on('room:invited', (event) => store().invitationReceived(event));
   socket.on('room:member-joined', (event) => store().memberJoined(event));

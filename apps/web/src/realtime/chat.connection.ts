@@ -6,7 +6,6 @@ import { selectResumeCursors } from '../store/messages.selectors';
 import { bindServerEvents } from './chat.bindings';
 import { currentSocket, setCurrentSocket } from './chat.client';
 import { resumeStarted } from './gap.filler';
-import { listenForLeaveIntents } from './leave.intents';
 import { applyRoute } from './navigation';
 import { outboxConnected, startOutbox, stopOutbox } from './outbox.sender';
 import { resync } from './resync';
@@ -38,7 +37,6 @@ export function startChat(): void {
   bindServerEvents(socket, sessionLost);
   bindSyncEvents(socket);
   bindLifecycle(socket);
-  listenForLeaveIntents();
   startOutbox(user.id);
 
   let pausedOffline = false;

@@ -2,7 +2,6 @@ import type { RoomSummary } from '@parley/shared-types';
 import { checkInviteUsername, inviteFailureText } from '../lib/invite.rules';
 import { appStore } from '../store/app.store';
 import { failureText, request, type CommandOutcome } from './commands';
-import { announceLeaving } from './leave.intents';
 import { openRoom, roomGone } from './navigation';
 
 /** What a UI action resolves to: done, or the sentence for its role=alert. */
@@ -33,8 +32,6 @@ export async function joinRoom(roomId: string): Promise<ActionResult<RoomSummary
 }
 
 export async function leaveRoom(roomId: string): Promise<ActionResult> {
-  // Before asking: the room:removed that follows (here and in my other tabs) is no news.
-  announceLeaving(roomId);
   return settle(await request('room:leave', { roomId }), () => roomGone(roomId));
 }
 

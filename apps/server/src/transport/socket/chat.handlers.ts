@@ -70,7 +70,7 @@ export const chatHandlers: { [C in ChatCommand]: Handler<C> } = {
   async 'room:leave'(p, { user, services, nsp }) {
     await services.rooms.leave(user, p.roomId);
     follow(nsp, user.id, p.roomId, false);
-    nsp.to(userChannel(user.id)).emit('room:removed', { roomId: p.roomId });
+    nsp.to(userChannel(user.id)).emit('room:removed', { roomId: p.roomId, reason: 'left' });
     nsp.to(roomChannel(p.roomId)).emit('room:member-left', { roomId: p.roomId, userId: user.id });
     return { roomId: p.roomId };
   },
@@ -87,7 +87,7 @@ export const chatHandlers: { [C in ChatCommand]: Handler<C> } = {
     await services.rooms.removeMember(user, p.roomId, p.userId);
     // I3: the removed user's sockets leave at once; nothing more of the room reaches them.
     follow(nsp, p.userId, p.roomId, false);
-    nsp.to(userChannel(p.userId)).emit('room:removed', { roomId: p.roomId });
+    nsp.to(userChannel(p.userId)).emit('room:removed', { roomId: p.roomId, reason: 'removed' });
     nsp.to(roomChannel(p.roomId)).emit('room:member-left', { roomId: p.roomId, userId: p.userId });
     return { roomId: p.roomId, userId: p.userId };
   },
