@@ -1,25 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from '../src/storage/sqlite/sqlite.storage.js';
 import type { Storage } from '../src/storage/storage.js';
+import { numberedMessage, seedAliceInRoom } from './append-fixtures.js';
 
 describe('SQLite group commit', () => {
   let storage: Storage;
   afterEach(() => storage.close());
 
   async function seed(groupCommit: boolean) {
-    storage = openSqliteStorage({ filename: ':memory:', groupCommit });
-    await storage.users.create({ id: 'u1', username: 'alice', passwordHash: 'x', createdAt: 1 }, []);
-    await storage.rooms.create({ id: 'r1', kind: 'public', name: 'one', ownerId: 'u1', lastSeq: 0, createdAt: 1 }, 'u1');
+    storage = await seedAliceInRoom(openSqliteStorage({ filename: ':memory:', groupCommit }));
   }
 
-  const message = (n: number, text: unknown = `m${n}`) => ({
-    id: `id-${n}`,
-    roomId: 'r1',
-    authorId: 'u1',
-    clientMessageId: `client-${n}`,
-    text: text as string,
-    createdAt: n,
-  });
+  const message = numberedMessage;
 
   for (const groupCommit of [true, false]) {
     it(`S5 (groupCommit=${groupCommit}): one failing append in a batch fails alone; the others take gapless seqs`, async () => {
@@ -41,9 +33,7 @@ describe('SQLite group commit', () => {
 
   it('S5: appends queued when the store closes are written before it closes', async () => {
     const filename = `/tmp/parley-gc-${process.pid}-${Date.now()}.sqlite`;
-    storage = openSqliteStorage({ filename });
-    await storage.users.create({ id: 'u1', username: 'alice', passwordHash: 'x', createdAt: 1 }, []);
-    await storage.rooms.create({ id: 'r1', kind: 'public', name: 'one', ownerId: 'u1', lastSeq: 0, createdAt: 1 }, 'u1');
+    storage = await seedAliceInRoom(openSqliteStorage({ filename }));
     const pending = [storage.messages.append(message(1)), storage.messages.append(message(2))];
     await storage.close();
     expect((await Promise.all(pending)).map((r) => r.status)).toEqual(['created', 'created']);

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from '../src/storage/sqlite/sqlite.storage.js';
-import type { NewMessage, Storage } from '../src/storage/storage.js';
+import type { Storage } from '../src/storage/storage.js';
+import { numberedMessage, seedAliceInRoom } from './append-fixtures.js';
 import { describeStorageContract } from './storage.contract.js';
 import { builtWriterThread } from './writer-thread.js';
 
@@ -31,21 +32,8 @@ describe('SQLite writer thread', () => {
     storage = undefined;
   });
 
-  const message = (n: number, text: unknown = `m${n}`): NewMessage => ({
-    id: `id-${n}`,
-    roomId: 'r1',
-    authorId: 'u1',
-    clientMessageId: `client-${n}`,
-    text: text as string,
-    createdAt: n,
-  });
-
-  async function seed(filename: string): Promise<Storage> {
-    const s = openSqliteStorage({ filename, writerThread });
-    await s.users.create({ id: 'u1', username: 'alice', passwordHash: 'x', createdAt: 1 }, []);
-    await s.rooms.create({ id: 'r1', kind: 'public', name: 'one', ownerId: 'u1', lastSeq: 0, createdAt: 1 }, 'u1');
-    return s;
-  }
+  const message = numberedMessage;
+  const seed = (filename: string) => seedAliceInRoom(openSqliteStorage({ filename, writerThread }));
 
   it('S5: 500 concurrent appends get gapless seqs in call order; a failing one fails alone', async () => {
     storage = await seed(fileName());
