@@ -45,6 +45,8 @@ export function builtServer(options: {
       LOG_LEVEL: 'warn',
       // Every test account comes from 127.0.0.1; the per-address sign-up budget is for the real world.
       REGISTRATIONS_PER_IP_PER_HOUR: '100000',
+      // Likewise chat handshakes: every tab of every test connects from here.
+      HANDSHAKES_PER_IP_PER_MINUTE: '100000',
     },
   };
 }

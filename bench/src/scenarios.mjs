@@ -54,6 +54,8 @@ export async function launch(ctx, kind, { env = {}, nodeArgs = [], label = kind 
       NODE_ENV: 'production',
       // Every load client comes from 127.0.0.1; the per-IP cap (500) is for the public internet.
       MAX_CONNECTIONS_PER_IP: '100000',
+      // Likewise the handshake budget (600 a minute): the storms open 10k at once.
+      HANDSHAKES_PER_IP_PER_MINUTE: '10000000',
       LOG_LEVEL: 'warn',
     };
   }

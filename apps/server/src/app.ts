@@ -115,6 +115,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
       sessionRecheckMs: config.sessionRecheckMs,
       maxConnectionsPerUser: config.maxConnectionsPerUser,
       maxConnectionsPerIp: config.maxConnectionsPerIp,
+      handshakesPerIpPerMinute: config.handshakesPerIpPerMinute,
     },
     authenticate: async (cookieHeader) => {
       const token = cookieHeader ? sessionTokenFrom(http.parseCookie(cookieHeader)) : null;

@@ -7,6 +7,8 @@ describe('configuration from the environment', () => {
     expect(config.sqliteSynchronous).toBe('FULL');
     expect(config.sqliteWriter).toBe('thread');
     expect(config.sqliteCommitIntervalMs).toBe(2);
+    expect(config.handshakesPerIpPerMinute).toBe(600);
+    expect(loadConfig({ HANDSHAKES_PER_IP_PER_MINUTE: '5' }).handshakesPerIpPerMinute).toBe(5);
   });
 
   it('SQLITE_COMMIT_INTERVAL_MS takes 0 to 50 ms and refuses anything else', () => {

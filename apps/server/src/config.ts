@@ -35,6 +35,8 @@ export type Config = {
   sessionRecheckMs: number;
   maxConnectionsPerUser: number;
   maxConnectionsPerIp: number;
+  /** Chat handshakes one address may attempt per minute. */
+  handshakesPerIpPerMinute: number;
   /** Accounts one IP may create per hour. */
   registrationsPerIpPerHour: number;
   logLevel: string;
@@ -52,6 +54,7 @@ export const DEFAULTS = {
   sessionRecheckMs: 60_000,
   maxConnectionsPerUser: 20,
   maxConnectionsPerIp: 500,
+  handshakesPerIpPerMinute: 600,
   registrationsPerIpPerHour: 100,
 } as const;
 
@@ -127,6 +130,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionRecheckMs: int(env, 'SESSION_RECHECK_MS', DEFAULTS.sessionRecheckMs, 1000, 5 * 60_000),
     maxConnectionsPerUser: int(env, 'MAX_CONNECTIONS_PER_USER', DEFAULTS.maxConnectionsPerUser, 1, 10_000),
     maxConnectionsPerIp: int(env, 'MAX_CONNECTIONS_PER_IP', DEFAULTS.maxConnectionsPerIp, 1, 1_000_000),
+    handshakesPerIpPerMinute: int(
+      env,
+      'HANDSHAKES_PER_IP_PER_MINUTE',
+      DEFAULTS.handshakesPerIpPerMinute,
+      1,
+      10_000_000,
+    ),
     registrationsPerIpPerHour: int(
       env,
       'REGISTRATIONS_PER_IP_PER_HOUR',

@@ -229,6 +229,8 @@ export class Harness {
       sessionRecheckMs: DEFAULTS.sessionRecheckMs,
       maxConnectionsPerUser: DEFAULTS.maxConnectionsPerUser,
       maxConnectionsPerIp: DEFAULTS.maxConnectionsPerIp,
+      // Every test client comes from 127.0.0.1; the tests of this budget set their own.
+      handshakesPerIpPerMinute: 1_000_000,
       registrationsPerIpPerHour: 10_000,
       logLevel: 'silent',
       ...overrides,
@@ -319,11 +321,11 @@ export class Harness {
     server: TestServer,
     account: Account | string,
     label?: string,
-    options: { auth?: Record<string, unknown> } = {},
+    options: { auth?: Record<string, unknown>; headers?: Record<string, string> } = {},
   ): Promise<TestClient> {
     const cookie = typeof account === 'string' ? account : account.cookie;
     const socket = this.socketFor(server, NAMESPACES.chat, {
-      extraHeaders: { cookie },
+      extraHeaders: { ...options.headers, cookie },
       ...(options.auth ? { auth: options.auth } : {}),
     }) as ChatSocket;
     const client = new TestClient(socket, label ?? (typeof account === 'string' ? 'client' : account.user.username));
@@ -346,10 +348,10 @@ export class Harness {
   async connectError(
     server: TestServer,
     namespace: string,
-    options: { cookie?: string; auth?: Record<string, unknown> } = {},
+    options: { cookie?: string; auth?: Record<string, unknown>; headers?: Record<string, string> } = {},
   ): Promise<Error> {
     const socket = this.socketFor(server, namespace, {
-      ...(options.cookie ? { extraHeaders: { cookie: options.cookie } } : {}),
+      extraHeaders: { ...options.headers, ...(options.cookie ? { cookie: options.cookie } : {}) },
       ...(options.auth ? { auth: options.auth } : {}),
     });
     return new Promise<Error>((resolve, reject) => {

@@ -53,14 +53,36 @@ export class CommandLimits {
 
   async take(command: ChatCommand, userId: string): Promise<Verdict> {
     const limiter = this.limiters.get(command);
-    if (!limiter) return { ok: true };
-    try {
-      await limiter.consume(userId);
-      return { ok: true };
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return { ok: false, retryAfterMs: Math.max(1, rejection.msBeforeNext) };
-      throw rejection;
-    }
+    return limiter ? takeFrom(limiter, userId) : { ok: true };
+  }
+}
+
+async function takeFrom(limiter: Limiter, key: string): Promise<Verdict> {
+  try {
+    await limiter.consume(key);
+    return { ok: true };
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) return { ok: false, retryAfterMs: Math.max(1, rejection.msBeforeNext) };
+    throw rejection;
+  }
+}
+
+/**
+ * Chat handshakes per client address and minute. Each one costs a session lookup and a
+ * read of the user's rooms before any cap can refuse it, so a machine that connects and
+ * disconnects in a loop is refused (`rate_limited`) before that work. Generous: a
+ * browser retries every few seconds, and a whole office behind one NAT reconnects at
+ * once after a restart.
+ */
+export class HandshakeLimits {
+  private readonly limiter: Limiter;
+
+  constructor(perMinute: number) {
+    this.limiter = limiterFor('handshake', { points: perMinute, perSeconds: 60 });
+  }
+
+  take(address: string): Promise<Verdict> {
+    return takeFrom(this.limiter, address);
   }
 }
 

@@ -211,6 +211,31 @@ describe('SEC-FLOOD: connection caps', () => {
   });
 });
 
+describe('SEC-FLOOD: handshake budget per address', () => {
+  const h = useHarness();
+
+  it('SEC-FLOOD: past the budget an address gets rate_limited with retryAfterMs, before its cookie is looked at; other addresses connect', async () => {
+    const server = await h.start({ handshakesPerIpPerMinute: 3, trustProxy: ['loopback'] });
+    const alice = await h.register(server, 'alice');
+    const from = (ip: string) => ({ 'x-forwarded-for': ip });
+    // Three handshakes from one address, whatever their outcome, spend its budget.
+    (await h.connect(server, alice, 'a1', { headers: from('203.0.113.7') })).close();
+    await h.connect(server, alice, 'a2', { headers: from('203.0.113.7') });
+    expect((await h.connectError(server, NAMESPACES.chat, { cookie: 'parley_sid=forged', headers: from('203.0.113.7') })).message).toBe('unauthorized');
+    // The fourth within the minute is refused, with when to come back.
+    const refused = (await h.connectError(server, NAMESPACES.chat, { cookie: alice.cookie, headers: from('203.0.113.7') })) as Error & {
+      data?: { retryAfterMs?: number };
+    };
+    expect(refused.message).toBe('rate_limited');
+    expect(refused.data?.retryAfterMs).toBeGreaterThan(0);
+    expect(refused.data?.retryAfterMs).toBeLessThanOrEqual(60_000);
+    // Refused before any session lookup: a forged cookie gets the same answer.
+    expect((await h.connectError(server, NAMESPACES.chat, { cookie: 'parley_sid=forged', headers: from('203.0.113.7') })).message).toBe('rate_limited');
+    // Another address is not affected.
+    await (await h.connect(server, alice, 'b1', { headers: from('203.0.113.8') })).sync();
+  });
+});
+
 describe('SEC-FLOOD: sign-in throttling (A4)', () => {
   const h = useHarness();
 

@@ -16,7 +16,7 @@ import { chatHandlers, type ChatNamespace, type ChatSocket, type CommandContext 
 import { SESSION_CHANNEL_PREFIX, roomChannel, sessionChannel, userChannel } from './socket-rooms.js';
 import type { RoomCursor } from '../../storage/storage.js';
 import { clientAddress, type TrustFn } from '../../security/client-address.js';
-import { ABUSE_REFUSALS_LIMIT, ABUSE_WINDOW_MS, CommandLimits } from '../../security/rate-limits.js';
+import { ABUSE_REFUSALS_LIMIT, ABUSE_WINDOW_MS, CommandLimits, HandshakeLimits } from '../../security/rate-limits.js';
 import { compileValidator, compileValidators } from './validation.js';
 
 export type ChatGateway = {
@@ -56,7 +56,12 @@ export function createChatGateway(deps: {
   /** Resolves the session id carried by a handshake's cookies. */
   authenticate: (cookieHeader: string | undefined) => ReturnType<Services['auth']['authenticate']>;
   log: FastifyBaseLogger;
-  limits: { sessionRecheckMs: number; maxConnectionsPerUser: number; maxConnectionsPerIp: number };
+  limits: {
+    sessionRecheckMs: number;
+    maxConnectionsPerUser: number;
+    maxConnectionsPerIp: number;
+    handshakesPerIpPerMinute: number;
+  };
   /** Which peers are proxies whose X-Forwarded-For names the client (for the per-IP cap). */
   trust: TrustFn;
   commandLimits?: CommandLimits;
@@ -64,6 +69,7 @@ export function createChatGateway(deps: {
   const { io, services, log } = deps;
   const commandLimits = deps.commandLimits ?? new CommandLimits();
   const connectionsByIp = new Map<string, number>();
+  const handshakeLimits = new HandshakeLimits(deps.limits.handshakesPerIpPerMinute);
   /** Per socket: refusals for rate limits in the current abuse window. */
   const refusals = new WeakMap<ChatSocket, { count: number; since: number }>();
   /**
@@ -84,23 +90,11 @@ export function createChatGateway(deps: {
     const auth: unknown = socket.handshake.auth ?? {};
     if (validateAuth(auth)) return next(new Error('invalid_payload'));
     const cursors = new Map(Object.entries((auth as { cursors?: Record<string, number> }).cursors ?? {}));
-    deps
-      .authenticate(socket.handshake.headers.cookie)
-      .then(async (session) => {
-        if (!session) return next(new Error('unauthorized'));
-        const cutOff = cutOffUntil.get(session.user.id);
-        if (cutOff !== undefined) {
-          if (Date.now() < cutOff) return next(new Error('rate_limited'));
-          cutOffUntil.delete(session.user.id);
-        }
-        // Caps per user and per address bound what one account or machine can hold open.
-        if (services.presence.connectionCount(session.user.id) >= deps.limits.maxConnectionsPerUser) {
-          return next(new Error('too_many_connections'));
-        }
-        const ip = clientAddress(socket.request, deps.trust);
-        if ((connectionsByIp.get(ip) ?? 0) >= deps.limits.maxConnectionsPerIp) {
-          return next(new Error('too_many_connections'));
-        }
+    const ip = clientAddress(socket.request, deps.trust);
+    admit(ip, socket.handshake.headers.cookie)
+      .then(async (admitted) => {
+        if (!admitted.ok) return next(admitted.error);
+        const { session } = admitted;
         socket.data.user = session.user;
         socket.data.sessionKey = session.sessionKey;
         handshakes.set(socket, { rooms: await services.rooms.cursorsOf(session.user.id), cursors, ip });
@@ -111,6 +105,27 @@ export function createChatGateway(deps: {
         next(new Error('internal'));
       });
   });
+
+  type Session = NonNullable<Awaited<ReturnType<Services['auth']['authenticate']>>>;
+  /** Who may connect: the address's handshake budget first (before any lookup), then the session and the caps. */
+  async function admit(ip: string, cookie: string | undefined): Promise<{ ok: true; session: Session } | { ok: false; error: Error }> {
+    const refuse = (code: string, data?: unknown) => ({ ok: false as const, error: Object.assign(new Error(code), data ? { data } : {}) });
+    const budget = await handshakeLimits.take(ip);
+    if (!budget.ok) return refuse('rate_limited', { retryAfterMs: budget.retryAfterMs });
+    const session = await deps.authenticate(cookie);
+    if (!session) return refuse('unauthorized');
+    const cutOff = cutOffUntil.get(session.user.id);
+    if (cutOff !== undefined) {
+      if (Date.now() < cutOff) return refuse('rate_limited', { retryAfterMs: cutOff - Date.now() });
+      cutOffUntil.delete(session.user.id);
+    }
+    // Caps per user and per address bound what one account or machine can hold open.
+    if (services.presence.connectionCount(session.user.id) >= deps.limits.maxConnectionsPerUser) {
+      return refuse('too_many_connections');
+    }
+    if ((connectionsByIp.get(ip) ?? 0) >= deps.limits.maxConnectionsPerIp) return refuse('too_many_connections');
+    return { ok: true, session };
+  }
 
   nsp.on('connection', (socket) => {
     const { user, sessionKey } = socket.data;
