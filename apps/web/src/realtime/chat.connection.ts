@@ -8,14 +8,13 @@ import { currentSocket, setCurrentSocket } from './chat.client';
 import { resumeStarted } from './gap.filler';
 import { applyRoute } from './navigation';
 import { outboxConnected, startOutbox, stopOutbox } from './outbox.sender';
+import { MANUAL_RECONNECT_MS, reconnectDelayMs } from './reconnect.delay';
 import { resync } from './resync';
 import { bindSyncEvents } from './sync.bindings';
 import { typingReset, typingStop } from './typing.sender';
 
 /** Often enough that an expired typer disappears within a second of its TTL. */
 const TYPING_TICK_MS = 1000;
-/** Pause before reconnecting by hand after the server refused or dropped us. */
-const MANUAL_RECONNECT_MS = 2000;
 /** After server:shutdown the server closes the connection at once; if not, we do. */
 const SHUTDOWN_CLOSE_GRACE_MS = 3000;
 
@@ -109,7 +108,7 @@ function bindLifecycle(socket: ChatSocket): void {
 
   // The server refused or dropped us, so socket.io will not retry by itself: ask the
   // REST side whether the session still exists before deciding.
-  const recheck = () => {
+  const recheck = (delayMs = MANUAL_RECONNECT_MS) => {
     window.clearTimeout(retryTimer);
     void fetchMe().then((result) => {
       if (!isCurrent()) return;
@@ -119,7 +118,7 @@ function bindLifecycle(socket: ChatSocket): void {
       }
       retryTimer = window.setTimeout(() => {
         if (isCurrent() && !socket.connected && !socket.active) socket.connect();
-      }, MANUAL_RECONNECT_MS);
+      }, delayMs);
     });
   };
 
@@ -163,6 +162,7 @@ function bindLifecycle(socket: ChatSocket): void {
     // S4: the server refused our cursors. Start over without any, rather than be refused
     // again on every attempt; the open room loads its newest page on connect.
     if (error.message === 'invalid_payload') appStore.getState().timelinesDropped();
-    recheck();
+    // A `rate_limited` refusal says when to come back; asking sooner is refused again.
+    recheck(reconnectDelayMs(error));
   });
 }
