@@ -109,10 +109,8 @@ export const chatHandlers: { [C in ChatCommand]: Handler<C> } = {
     if (created) {
       // M4: to everyone in the room, the sender's other tabs included.
       nsp.to(roomChannel(p.roomId)).emit('message:created', message);
-      if (services.typing.stop(socket.id, p.roomId)) {
-        const event = { roomId: p.roomId, userId: user.id, username: user.username };
-        socket.to(roomChannel(p.roomId)).except(userChannel(user.id)).emit('typing:stopped', event);
-      }
+      // T5: the message itself tells the others the typing is over; no typing:stopped.
+      services.typing.stop(socket.id, p.roomId);
     }
     return message;
   },
