@@ -1,0 +1,31 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/*
+ * Test processes bundle the server into .test-build/<pid>/ (test/process/server-process.ts).
+ * Before a run, the folders of processes that no longer exist are removed, so bundles do
+ * not pile up run after run (a folder of a test run still going is left alone).
+ */
+const BUILDS = fileURLToPath(new URL('../.test-build/', import.meta.url));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but is someone else's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export default function setup(): void {
+  let names: string[];
+  try {
+    names = readdirSync(BUILDS);
+  } catch {
+    return; // nothing built yet
+  }
+  for (const name of names) {
+    if (/^\d+$/.test(name) && !alive(Number(name))) rmSync(`${BUILDS}${name}`, { recursive: true, force: true });
+  }
+}
