@@ -127,6 +127,21 @@ describe('SEC-FLOOD: per-user command budgets', () => {
     await (await h.connect(server, bob, 'bob-again')).sync();
   });
 
+  it('SEC-FLOOD: events that are not commands are ignored, but a stream of them is a flood: cut off, then refused for the window', async () => {
+    const server = await h.start({}, realLimits());
+    const alice = await h.register(server, 'alice');
+    const flooder = await h.connect(server, alice, 'flooder');
+    const socket = flooder.socket as unknown as Socket;
+    // A few are simply ignored (W4): the connection stays and answers commands.
+    for (let i = 0; i < 5; i++) socket.emit('no:such-event', { i });
+    await flooder.sync();
+    expect(flooder.socket.connected).toBe(true);
+    // Past the abuse limit within the window: disconnected by the server.
+    for (let i = 0; i < ABUSE_REFUSALS_LIMIT * 2; i++) socket.emit(`no:such-event-${i % 7}`, { i });
+    expect(await flooder.waitForDisconnect()).toBe('io server disconnect');
+    expect((await h.connectError(server, NAMESPACES.chat, { cookie: alice.cookie })).message).toBe('rate_limited');
+  });
+
   it('SEC-FLOOD: flooding with invalid payloads counts against the budget too: refused, then cut off', async () => {
     const server = await h.start({}, realLimits());
     const alice = await h.register(server, 'alice');

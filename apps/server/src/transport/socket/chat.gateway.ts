@@ -148,9 +148,11 @@ export function createChatGateway(deps: {
 
     const ctx: CommandContext = { socket, nsp, user, services };
     // One catch-all listener instead of one per command: 1.6 KB less heap per connection
-    // (bench/RESULTS.md). Events that are not commands are still ignored (W4).
+    // (bench/RESULTS.md). Events that are not commands are still ignored (W4), but each
+    // counts as a refusal: no client of ours sends them, so a stream of them is a flood.
     socket.onAny((event: string, payload: unknown, ack?: unknown) => {
       if (COMMAND_SET.has(event)) void dispatch(ctx, event as ChatCommand, payload, ack);
+      else noteRefusal(socket);
     });
 
     socket.on('disconnect', () => {
