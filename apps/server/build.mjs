@@ -10,6 +10,19 @@ import { build } from 'esbuild';
 
 const here = new URL('.', import.meta.url);
 
+/**
+ * How every Node bundle of the server's TypeScript is made (the server, its benchmarks,
+ * the bench's seeder): ESM for Node 20, workspace packages taken from their source.
+ */
+export const NODE_BUNDLE = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  conditions: ['source'],
+  logLevel: 'warning',
+};
+
 export async function buildServer(outfile = fileURLToPath(new URL('dist/server.js', here))) {
   const pkg = JSON.parse(readFileSync(new URL('package.json', here), 'utf8'));
   const external = Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@parley/'));
@@ -19,14 +32,9 @@ export async function buildServer(outfile = fileURLToPath(new URL('dist/server.j
       'sqlite.writer': fileURLToPath(new URL('src/storage/sqlite/sqlite.writer.ts', here)),
     },
     outdir: dirname(outfile),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['source'],
+    ...NODE_BUNDLE,
     external: [...external, ...external.map((name) => `${name}/*`)],
     sourcemap: true,
-    logLevel: 'warning',
   });
   return outfile;
 }

@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { NODE_BUNDLE } from '../../apps/server/build.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const buildDir = join(here, '..', '.build');
@@ -17,15 +18,10 @@ export async function buildSeeder() {
     await build({
       entryPoints: [join(here, 'seed', 'seed.ts')],
       outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      conditions: ['source'],
+      ...NODE_BUNDLE,
       // The native module loads from node_modules at run time; everything else is bundled.
       external: ['better-sqlite3'],
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-      logLevel: 'warning',
     });
     return outfile;
   })();

@@ -3,7 +3,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { buildServer } from '../build.mjs';
+import { NODE_BUNDLE, buildServer } from '../build.mjs';
 
 const name = process.argv[2];
 if (!name) throw new Error('usage: node bench/run.mjs <bench name, e.g. durability>');
@@ -12,14 +12,9 @@ const outfile = fileURLToPath(new URL(`../.test-build/${name}.bench.js`, here));
 await build({
   entryPoints: [fileURLToPath(new URL(`${name}.bench.ts`, here))],
   outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  conditions: ['source'],
+  ...NODE_BUNDLE,
   packages: 'external',
   alias: { '@parley/shared-types': fileURLToPath(new URL('../../../packages/shared-types/src/index.ts', here)) },
-  logLevel: 'warning',
 });
 // The SQLite writer thread, built as production ships it, for variants that use it.
 const server = await buildServer(fileURLToPath(new URL(`../.test-build/bench-${name}/server.js`, here)));

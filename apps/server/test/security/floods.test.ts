@@ -39,6 +39,14 @@ async function generalOf(tab: TestClient): Promise<string> {
   return (await tab.ok('room:list', {})).find((r) => r.name === DEFAULT_ROOM_NAME)!.id;
 }
 
+/** Real budgets; alice's tab acts in general while bob's tab watches it. */
+async function aliceWatchedByBob(h: Harness) {
+  const server = await h.start({}, realLimits());
+  const tab = await h.connect(server, await h.register(server, 'alice'));
+  const observer = await h.connect(server, await h.register(server, 'bob'));
+  return { server, tab, observer, generalId: await generalOf(tab) };
+}
+
 function attemptLogin(h: Harness, server: TestServer, username: string, password: string) {
   return h.http(server, API_ROUTES.login, { body: { username, password } });
 }
@@ -47,12 +55,7 @@ describe('SEC-FLOOD: per-user command budgets', () => {
   const h = useHarness();
 
   it('SEC-FLOOD: 11 quick message:send → the first beyond the burst of 10 is rate_limited with retryAfterMs, and is not stored', async () => {
-    const server = await h.start({}, realLimits());
-    const alice = await h.register(server, 'alice');
-    const bob = await h.register(server, 'bob');
-    const tab = await h.connect(server, alice);
-    const observer = await h.connect(server, bob);
-    const generalId = await generalOf(tab);
+    const { server, tab, observer, generalId } = await aliceWatchedByBob(h);
     const ids = Array.from({ length: 11 }, () => newCmid());
     const acks = (await Promise.all(
       ids.map((clientMessageId, i) => tab.raw('message:send', [{ roomId: generalId, clientMessageId, text: `m${i}` }])),
@@ -71,12 +74,7 @@ describe('SEC-FLOOD: per-user command budgets', () => {
   });
 
   it('SEC-FLOOD T4: typing:start twice within 2 s → the second is rate_limited and relayed to no one', async () => {
-    const server = await h.start({}, realLimits());
-    const alice = await h.register(server, 'alice');
-    const bob = await h.register(server, 'bob');
-    const tab = await h.connect(server, alice);
-    const observer = await h.connect(server, bob);
-    const generalId = await generalOf(tab);
+    const { server, tab, observer, generalId } = await aliceWatchedByBob(h);
     expect(await tab.request('typing:start', { roomId: generalId })).toEqual({ ok: true, data: null });
     const second = await tab.request('typing:start', { roomId: generalId });
     expect(second).toMatchObject({ ok: false, error: 'rate_limited', retryAfterMs: expect.any(Number) });
