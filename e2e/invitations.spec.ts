@@ -106,6 +106,50 @@ test.describe('invitations and removal', () => {
     await expect(ui.roomHeading(alice.page, room)).toBeVisible();
   });
 
+  test('I5: the owner sees pending invitations in the Invite dialog and withdraws one; the invitee loses the Join button and cannot join', async ({
+    users,
+  }) => {
+    const [alice, bob, carol] = await users.signUpAll('alice', 'bob', 'carol');
+    const room = uniqueName('secret');
+    await createRoom(alice.page, room, { isPrivate: true });
+    await inviteUser(alice.page, bob.name);
+    await inviteUser(alice.page, carol.name);
+    await expect(ui.invitationJoinButton(bob.page, room)).toBeVisible();
+
+    await ui.inviteButton(alice.page).click();
+    const dialog = ui.dialog(alice.page);
+    const pending = dialog.getByRole('region', { name: exactName('Invitations') });
+    await expect(pending.getByRole('listitem')).toHaveCount(2);
+    await expect(pending.getByRole('listitem').filter({ hasText: bob.name })).toContainText(`invited by ${alice.name}`);
+    await pending.getByRole('button', { name: exactName(`Withdraw invitation to ${bob.name}`) }).click();
+    await expect(pending.getByRole('listitem')).toHaveCount(1);
+    await expect(pending.getByRole('button', { name: exactName(`Withdraw invitation to ${carol.name}`) })).toBeVisible();
+    await dialog.getByRole('button', { name: exactName('Cancel') }).click();
+
+    // bob's notice goes at once, and the room is not in his Browse rooms any more.
+    await expect(ui.invitationJoinButton(bob.page, room)).toHaveCount(0);
+    const open = uniqueName('public');
+    await createRoom(carol.page, open);
+    const browse = await openBrowseRooms(bob.page, open);
+    await expect(browse.getByText(room)).toHaveCount(0);
+    await browse.getByRole('button', { name: exactName('Close') }).click();
+    // carol's invitation still stands.
+    await ui.invitationJoinButton(carol.page, room).click();
+    await expect(ui.roomHeading(carol.page, room)).toBeVisible();
+  });
+
+  test('I4: an invitation sent by a member who is then removed is withdrawn: the invitee cannot join', async ({ users }) => {
+    const [alice, bob, carol] = await users.signUpAll('alice', 'bob', 'carol');
+    const room = await privateRoomWithBob(alice, bob);
+    await inviteUser(bob.page, carol.name);
+    await expect(ui.invitationJoinButton(carol.page, room)).toBeVisible();
+    await openRoom(alice.page, room);
+    await ui.removeMemberButton(alice.page, bob.name).click();
+    await expect(ui.member(alice.page, bob.name)).toHaveCount(0);
+    await expect(ui.invitationJoinButton(carol.page, room)).toHaveCount(0);
+    await expect(ui.roomLink(carol.page, room)).toHaveCount(0);
+  });
+
   test('I3: the owner removes bob: he loses the room at once, gets nothing sent after, and cannot rejoin', async ({
     users,
   }) => {

@@ -139,4 +139,25 @@ test.describe('XSS', () => {
     await expect(dialog.getByText(room, { exact: true })).toBeVisible();
     await expectNothingRan(bob.page);
   });
+
+  test('bidi controls: a room name holding one is refused; in a message they stay inside its own isolated text', async ({ users }) => {
+    const [alice, bob] = await users.signUpAll('alice', 'bob');
+    await ui.newRoomButton(alice.page).click();
+    const dialog = ui.dialog(alice.page);
+    await dialog.getByRole('textbox', { name: exactName('Room name') }).fill('pay\u202Egnp.exe');
+    await dialog.getByRole('button', { name: exactName('Create') }).click();
+    await expect(dialog.getByRole('alert')).toContainText(/invisible formatting/i);
+    await dialog.getByRole('button', { name: exactName('Cancel') }).click();
+
+    const text = `\u202Eevil ${uniqueName('rlo')}`;
+    await sendMessage(alice.page, text);
+    const article = ui.message(bob.page, text.slice(1));
+    await expect(article).toHaveCount(1);
+    // The text is a paragraph of its own direction, isolated (dir=auto): an override in it
+    // ends with it and cannot reorder the author, the time or anything else on the page.
+    const paragraph = article.locator('p[dir="auto"]');
+    await expect(paragraph).toHaveCount(1);
+    expect(await paragraph.evaluate((el) => getComputedStyle(el).unicodeBidi)).toMatch(/isolate|plaintext/);
+    expect(await article.locator('bdi').first().evaluate((el) => getComputedStyle(el).unicodeBidi)).toBe('isolate');
+  });
 });

@@ -16,7 +16,8 @@ import { registerBrowserSecurity } from './transport/http/security.js';
 import { compileTrust } from './security/client-address.js';
 import { LoginThrottle } from './security/login-throttle.js';
 import type { CommandLimits } from './security/rate-limits.js';
-import { guardUpgrades, originAllowRequest } from './transport/socket/origin.guard.js';
+import { installServerGate, originAllowRequest } from './transport/server.gate.js';
+import { hostPolicy } from './security/hosts.js';
 import { sessionTokenFrom } from './transport/http/session-cookie.js';
 import { registerStatic } from './transport/http/static.routes.js';
 import { createAdminGateway } from './transport/socket/admin.gateway.js';
@@ -55,6 +56,8 @@ export type ParleyApp = {
 const REST_BODY_LIMIT_BYTES = 16 * 1024;
 /** How long a stopping server waits for commands already running. */
 const SHUTDOWN_DRAIN_MS = 5000;
+/** How long a new transport may stay without joining a namespace. */
+const CONNECT_TIMEOUT_MS = 10_000;
 /** The Socket.IO transport's largest accepted message. */
 export const SOCKET_MAX_BUFFER_BYTES = 64 * 1024;
 
@@ -98,10 +101,23 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   const io: ChatServer = new Server(http.server, {
     serveClient: false,
     maxHttpBufferSize: SOCKET_MAX_BUFFER_BYTES,
-    // Same rule for long-polling (403) as for upgrades (guardUpgrades below).
+    // Same rule for long-polling (403) as for upgrades (the gate below).
     allowRequest: originAllowRequest(originPolicy),
+    // A transport that has joined no namespace by then is closed: holding one open costs
+    // memory and a connection slot, and our client joins /chat at once.
+    connectTimeout: CONNECT_TIMEOUT_MS,
   });
-  guardUpgrades(http.server, originPolicy);
+  const gate = installServerGate(http.server, {
+    hosts: hostPolicy(config.allowedHosts),
+    origins: originPolicy,
+    trust,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    // Twice the chat handshake budget, so a browser meets the chat's refusal first, which
+    // says when to come back; this one bounds transports that never reach /chat.
+    engineHandshakesPerIpPerMinute: 2 * config.handshakesPerIpPerMinute,
+    enginePath: '/socket.io/',
+  });
+  io.engine.on('connection', (conn: Parameters<typeof gate.adopt>[0]) => gate.adopt(conn));
   // Nothing lives on the main namespace; the chat and admin namespaces stand on their own.
   io.use((_socket, next) => next(new Error('not_found')));
 
@@ -114,7 +130,6 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     limits: {
       sessionRecheckMs: config.sessionRecheckMs,
       maxConnectionsPerUser: config.maxConnectionsPerUser,
-      maxConnectionsPerIp: config.maxConnectionsPerIp,
       handshakesPerIpPerMinute: config.handshakesPerIpPerMinute,
     },
     authenticate: async (cookieHeader) => {
@@ -122,7 +137,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
       return token ? services.auth.authenticate(token) : null;
     },
   });
-  createAdminGateway({ io, chat: chat.nsp, adminToken: config.adminToken, clock, newId, log: http.log });
+  createAdminGateway({ io, chat: chat.nsp, adminToken: config.adminToken, clock, newId, log: http.log, trust });
 
   await http.register(fastifyCookie);
   registerErrorHandling(http);

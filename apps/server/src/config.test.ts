@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
+import { DEFAULT_ALLOWED_HOSTS, loadConfig, tokenStrengthBits } from './config.js';
 
 describe('configuration from the environment', () => {
   it('defaults to durable commits on the writer thread', () => {
@@ -25,5 +25,20 @@ describe('configuration from the environment', () => {
   it('refuses an unknown SQLITE_WRITER or SQLITE_SYNCHRONOUS with a message naming it', () => {
     expect(() => loadConfig({ SQLITE_WRITER: 'worker' })).toThrow(/SQLITE_WRITER must be thread or main, got "worker"/);
     expect(() => loadConfig({ SQLITE_SYNCHRONOUS: 'OFF' })).toThrow(/SQLITE_SYNCHRONOUS must be FULL or NORMAL/);
+  });
+
+  it('ALLOWED_HOSTS defaults to this machine, takes names in any case, and refuses schemes, ports and junk', () => {
+    expect(loadConfig({}).allowedHosts).toEqual([...DEFAULT_ALLOWED_HOSTS]);
+    expect(loadConfig({ ALLOWED_HOSTS: 'Chat.Example.com, [::1]' }).allowedHosts).toEqual(['chat.example.com', '[::1]']);
+    for (const bad of ['https://chat.example.com', 'chat.example.com:443', 'a b', '*.example.com']) {
+      expect(() => loadConfig({ ALLOWED_HOSTS: bad }), bad).toThrow(/ALLOWED_HOSTS/);
+    }
+  });
+
+  it('ADMIN_TOKEN strength: hex and base64url tokens of 128 bits pass, shorter or repetitive ones do not', () => {
+    expect(tokenStrengthBits('0123456789abcdef0123456789abcdef')).toBe(128);
+    expect(tokenStrengthBits('iKNr1TCU6f6B-RJCXhf66Q')).toBeGreaterThanOrEqual(128);
+    expect(tokenStrengthBits('0123456789abcdef')).toBe(64);
+    expect(tokenStrengthBits('ab'.repeat(40))).toBe(0);
   });
 });

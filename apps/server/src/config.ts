@@ -21,14 +21,20 @@ export type Config = {
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   presenceGraceMs: number;
-  /** Enables the /admin namespace when set (at least 16 characters). */
+  /** Enables the /admin namespace when set (at least 128 bits: see `tokenStrengthBits`). */
   adminToken: string | null;
   /**
-   * Addresses (or CIDRs, or `loopback`/`linklocal`/`uniquelocal`) of reverse proxies whose
-   * X-Forwarded-For/-Proto are believed; empty trusts none. Only the immediate peer's
-   * address decides, so a client cannot spoof these headers past a proxy it is not.
+   * Addresses or CIDRs of the reverse proxies whose X-Forwarded-For/-Proto are believed;
+   * empty trusts none. Only the immediate peer's address decides, so a client cannot spoof
+   * these headers past a proxy it is not. Never a blanket range by name: a client on the
+   * same machine or network would pass for a proxy.
    */
   trustProxy: string[];
+  /**
+   * Host names this server answers to (lower case, IPv6 in brackets, no port). Any other
+   * `Host` is refused before any handler, which defeats DNS rebinding.
+   */
+  allowedHosts: string[];
   /** Origins allowed besides the page's own (exact `scheme://host[:port]` strings). */
   allowedOrigins: string[];
   /** How often open sockets re-check that their session still exists. */
@@ -73,19 +79,67 @@ function defaultWebDist(): string {
   return resolve(fileURLToPath(new URL('.', import.meta.url)), '../../web/dist');
 }
 
-/** `TRUST_PROXY`: `1`/`true` for a proxy on this machine or a private network, else a list. */
+/** The host names served when ALLOWED_HOSTS is not set: this machine only. */
+export const DEFAULT_ALLOWED_HOSTS = ['localhost', '127.0.0.1', '[::1]'] as const;
+
+const IP_OR_CIDR = /^(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)(?:\/\d{1,3})?$/;
+
+/**
+ * `TRUST_PROXY`: the proxies' addresses or CIDRs, comma-separated. `1`, `true` and the
+ * names `loopback`/`linklocal`/`uniquelocal` are refused: they trust every process on this
+ * machine or network, and any of them could then forge X-Forwarded-For.
+ */
 function parseTrustProxy(raw: string): string[] {
   const value = raw.trim();
   if (value === '' || value === '0' || value === 'false') return [];
-  if (value === '1' || value === 'true') return ['loopback', 'linklocal', 'uniquelocal'];
   const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = list.find((entry) => !IP_OR_CIDR.test(entry));
+  if (bad !== undefined) {
+    throw new Error(
+      `TRUST_PROXY takes the addresses or CIDRs of your proxies (e.g. 127.0.0.1 or 10.0.0.5), not "${bad}": ` +
+        'a blanket value would let any client on this machine or network forge X-Forwarded-For',
+    );
+  }
   try {
     compileTrust(list);
   } catch {
-    throw new Error(`TRUST_PROXY: "${raw}" is not a list of addresses, CIDRs or loopback/linklocal/uniquelocal`);
+    throw new Error(`TRUST_PROXY: "${raw}" is not a list of addresses or CIDRs`);
   }
   return list;
 }
+
+const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])$/;
+
+/** `ALLOWED_HOSTS`: comma-separated host names without scheme or port. */
+function parseAllowedHosts(raw: string): string[] {
+  const hosts = raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (hosts.length === 0) return [...DEFAULT_ALLOWED_HOSTS];
+  for (const host of hosts) {
+    if (!HOST_NAME.test(host)) {
+      throw new Error(`ALLOWED_HOSTS: "${host}" is not a host name (write chat.example.com or [::1], without scheme or port)`);
+    }
+  }
+  return hosts;
+}
+
+/**
+ * Bits an attacker must guess, estimated from the token's length and its alphabet (hex,
+ * base64url, or the character classes it uses). A token with few distinct characters
+ * (`aaaa…`, a short pattern repeated) scores nothing, whatever its length.
+ */
+export function tokenStrengthBits(token: string): number {
+  const distinct = new Set(token).size;
+  let pool: number;
+  if (/^[0-9a-f]+$/i.test(token)) pool = 16;
+  else if (/^[A-Za-z0-9_-]+$/.test(token)) pool = 64;
+  else {
+    const classes: Array<[RegExp, number]> = [[/[a-z]/, 26], [/[A-Z]/, 26], [/[0-9]/, 10], [/[^a-zA-Z0-9]/, 33]];
+    pool = classes.reduce((sum, [re, size]) => (re.test(token) ? sum + size : sum), 0);
+  }
+  if (distinct < Math.min(pool, token.length) / 2) return 0;
+  return token.length * Math.log2(pool);
+}
+export const ADMIN_TOKEN_MIN_BITS = 128;
 
 /** `ALLOWED_ORIGINS`: comma-separated exact origins; anything else is a configuration error. */
 function parseOrigins(raw: string): string[] {
@@ -112,7 +166,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`SQLITE_WRITER must be thread or main, got "${env.SQLITE_WRITER}"`);
   }
   const adminToken = env.ADMIN_TOKEN ?? '';
-  if (adminToken !== '' && adminToken.length < 16) throw new Error('ADMIN_TOKEN must be at least 16 characters');
+  if (adminToken !== '' && tokenStrengthBits(adminToken) < ADMIN_TOKEN_MIN_BITS) {
+    throw new Error(
+      `ADMIN_TOKEN must carry at least ${ADMIN_TOKEN_MIN_BITS} bits of randomness: use, for example, the output of \`openssl rand -hex 32\``,
+    );
+  }
   return {
     port: int(env, 'PORT', DEFAULTS.port, 0, 65535),
     host: env.HOST || DEFAULTS.host,
@@ -126,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     presenceGraceMs: int(env, 'PRESENCE_GRACE_MS', DEFAULTS.presenceGraceMs, 0, 10_000),
     adminToken: adminToken === '' ? null : adminToken,
     trustProxy: parseTrustProxy(env.TRUST_PROXY ?? ''),
+    allowedHosts: parseAllowedHosts(env.ALLOWED_HOSTS ?? ''),
     allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS ?? ''),
     sessionRecheckMs: int(env, 'SESSION_RECHECK_MS', DEFAULTS.sessionRecheckMs, 1000, 5 * 60_000),
     maxConnectionsPerUser: int(env, 'MAX_CONNECTIONS_PER_USER', DEFAULTS.maxConnectionsPerUser, 1, 10_000),

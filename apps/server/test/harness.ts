@@ -16,7 +16,7 @@ import {
 import { io, type Socket } from 'socket.io-client';
 import { afterEach, expect } from 'vitest';
 import { buildApp, type ParleyApp } from '../src/app.js';
-import { DEFAULTS, type Config } from '../src/config.js';
+import { DEFAULT_ALLOWED_HOSTS, DEFAULTS, type Config } from '../src/config.js';
 import type { Clock } from '../src/domain/clock.js';
 import { COMMAND_BUDGETS, CommandLimits, type Budget } from '../src/security/rate-limits.js';
 import { builtWriterThread } from './writer-thread.js';
@@ -225,6 +225,7 @@ export class Harness {
       presenceGraceMs: 200,
       adminToken: null,
       trustProxy: [],
+      allowedHosts: [...DEFAULT_ALLOWED_HOSTS],
       allowedOrigins: [],
       sessionRecheckMs: DEFAULTS.sessionRecheckMs,
       maxConnectionsPerUser: DEFAULTS.maxConnectionsPerUser,

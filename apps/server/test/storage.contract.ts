@@ -262,11 +262,56 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         expect(await storage.rooms.addMember(lobby.id, bob.id, T0 + 6)).toBe(false);
         expect(await storage.rooms.isMember(lobby.id, bob.id)).toBe(true);
         expect(await storage.rooms.roomIdsForUser(bob.id)).toEqual([lobby.id]);
-        expect(await storage.rooms.removeMember(lobby.id, bob.id)).toBe(true);
-        expect(await storage.rooms.removeMember(lobby.id, bob.id)).toBe(false);
+        expect(await storage.rooms.removeMember(lobby.id, bob.id)).toEqual({ wasMember: true, withdrawnInvitees: [] });
+        expect(await storage.rooms.removeMember(lobby.id, bob.id)).toEqual({ wasMember: false, withdrawnInvitees: [] });
         expect(await storage.rooms.isMember(lobby.id, bob.id)).toBe(false);
         expect(await storage.rooms.roomIdsForUser(bob.id)).toEqual([]);
         expect(await storage.rooms.isMember('nope', bob.id)).toBe(false);
+      });
+
+      it('I1/I5: invite records one pending invitation; isInvited, listInvitedRooms and listInvitations see it; joining consumes it; withdrawing drops it', async () => {
+        const owner = await addUser('owner');
+        const bob = await addUser('bob');
+        const carol = await addUser('Carol');
+        const board = await addRoom('Board', owner.id);
+        expect(await storage.rooms.invite(board.id, bob.id, owner.id, T0 + 1)).toBe('created');
+        expect(await storage.rooms.invite(board.id, bob.id, owner.id, T0 + 2)).toBe('exists');
+        expect(await storage.rooms.invite(board.id, carol.id, owner.id, T0 + 3)).toBe('created');
+        expect(await storage.rooms.isInvited(board.id, bob.id)).toBe(true);
+        expect(await storage.rooms.isInvited(board.id, owner.id)).toBe(false);
+        expect((await storage.rooms.listInvitedRooms(bob.id)).map((r) => r.id)).toEqual([board.id]);
+        expect(await storage.rooms.listInvitations(board.id)).toEqual([
+          { roomId: board.id, userId: bob.id, username: 'bob', invitedBy: { id: owner.id, username: 'owner' }, createdAt: T0 + 1 },
+          { roomId: board.id, userId: carol.id, username: 'Carol', invitedBy: { id: owner.id, username: 'owner' }, createdAt: T0 + 3 },
+        ]);
+        expect(await storage.rooms.addMember(board.id, bob.id, T0 + 4)).toBe(true);
+        expect(await storage.rooms.isInvited(board.id, bob.id)).toBe(false);
+        expect(await storage.rooms.listInvitedRooms(bob.id)).toEqual([]);
+        expect(await storage.rooms.withdrawInvitation(board.id, carol.id)).toBe(true);
+        expect(await storage.rooms.withdrawInvitation(board.id, carol.id)).toBe(false);
+        expect(await storage.rooms.listInvitations(board.id)).toEqual([]);
+        expect(await storage.rooms.listInvitations('nope')).toEqual([]);
+      });
+
+      it('I4: removing a member withdraws the invitations they sent to that room (and only those), and their own pending one', async () => {
+        const owner = await addUser('owner');
+        const insider = await addUser('insider');
+        const accomplice = await addUser('accomplice');
+        const friend = await addUser('friend');
+        const board = await addRoom('Board', owner.id);
+        const other = await addRoom('Other', insider.id);
+        await storage.rooms.addMember(board.id, insider.id, T0);
+        await storage.rooms.invite(board.id, accomplice.id, insider.id, T0 + 1);
+        await storage.rooms.invite(board.id, friend.id, owner.id, T0 + 2);
+        await storage.rooms.invite(other.id, accomplice.id, insider.id, T0 + 3);
+        expect(await storage.rooms.removeMember(board.id, insider.id)).toEqual({ wasMember: true, withdrawnInvitees: [accomplice.id] });
+        expect(await storage.rooms.isInvited(board.id, accomplice.id)).toBe(false);
+        expect(await storage.rooms.isInvited(board.id, friend.id)).toBe(true);
+        expect(await storage.rooms.isInvited(other.id, accomplice.id)).toBe(true);
+        // A pending invitation of the removed person goes too.
+        await storage.rooms.invite(board.id, insider.id, owner.id, T0 + 4);
+        expect(await storage.rooms.removeMember(board.id, insider.id)).toEqual({ wasMember: false, withdrawnInvitees: [] });
+        expect(await storage.rooms.isInvited(board.id, insider.id)).toBe(false);
       });
 
       it('R6: listMembers lists members by username ignoring case; null for an unknown room', async () => {

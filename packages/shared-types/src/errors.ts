@@ -13,7 +13,7 @@ export const ERROR_MESSAGES = {
   invalid_username: 'Usernames are 3–32 letters, digits, _ or -.',
   invalid_password: 'Passwords are 8 to 1024 characters.',
   username_taken: 'That username is taken.',
-  invalid_room_name: 'Room names are 1–64 characters, without control characters.',
+  invalid_room_name: 'Room names are 1–64 characters, without control or invisible formatting characters.',
   room_name_taken: 'A room with that name already exists.',
   empty_message: 'A message cannot be empty.',
   too_long: 'That text is too long.',

@@ -10,7 +10,10 @@ import {
   NoticeSendPayloadSchema,
   RoomCreatePayloadSchema,
   RoomRefPayloadSchema,
+  RoomWithdrawInvitationPayloadSchema,
   TypingPayloadSchema,
+  type PendingInvitation,
+  type RoomInvitationWithdrawnEvent,
   type HistoryPage,
   type Member,
   type MemberJoinedEvent,
@@ -48,6 +51,8 @@ export const CHAT_COMMAND_SCHEMAS = {
   'room:members': RoomRefPayloadSchema,
   'room:invite': RoomInvitePayloadSchema,
   'room:remove-member': RoomRemoveMemberPayloadSchema,
+  'room:invitations': RoomRefPayloadSchema,
+  'room:withdraw-invitation': RoomWithdrawInvitationPayloadSchema,
   'dm:open': DmOpenPayloadSchema,
   'message:send': MessageSendPayloadSchema,
   'message:history': HistoryPayloadSchema,
@@ -68,6 +73,8 @@ export interface ChatCommandResults {
   'room:members': Member[];
   'room:invite': { roomId: string; userId: string };
   'room:remove-member': { roomId: string; userId: string };
+  'room:invitations': PendingInvitation[];
+  'room:withdraw-invitation': { roomId: string; userId: string };
   'dm:open': RoomSummary;
   'message:send': Message;
   'message:history': HistoryPage;
@@ -97,6 +104,8 @@ export interface ServerToClientEvents {
   'room:member-left': (event: MemberLeftEvent) => void;
   /** I was invited to a private room; it is now listed in my `room:browse`. */
   'room:invited': (event: RoomInvitedEvent) => void;
+  /** My pending invitation to a room was withdrawn (by the owner, or its sender left or was removed). */
+  'room:invitation-withdrawn': (event: RoomInvitationWithdrawnEvent) => void;
   'presence:changed': (event: PresenceChangedEvent) => void;
   'typing:started': (event: TypingEvent) => void;
   'typing:stopped': (event: TypingEvent) => void;
@@ -121,6 +130,7 @@ export const CHAT_EVENTS = [
   'room:member-joined',
   'room:member-left',
   'room:invited',
+  'room:invitation-withdrawn',
   'presence:changed',
   'typing:started',
   'typing:stopped',

@@ -4,3 +4,4 @@ export * from './events.js';
 export * from './http.js';
 export * from './limits.js';
 export * from './schemas.js';
+export * from './text.js';

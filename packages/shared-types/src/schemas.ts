@@ -106,6 +106,24 @@ export const RoomInvitedEventSchema = Type.Object({
 });
 export type RoomInvitedEvent = Static<typeof RoomInvitedEventSchema>;
 
+/** A pending invitation, as the room's owner sees it. */
+export const PendingInvitationSchema = Type.Object({
+  roomId: IdSchema,
+  /** Who is invited. */
+  user: UserSchema,
+  /** Who invited them; null when that account no longer exists. */
+  invitedBy: Type.Union([UserSchema, Type.Null()]),
+  createdAt: TimestampSchema,
+});
+export type PendingInvitation = Static<typeof PendingInvitationSchema>;
+
+export const RoomWithdrawInvitationPayloadSchema = Type.Object({ roomId: IdSchema, userId: IdSchema }, strict);
+export type RoomWithdrawInvitationPayload = Static<typeof RoomWithdrawInvitationPayloadSchema>;
+
+/** My invitation to a room is gone (withdrawn, or its sender left or was removed). */
+export const RoomInvitationWithdrawnEventSchema = Type.Object({ roomId: IdSchema });
+export type RoomInvitationWithdrawnEvent = Static<typeof RoomInvitationWithdrawnEventSchema>;
+
 export const DmOpenPayloadSchema = Type.Object({ userId: IdSchema }, strict);
 export type DmOpenPayload = Static<typeof DmOpenPayloadSchema>;
 
@@ -211,8 +229,11 @@ export type SessionEndedEvent = Static<typeof SessionEndedEventSchema>;
 export const HandshakeAuthSchema = Type.Object(
   {
     cursors: Type.Optional(
+      // A key that is not a room id is refused, not ignored (S4): without
+      // additionalProperties:false a record only checks the values of matching keys.
       Type.Record(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }), SeqSchema, {
         maxProperties: RESUME_MAX_ROOMS,
+        additionalProperties: false,
       }),
     ),
   },

@@ -36,6 +36,20 @@ export function sessionKeyOf(token: string): string {
 }
 
 /**
+ * A UTF-16 surrogate not part of a pair is not text: encoders turn it into U+FFFD, so two
+ * different passwords would hash alike (A3 compares in full). Refused outright.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** A3: the length rule and well-formed text; `invalid_password` otherwise. */
+function checkPassword(password: string): void {
+  const length = charCount(password);
+  if (length < PASSWORD_MIN || length > PASSWORD_MAX || LONE_SURROGATE.test(password)) {
+    throw new DomainError('invalid_password');
+  }
+}
+
+/**
  * Passwords are normalized to NFC so the same text typed on two keyboards (composed or
  * decomposed accents) is one password, then used whole: never trimmed or truncated.
  */
@@ -61,8 +75,7 @@ export class AuthService {
 
   async register(username: string, password: string): Promise<SignedIn> {
     if (!USERNAME_RE.test(username)) throw new DomainError('invalid_username');
-    const length = charCount(password);
-    if (length < PASSWORD_MIN || length > PASSWORD_MAX) throw new DomainError('invalid_password');
+    checkPassword(password);
     const { storage, hasher, clock, newId } = this.deps;
     const passwordHash = await hasher.hash(normalizePassword(password));
     const user = { id: newId(), username, passwordHash, createdAt: clock.now() };
@@ -71,8 +84,17 @@ export class AuthService {
     return this.startSession({ id: user.id, username });
   }
 
+  /**
+   * A password that is not well-formed text is refused as such, before any account is
+   * looked up: it says nothing about accounts, and no stored password can equal it.
+   */
+  assertSignInPassword(password: string): void {
+    if (LONE_SURROGATE.test(password)) throw new DomainError('invalid_password');
+  }
+
   async login(username: string, password: string): Promise<SignedIn> {
     const { storage, hasher } = this.deps;
+    this.assertSignInPassword(password);
     const length = charCount(password);
     const record = USERNAME_RE.test(username) ? await storage.users.findByUsername(username) : null;
     // Out-of-range passwords cannot match any account; still spend the same time.

@@ -3,7 +3,9 @@ import {
   ROOM_NAME_MAX,
   ROOM_NAME_MIN,
   charCount,
+  hasHiddenFormatting,
   type Member,
+  type PendingInvitation,
   type RoomSummary,
   type User,
 } from '@parley/shared-types';
@@ -15,11 +17,11 @@ import type { IdGenerator } from './ids.js';
 /** Control characters, and lone surrogates (not text; SQLite would store them as U+FFFD bytes). */
 const CONTROL_CHARS = /\p{Cc}|\p{Cs}/u;
 
-/** Trims, then checks R1's rules; returns the name to store. */
+/** Trims, then checks R1's rules (no control or hidden format characters); returns the name to store. */
 export function normalizeRoomName(raw: string): string {
   const name = raw.trim().normalize('NFC');
   const length = charCount(name);
-  if (length < ROOM_NAME_MIN || length > ROOM_NAME_MAX || CONTROL_CHARS.test(name)) {
+  if (length < ROOM_NAME_MIN || length > ROOM_NAME_MAX || CONTROL_CHARS.test(name) || hasHiddenFormatting(name)) {
     throw new DomainError('invalid_room_name');
   }
   return name;
@@ -121,16 +123,48 @@ export class RoomsService {
     return { invitee: { id: invitee.id, username: invitee.username }, room: { ...summaryOf(room), invited: true } };
   }
 
-  /** I3: only the owner removes, and not themselves. */
-  async removeMember(owner: User, roomId: string, userId: string): Promise<void> {
+  /**
+   * I3: only the owner removes, and not themselves. Returns the people whose invitations,
+   * sent by the removed member, were withdrawn with them (I4).
+   */
+  async removeMember(owner: User, roomId: string, userId: string): Promise<{ withdrawnInvitees: string[] }> {
+    const { storage } = this.deps;
+    await this.requireModerator(owner, roomId);
+    if (userId === owner.id) throw new DomainError('forbidden');
+    const removed = await storage.rooms.removeMember(roomId, userId);
+    if (!removed.wasMember) throw new DomainError('not_found');
+    return { withdrawnInvitees: removed.withdrawnInvitees };
+  }
+
+  /** I5: the owner sees who is invited and by whom. */
+  async invitations(owner: User, roomId: string): Promise<PendingInvitation[]> {
+    await this.requireModerator(owner, roomId);
+    return (await this.deps.storage.rooms.listInvitations(roomId)).map((i) => ({
+      roomId,
+      user: { id: i.userId, username: i.username },
+      invitedBy: i.invitedBy,
+      createdAt: i.createdAt,
+    }));
+  }
+
+  /** I5: the owner, or the member who sent it, withdraws a pending invitation. */
+  async withdrawInvitation(user: User, roomId: string, inviteeId: string): Promise<void> {
     const { storage } = this.deps;
     const room = await storage.rooms.findById(roomId);
-    if (!room || room.kind === 'dm' || room.ownerId !== owner.id || userId === owner.id) {
-      throw new DomainError('forbidden');
-    }
+    if (!room || room.kind === 'dm' || !(await storage.rooms.isMember(roomId, user.id))) throw new DomainError('forbidden');
+    const pending = (await storage.rooms.listInvitations(roomId)).find((i) => i.userId === inviteeId);
+    if (!pending) throw new DomainError('not_found');
+    if (room.ownerId !== user.id && pending.invitedBy?.id !== user.id) throw new DomainError('forbidden');
+    if (!(await storage.rooms.withdrawInvitation(roomId, inviteeId))) throw new DomainError('not_found');
+  }
+
+  /** The owner of a public or private room who is still a member of it; `forbidden` for anyone else. */
+  private async requireModerator(user: User, roomId: string): Promise<void> {
+    const { storage } = this.deps;
+    const room = await storage.rooms.findById(roomId);
+    if (!room || room.kind === 'dm' || room.ownerId !== user.id) throw new DomainError('forbidden');
     // An owner who left the room no longer moderates it.
-    if (!(await storage.rooms.isMember(roomId, owner.id))) throw new DomainError('forbidden');
-    if (!(await storage.rooms.removeMember(roomId, userId))) throw new DomainError('not_found');
+    if (!(await storage.rooms.isMember(roomId, user.id))) throw new DomainError('forbidden');
   }
 
   async list(userId: string): Promise<RoomSummary[]> {
@@ -163,15 +197,16 @@ export class RoomsService {
     return { room: toSummary(view), joined };
   }
 
-  /** R4. */
-  async leave(user: User, roomId: string): Promise<void> {
+  /** R4; the invitations the leaver sent are withdrawn (I4). */
+  async leave(user: User, roomId: string): Promise<{ withdrawnInvitees: string[] }> {
     const { storage } = this.deps;
     const room = await storage.rooms.findById(roomId);
     if (!room) throw new DomainError('not_found');
     if (room.kind === 'dm') throw new DomainError('forbidden');
     // Checked first: a refused leave must not touch a pending invitation either.
     if (!(await storage.rooms.isMember(roomId, user.id))) throw new DomainError('forbidden');
-    await storage.rooms.removeMember(roomId, user.id);
+    const removed = await storage.rooms.removeMember(roomId, user.id);
+    return { withdrawnInvitees: removed.withdrawnInvitees };
   }
 
   /** R6. */

@@ -22,6 +22,8 @@ export const COMMAND_BUDGETS: Record<ChatCommand, Budget> = {
   'room:leave': { points: 30, perSeconds: 60 },
   'room:invite': { points: 30, perSeconds: 60 },
   'room:remove-member': { points: 30, perSeconds: 60 },
+  'room:invitations': { points: 10, perSeconds: 1, burst: { points: 20, perSeconds: 10 } },
+  'room:withdraw-invitation': { points: 30, perSeconds: 60 },
   'dm:open': { points: 30, perSeconds: 60 },
   'room:list': { points: 10, perSeconds: 1, burst: { points: 20, perSeconds: 10 } },
   'room:browse': { points: 10, perSeconds: 1, burst: { points: 20, perSeconds: 10 } },

@@ -42,6 +42,17 @@ export type RoomCursor = { roomId: string; lastSeq: number };
 
 export type MemberRecord = { userId: string; username: string };
 
+export type InvitationRecord = {
+  roomId: string;
+  userId: string;
+  username: string;
+  invitedBy: { id: string; username: string } | null;
+  createdAt: number;
+};
+
+/** What a removal changed: membership, and the pending invitations the removed member had sent. */
+export type RemovedMember = { wasMember: boolean; withdrawnInvitees: string[] };
+
 export type NewMessage = {
   id: string;
   roomId: string;
@@ -88,11 +99,19 @@ export interface RoomStore {
   cursorsForUser(userId: string): Promise<RoomCursor[]>;
   /** True when the user was not a member before. Consumes any invitation to the room. */
   addMember(roomId: string, userId: string, joinedAt: number): Promise<boolean>;
-  /** True when the user was a member. Drops any pending invitation too. */
-  removeMember(roomId: string, userId: string): Promise<boolean>;
+  /**
+   * Removes a member (leaving or removed), with any invitation pending for them, and
+   * withdraws the invitations they sent to this room: an invitation speaks for a member,
+   * so it cannot outlive their membership.
+   */
+  removeMember(roomId: string, userId: string): Promise<RemovedMember>;
   /** Records an invitation; 'exists' when one was already pending. */
   invite(roomId: string, userId: string, invitedBy: string, at: number): Promise<'created' | 'exists'>;
   isInvited(roomId: string, userId: string): Promise<boolean>;
+  /** Pending invitations to a room, oldest first. */
+  listInvitations(roomId: string): Promise<InvitationRecord[]>;
+  /** Withdraws the invitation of `userId` to the room; false when none was pending. */
+  withdrawInvitation(roomId: string, userId: string): Promise<boolean>;
   /** Rooms with a pending invitation for the user, by name. */
   listInvitedRooms(userId: string): Promise<RoomRecord[]>;
   isMember(roomId: string, userId: string): Promise<boolean>;

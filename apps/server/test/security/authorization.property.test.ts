@@ -17,7 +17,8 @@ import { Harness, newCmid, type Account, type RecordedEvent, type TestClient, ty
  * was not in at that moment. At the end, every stored message was sent by a member at the
  * time, and nobody ever received anything of a room they never belonged to.
  *
- * Rules: R1–R6, R8, D1, M4, M7, M8, T1, T3, I1–I3. A fresh server per run; the seed and
+ * Rules: R1–R6, R8, D1, M4, M7, M8, T1, T3, I1–I5 (an invitation is withdrawn when its
+ * sender leaves or is removed; the owner lists and withdraws invitations). A fresh server per run; the seed and
  * the shrunk command list are printed on failure (set FC_SEED to replay one).
  */
 
@@ -33,7 +34,8 @@ type RoomModel = {
   key: string | null;
   owner: number | null;
   members: Set<number>;
-  invited: Set<number>;
+  /** Invitee -> who invited them (I4: withdrawn when that member leaves or is removed). */
+  invited: Map<number, number>;
   pair?: [number, number];
 };
 
@@ -47,7 +49,8 @@ type RoomModel = {
 type Action =
   | { t: 'create'; u: number; tab: number; priv: boolean; n: number; upper: boolean }
   | { t: 'join' | 'leave' | 'members' | 'history' | 'send' | 'typing'; u: number; tab: number; r: number; wild: boolean }
-  | { t: 'invite' | 'remove'; u: number; tab: number; r: number; target: number; wild: boolean }
+  | { t: 'invite' | 'remove' | 'withdraw'; u: number; tab: number; r: number; target: number; wild: boolean }
+  | { t: 'invitations'; u: number; tab: number; r: number; wild: boolean }
   | { t: 'dm'; u: number; tab: number; target: number };
 
 const user = fc.integer({ min: 0, max: USERS - 1 });
@@ -55,9 +58,9 @@ const tab = fc.integer({ min: 0, max: 1 });
 const roomRef = fc.nat({ max: 50 });
 const targetRef = fc.nat({ max: 50 });
 const wild = fc.integer({ min: 0, max: 3 }).map((n) => n === 0);
-const onRoom = <T extends 'join' | 'leave' | 'members' | 'history' | 'send' | 'typing'>(t: T) =>
+const onRoom = <T extends 'join' | 'leave' | 'members' | 'history' | 'send' | 'typing' | 'invitations'>(t: T) =>
   fc.record({ t: fc.constant(t), u: user, tab, r: roomRef, wild });
-const onMember = <T extends 'invite' | 'remove'>(t: T) =>
+const onMember = <T extends 'invite' | 'remove' | 'withdraw'>(t: T) =>
   fc.record({ t: fc.constant(t), u: user, tab, r: roomRef, target: targetRef, wild });
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
@@ -70,6 +73,8 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { arbitrary: onRoom('typing'), weight: 2 },
   { arbitrary: onMember('invite'), weight: 4 },
   { arbitrary: onMember('remove'), weight: 4 },
+  { arbitrary: onMember('withdraw'), weight: 2 },
+  { arbitrary: onRoom('invitations'), weight: 1 },
   { arbitrary: fc.record({ t: fc.constant('dm' as const), u: user, tab, target: fc.integer({ min: 0, max: USERS }) }), weight: 2 },
 );
 
@@ -125,6 +130,13 @@ class World {
     this.everIn[u]!.add(room.id);
   }
 
+  /** I4: `u` left or was removed: the invitations they sent are withdrawn; returns the invitees. */
+  withdrawSentBy(room: RoomModel, u: number): number[] {
+    const invitees = [...room.invited].filter(([, by]) => by === u).map(([invitee]) => invitee);
+    for (const invitee of invitees) room.invited.delete(invitee);
+    return invitees;
+  }
+
   userIndexOf(id: string): number {
     return this.accounts.findIndex((a) => a.user.id === id);
   }
@@ -155,7 +167,9 @@ function aimActor(world: World, action: Action): number {
   if (!('wild' in action) || action.wild) return action.u;
   const candidates =
     action.t === 'join'
-      ? [...new Set(world.rooms.flatMap((r) => [...r.invited]))]
+      ? [...new Set(world.rooms.flatMap((r) => [...r.invited.keys()]))]
+      : action.t === 'withdraw'
+        ? [...new Set(world.rooms.flatMap((r) => [...r.invited.values(), ...(r.invited.size > 0 && r.owner !== null ? [r.owner] : [])]))]
       : action.t === 'remove'
         ? [...new Set(preferPrivate(world.rooms.filter((r) => r.owner !== null && r.members.size > 1)).map((r) => r.owner!))]
         : [];
@@ -200,7 +214,7 @@ async function decide(
     let roomId: string | null = null;
     if (ack.ok) {
       roomId = (ack.data as { id: string }).id;
-      const room: RoomModel = { id: roomId, kind: action.priv ? 'private' : 'public', key: caseKey(name), owner: u, members: new Set(), invited: new Set() };
+      const room: RoomModel = { id: roomId, kind: action.priv ? 'private' : 'public', key: caseKey(name), owner: u, members: new Set(), invited: new Map() };
       world.rooms.push(room);
       world.addMember(room, u);
     }
@@ -229,7 +243,7 @@ async function decide(
       const id = (ack.data as { id: string }).id;
       if (existing) expect(id, `${label}: the same DM as before`).toBe(existing.id);
       else {
-        const room: RoomModel = { id, kind: 'dm', key: null, owner: null, members: new Set(), invited: new Set(), pair: [u, peer] };
+        const room: RoomModel = { id, kind: 'dm', key: null, owner: null, members: new Set(), invited: new Map(), pair: [u, peer] };
         world.rooms.push(room);
         world.addMember(room, u);
         world.addMember(room, peer);
@@ -252,6 +266,8 @@ async function decide(
     typing: mine,
     invite: preferPrivate(mine.filter((r) => r.kind !== 'dm' && r.members.size < USERS)),
     remove: preferPrivate(world.rooms.filter((r) => r.owner === u && r.members.size > 1)),
+    withdraw: world.rooms.filter((r) => r.members.has(u) && [...r.invited].some(([, by]) => by === u || r.owner === u)),
+    invitations: world.rooms.filter((r) => r.owner === u),
   };
   const room = world.pickRoom(action.r, action.wild, aimedAt[action.t]);
   const roomId = room?.id ?? UNKNOWN_ROOM;
@@ -260,7 +276,9 @@ async function decide(
       ? world.pickUser(action.target, action.wild, everyone.filter((i) => !room?.members.has(i)))
       : action.t === 'remove'
         ? world.pickUser(action.target, action.wild, everyone.filter((i) => i !== u && room?.members.has(i)))
-        : -1;
+        : action.t === 'withdraw'
+          ? world.pickUser(action.target, action.wild, [...(room?.invited.keys() ?? [])])
+          : -1;
   const where = room ? `${room.kind} ${room.key ?? 'dm'} ${room.id.slice(0, 8)}` : 'an unknown room';
   const member = room?.members.has(u) ?? false;
 
@@ -287,6 +305,7 @@ async function decide(
       room.members.delete(u);
       const expected: Array<[number, string]> = [[u, 'room:removed']];
       for (const other of room.members) expected.push([other, 'room:member-left']);
+      for (const invitee of world.withdrawSentBy(room, u)) expected.push([invitee, 'room:invitation-withdrawn']);
       return { expectation: { ack: ok(), events: events(expected), optional: new Map() }, roomId, label };
     }
     case 'members': {
@@ -344,7 +363,8 @@ async function decide(
       if (!room || !member || room.kind === 'dm') return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
       if (target === USERS) return { expectation: { ack: refused('not_found'), ...none }, roomId, label };
       if (room.members.has(target)) return { expectation: { ack: refused('already_member'), ...none }, roomId, label };
-      room.invited.add(target);
+      // An invitation already pending keeps its first sender.
+      if (!room.invited.has(target)) room.invited.set(target, u);
       world.everInvited[target]!.add(roomId);
       return { expectation: { ack: ok(), events: events([[target, 'room:invited']]), optional: new Map() }, roomId, label };
     }
@@ -364,7 +384,34 @@ async function decide(
       room.members.delete(target);
       const expected: Array<[number, string]> = [[target, 'room:removed']];
       for (const other of room.members) expected.push([other, 'room:member-left']);
+      // I4: the removed member's invitations go with them (the accomplice case).
+      for (const invitee of world.withdrawSentBy(room, target)) expected.push([invitee, 'room:invitation-withdrawn']);
       return { expectation: { ack: ok(), events: events(expected), optional: new Map() }, roomId, label };
+    }
+    case 'invitations': {
+      const ack = await call('room:invitations', { roomId });
+      const label = `user${u} room:invitations ${where} ${JSON.stringify(ack).slice(0, 120)}`;
+      if (!room || room.kind === 'dm' || room.owner !== u || !member) {
+        return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
+      }
+      if (ack.ok) {
+        const listed = (ack.data as Array<{ user: { id: string }; invitedBy: { id: string } | null }>).map(
+          (i) => `${world.userIndexOf(i.user.id)}<-${i.invitedBy ? world.userIndexOf(i.invitedBy.id) : '?'}`,
+        );
+        expect(listed.sort(), `${label}: I5 the pending invitations`).toEqual([...room.invited].map(([to, by]) => `${to}<-${by}`).sort());
+      }
+      return { expectation: { ack: ok(), ...none }, roomId, label };
+    }
+    case 'withdraw': {
+      const userId = target === USERS ? UNKNOWN_USER_ID : world.accounts[target]!.user.id;
+      const ack = await call('room:withdraw-invitation', { roomId, userId });
+      const label = `user${u} room:withdraw-invitation user${target} in ${where} ${JSON.stringify(ack).slice(0, 120)}`;
+      if (!room || room.kind === 'dm' || !member) return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
+      const inviter = target === USERS ? undefined : room.invited.get(target);
+      if (inviter === undefined) return { expectation: { ack: refused('not_found'), ...none }, roomId, label };
+      if (room.owner !== u && inviter !== u) return { expectation: { ack: refused('forbidden'), ...none }, roomId, label };
+      room.invited.delete(target);
+      return { expectation: { ack: ok(), events: events([[target, 'room:invitation-withdrawn']]), optional: new Map() }, roomId, label };
     }
   }
 }
@@ -395,7 +442,7 @@ async function runScenario(actions: Action[]): Promise<void> {
     }
     const world = new World(server, accounts, tabs);
     const generalId = (await tabs[0]![0]!.ok('room:list', {})).find((r) => r.name === DEFAULT_ROOM_NAME)!.id;
-    const general: RoomModel = { id: generalId, kind: 'public', key: caseKey(DEFAULT_ROOM_NAME), owner: null, members: new Set(), invited: new Set() };
+    const general: RoomModel = { id: generalId, kind: 'public', key: caseKey(DEFAULT_ROOM_NAME), owner: null, members: new Set(), invited: new Map() };
     world.rooms.push(general);
     for (let i = 0; i < USERS; i++) world.addMember(general, i);
 
@@ -460,7 +507,8 @@ async function runScenario(actions: Action[]): Promise<void> {
       for (const event of client.events) {
         const about = roomOfEvent(event);
         if (about === null || event.name === 'presence:changed') continue;
-        const known = world.everIn[u]!.has(about) || (event.name === 'room:invited' && world.everInvited[u]!.has(about));
+        const aboutInvitation = event.name === 'room:invited' || event.name === 'room:invitation-withdrawn';
+        const known = world.everIn[u]!.has(about) || (aboutInvitation && world.everInvited[u]!.has(about));
         expect(known, `${client.label} received ${event.name} of a room it never belonged to`).toBe(true);
       }
     }
@@ -470,7 +518,7 @@ async function runScenario(actions: Action[]): Promise<void> {
 }
 
 describe('SEC-AUTHZ: model-based authorization property', () => {
-  it('SEC-AUTHZ R3/R6/M7/T3/I1–I3/D1: every ack matches the membership model and nobody hears a room they are not in', async () => {
+  it('SEC-AUTHZ R3/R6/M7/T3/I1–I5/D1 (inviter removed or gone): every ack matches the membership model and nobody hears a room they are not in', async () => {
     const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
     await fc.assert(
       fc.asyncProperty(fc.array(actionArb, { minLength: 10, maxLength: 40 }), async (actions) => {

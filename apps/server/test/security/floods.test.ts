@@ -12,7 +12,7 @@ import {
 } from '@parley/shared-types';
 import type { Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_FREE_FAILURES, IP_FREE_FAILURES } from '../../src/security/login-throttle.js';
+import { IP_FREE_FAILURES, PAIR_FREE_FAILURES } from '../../src/security/login-throttle.js';
 import { ABUSE_REFUSALS_LIMIT, CommandLimits } from '../../src/security/rate-limits.js';
 import {
   DEFAULT_PASSWORD,
@@ -205,8 +205,10 @@ describe('SEC-FLOOD: connection caps', () => {
     await h.connect(server, alice, 'a2');
     await h.connect(server, bob, 'b1');
     await h.connect(server, bob, 'b2');
-    expect((await h.connectError(server, NAMESPACES.chat, { cookie: carol.cookie })).message).toBe('too_many_connections');
-    expect((await h.connectError(server, NAMESPACES.chat, { cookie: alice.cookie })).message).toBe('too_many_connections');
+    // Refused at the transport (HTTP 429 on the upgrade), before any namespace or session.
+    expect((await h.connectError(server, NAMESPACES.chat, { cookie: carol.cookie })).message).toBe('websocket error');
+    expect((await h.connectError(server, NAMESPACES.chat, { cookie: alice.cookie })).message).toBe('websocket error');
+    expect(server.app.chat.nsp.sockets.size).toBe(4);
 
     const burstServer = await h.start({ maxConnectionsPerIp: 4 });
     const users: Account[] = [];
@@ -252,12 +254,12 @@ describe('SEC-FLOOD: handshake budget per address', () => {
 describe('SEC-FLOOD: sign-in throttling (A4)', () => {
   const h = useHarness();
 
-  it('SEC-FLOOD A4: 10 failed sign-ins get the normal 401; past the account threshold 429 rate_limited with Retry-After and growing back-off, for unknown and existing accounts alike', async () => {
+  it('SEC-FLOOD A4: 10 failed sign-ins get the normal 401; past the (account, address) threshold 429 rate_limited with Retry-After and growing back-off, for unknown and existing accounts alike', async () => {
     const server = await h.start();
     await h.register(server, 'victim');
     const bodies = new Set<string>();
     for (const username of ['victim', 'ghost-account']) {
-      for (let i = 1; i <= ACCOUNT_FREE_FAILURES + 1; i++) {
+      for (let i = 1; i <= PAIR_FREE_FAILURES; i++) {
         const res = await attemptLogin(h, server, username, `wrong password ${i}`);
         expect(res.status, `${username} attempt ${i}`).toBe(401);
         expect(res.json).toEqual({ error: 'invalid_credentials', message: ERROR_MESSAGES.invalid_credentials });
@@ -327,8 +329,7 @@ describe('SEC-FLOOD: sign-in throttling (A4)', () => {
     expect(ratio, `median unknown ${quantile(unknown, 0.5).toFixed(1)} ms / wrong ${quantile(wrong, 0.5).toFixed(1)} ms`).toBeGreaterThanOrEqual(0.5);
     expect(ratio).toBeLessThanOrEqual(2);
 
-    // That was the address's free budget (30 failures): one more failure, and the address is blocked for any account.
-    expect((await attemptLogin(h, server, 'nobody-extra', 'wrong')).status).toBe(401);
+    // That was the address's free budget (30 failures): the address is now blocked for any account.
     const blocked = await attemptLogin(h, server, 'never-tried-before', 'wrong');
     expect(blocked.status).toBe(429);
     expect(blocked.json).toMatchObject({ error: 'rate_limited' });

@@ -1,4 +1,4 @@
-import { API_ROUTES, CHAT_COMMAND_SCHEMAS, DEFAULT_ROOM_NAME, ERROR_CODES, charCount, type ChatCommand } from '@parley/shared-types';
+import { API_ROUTES, CHAT_COMMAND_SCHEMAS, DEFAULT_ROOM_NAME, ERROR_CODES, charCount, hasHiddenFormatting, type ChatCommand } from '@parley/shared-types';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -268,7 +268,9 @@ function expectedRoomName(raw: string, taken: Set<string>): Expected {
   if (raw.length > 512) return { ok: false, error: 'too_long' };
   const name = raw.trim().normalize('NFC');
   const length = charCount(name);
-  if (length < 1 || length > 64 || CONTROL.test(name) || LONE_SURROGATE.test(name)) return { ok: false, error: 'invalid_room_name' };
+  if (length < 1 || length > 64 || CONTROL.test(name) || LONE_SURROGATE.test(name) || hasHiddenFormatting(name)) {
+    return { ok: false, error: 'invalid_room_name' };
+  }
   if (taken.has(caseKey(name))) return { ok: false, error: 'room_name_taken' };
   return { ok: true, value: name };
 }
@@ -314,7 +316,7 @@ describe('SEC-HOSTILE: naughty strings are stored and echoed exactly, or refused
     await actor.sync();
   });
 
-  it('SEC-HOSTILE R1: naughty room names: valid ones are stored trimmed and echoed exactly, control characters and blanks refused', async () => {
+  it('SEC-HOSTILE R1: naughty room names: valid ones are stored trimmed and echoed exactly, control characters, hidden formatting and blanks refused', async () => {
     const taken = new Set<string>([caseKey(DEFAULT_ROOM_NAME)]);
     const created = new Map<string, string>();
     for (const raw of NAUGHTY) {

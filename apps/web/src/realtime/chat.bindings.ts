@@ -30,6 +30,7 @@ export function bindServerEvents(socket: ChatSocket, onSessionEnded: () => void)
     if (room && reason === 'removed' && room.kind !== 'dm') store().removalNoticed(roomId, room.name);
   });
   socket.on('room:invited', (event) => store().invitationReceived(event));
+  socket.on('room:invitation-withdrawn', ({ roomId }) => store().invitationWithdrawn(roomId));
   socket.on('room:member-joined', (event) => store().memberJoined(event));
   socket.on('room:member-left', (event) => {
     store().memberLeft(event);

@@ -1,4 +1,4 @@
-import type { RoomSummary } from '@parley/shared-types';
+import type { PendingInvitation, RoomSummary } from '@parley/shared-types';
 import { checkInviteUsername, inviteFailureText } from '../lib/invite.rules';
 import { appStore } from '../store/app.store';
 import { failureText, request, type CommandOutcome } from './commands';
@@ -57,6 +57,16 @@ export async function removeMember(roomId: string, userId: string): Promise<Acti
   return settle(await request('room:remove-member', { roomId, userId }), () =>
     appStore.getState().memberLeft({ roomId, userId }),
   );
+}
+
+/** I5: the owner's view of who is invited, and by whom. */
+export async function listInvitations(roomId: string): Promise<ActionResult<PendingInvitation[]>> {
+  return settle(await request('room:invitations', { roomId }), (invitations) => invitations);
+}
+
+/** I5: withdraws a pending invitation (the owner's, or one I sent). */
+export async function withdrawInvitation(roomId: string, userId: string): Promise<ActionResult> {
+  return settle(await request('room:withdraw-invitation', { roomId, userId }), () => undefined);
 }
 
 export async function openDirectMessage(userId: string): Promise<ActionResult<RoomSummary>> {

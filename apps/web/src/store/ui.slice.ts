@@ -3,6 +3,7 @@ import type { AppSlice } from './app.store.types';
 import {
   withInfo,
   withInvitation,
+  withoutInvitationsTo,
   withoutNotice,
   withRemoval,
   type LocalNotice,
@@ -25,6 +26,8 @@ export type UiSlice = UiState & {
   noticeDismissed(noticeId: string): void;
   /** room:invited; ignored when I am already in the room. */
   invitationReceived(event: RoomInvitedEvent): void;
+  /** I4/I5: the invitation is gone (withdrawn, or its sender left or was removed): so is its Join button. */
+  invitationWithdrawn(roomId: string): void;
   /** I3: the owner removed me from a room. */
   removalNoticed(roomId: string, roomName: string): void;
   infoNoticed(id: string, text: string): void;
@@ -43,6 +46,7 @@ export const createUiSlice: AppSlice<UiSlice> = (set) => ({
   noticeDismissed: (noticeId) => set((s) => ({ notices: s.notices.filter((n) => n.id !== noticeId) })),
   invitationReceived: (event) =>
     set((s) => ({ localNotices: withInvitation(s.localNotices, event, Object.hasOwn(s.rooms, event.room.id)) })),
+  invitationWithdrawn: (roomId) => set((s) => ({ localNotices: withoutInvitationsTo(s.localNotices, [roomId]) })),
   removalNoticed: (roomId, roomName) => set((s) => ({ localNotices: withRemoval(s.localNotices, roomId, roomName) })),
   infoNoticed: (id, text) => set((s) => ({ localNotices: withInfo(s.localNotices, id, text) })),
   localNoticeDismissed: (id) => set((s) => ({ localNotices: withoutNotice(s.localNotices, id) })),

@@ -6,6 +6,7 @@ import { HISTORY_PAGE_DEFAULT } from '@parley/shared-types';
 import { caseKey } from '../keys.js';
 import { NewestPages } from '../newest-pages.js';
 import type {
+  InvitationRecord,
   MemberRecord,
   MessageStore,
   RoomStore,
@@ -203,6 +204,14 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     isMember: db.prepare<[string, string], { one: number }>(
       'SELECT 1 AS one FROM memberships WHERE room_id = ? AND user_id = ?',
     ),
+    invitations: db.prepare<
+      [string],
+      { user_id: string; username: string; by_id: string | null; by_username: string | null; created_at: number }
+    >(
+      `SELECT i.user_id, u.username, b.id AS by_id, b.username AS by_username, i.created_at
+       FROM invitations i JOIN users u ON u.id = i.user_id LEFT JOIN users b ON b.id = i.invited_by
+       WHERE i.room_id = ? ORDER BY i.created_at, u.username_key`,
+    ),
     members: db.prepare<[string], { user_id: string; username: string }>(
       `SELECT m.user_id, u.username FROM memberships m JOIN users u ON u.id = m.user_id
        WHERE m.room_id = ? ORDER BY u.username_key`,
@@ -279,6 +288,16 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     async listInvitedRooms(userId) {
       return q.invitedRooms.all(userId).map(toRoom);
     },
+    async listInvitations(roomId): Promise<InvitationRecord[]> {
+      return q.invitations.all(roomId).map((r) => ({
+        roomId,
+        userId: r.user_id,
+        username: r.username,
+        invitedBy: r.by_id && r.by_username ? { id: r.by_id, username: r.by_username } : null,
+        createdAt: r.created_at,
+      }));
+    },
+    withdrawInvitation: (roomId, userId) => queue.call('withdrawInvitation', roomId, userId),
     async isMember(roomId, userId) {
       return q.isMember.get(roomId, userId) !== undefined;
     },

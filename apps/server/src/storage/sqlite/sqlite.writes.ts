@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { caseKey, dmKey } from '../keys.js';
-import type { AppendResult, NewMessage, RoomRecord, SessionRecord, UserRecord } from '../storage.js';
+import type { AppendResult, NewMessage, RemovedMember, RoomRecord, SessionRecord, UserRecord } from '../storage.js';
 import { MESSAGE_SELECT, toMessage, toRoom, type MessageRow, type RoomRow } from './sqlite.rows.js';
 
 /*
@@ -19,7 +19,8 @@ export type WriteOps = {
   deleteExpiredSessions(now: number, idleCutoff: number): number;
   createRoom(room: RoomRecord, creatorId: string | null): 'created' | 'name_taken';
   addMember(roomId: string, userId: string, joinedAt: number): boolean;
-  removeMember(roomId: string, userId: string): boolean;
+  removeMember(roomId: string, userId: string): RemovedMember;
+  withdrawInvitation(roomId: string, userId: string): boolean;
   invite(roomId: string, userId: string, invitedBy: string, at: number): 'created' | 'exists';
   openDm(room: RoomRecord, userA: string, userB: string): { room: RoomRecord; created: boolean };
   append(message: NewMessage): AppendOutcome;
@@ -83,6 +84,9 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
       'INSERT INTO invitations (room_id, user_id, invited_by, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
     ),
     deleteInvitation: db.prepare('DELETE FROM invitations WHERE room_id = ? AND user_id = ?'),
+    withdrawSentInvitations: db.prepare<[string, string], { user_id: string }>(
+      'DELETE FROM invitations WHERE room_id = ? AND invited_by = ? RETURNING user_id',
+    ),
     isMember: db.prepare<[string, string], { one: number }>(
       'SELECT 1 AS one FROM memberships WHERE room_id = ? AND user_id = ?',
     ),
@@ -121,9 +125,10 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
     q.deleteInvitation.run(roomId, userId);
     return q.addMember.run(roomId, userId, joinedAt).changes > 0;
   });
-  const removeMember = db.transaction((roomId: string, userId: string) => {
+  const removeMember = db.transaction((roomId: string, userId: string): RemovedMember => {
     q.deleteInvitation.run(roomId, userId);
-    return q.removeMember.run(roomId, userId).changes > 0;
+    const withdrawnInvitees = q.withdrawSentInvitations.all(roomId, userId).map((r) => r.user_id);
+    return { wasMember: q.removeMember.run(roomId, userId).changes > 0, withdrawnInvitees };
   });
   const openDm = db.transaction((room: RoomRecord, userA: string, userB: string) => {
     const key = dmKey(userA, userB);
@@ -177,6 +182,7 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
     },
     addMember: (roomId, userId, joinedAt) => addMember(roomId, userId, joinedAt),
     removeMember: (roomId, userId) => removeMember(roomId, userId),
+    withdrawInvitation: single((roomId: string, userId: string) => q.deleteInvitation.run(roomId, userId).changes > 0),
     invite: single((roomId: string, userId: string, invitedBy: string, at: number) =>
       q.insertInvitation.run(roomId, userId, invitedBy, at).changes > 0 ? ('created' as const) : ('exists' as const),
     ),

@@ -1,6 +1,5 @@
 import { API_ROUTES, CredentialsSchema, type AuthResponse, type Credentials } from '@parley/shared-types';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { isDomainError } from '../../domain/domain-error.js';
 import type { LoginThrottle, Throttled } from '../../security/login-throttle.js';
 import type { Services } from '../../domain/services.js';
 import type { ChatGateway } from '../socket/chat.gateway.js';
@@ -26,6 +25,7 @@ export function registerAuthRoutes(
     const throttled = await throttle.registration(request.ip);
     if (throttled) return tooMany(reply, throttled);
     const signedIn = await auth.register(request.body.username, request.body.password);
+    await throttle.rememberAddress(signedIn.user.username, request.ip);
     deps.chat().announceMember(signedIn.user, deps.services.rooms.autoJoinRoomIds());
     setSessionCookie(request, reply, signedIn.token, signedIn.expiresAt);
     const response: AuthResponse = { user: signedIn.user };
@@ -34,16 +34,13 @@ export function registerAuthRoutes(
 
   app.post<{ Body: Credentials }>(API_ROUTES.login, { schema: body }, async (request, reply) => {
     const { username, password } = request.body;
-    const throttled = await throttle.check(request.ip, username);
-    if (throttled) return tooMany(reply, throttled);
-    let signedIn;
-    try {
-      signedIn = await auth.login(username, password);
-    } catch (error) {
-      if (isDomainError(error) && error.code === 'invalid_credentials') await throttle.failed(request.ip, username);
-      throw error;
-    }
-    await throttle.succeeded(username);
+    // Not text at all: refused before it can spend (or be counted against) any budget.
+    auth.assertSignInPassword(password);
+    // The budgets are taken before the password is checked, and given back on success.
+    const budget = await throttle.begin(request.ip, username);
+    if (!budget.ok) return tooMany(reply, budget);
+    const signedIn = await auth.login(username, password);
+    await budget.attempt.succeeded();
     setSessionCookie(request, reply, signedIn.token, signedIn.expiresAt);
     const response: AuthResponse = { user: signedIn.user };
     return reply.send(response);

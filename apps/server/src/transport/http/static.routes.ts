@@ -22,6 +22,9 @@ export async function registerStatic(app: FastifyInstance, webDistDir: string | 
       root: webDistDir,
       wildcard: true,
       index: ['index.html'],
+      // Nothing whose path has a part starting with a dot (.env, .git/…) leaves the folder:
+      // the build does not put any there, so whatever is there was not meant to be served.
+      dotfiles: 'deny',
       setHeaders(res, path) {
         // Vite fingerprints asset names, so they never change; the page itself must be revalidated.
         res.header(

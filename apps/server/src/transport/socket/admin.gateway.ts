@@ -8,13 +8,17 @@ import {
   type Notice,
 } from '@parley/shared-types';
 import type { FastifyBaseLogger } from 'fastify';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Namespace } from 'socket.io';
+import { clientAddress, type TrustFn } from '../../security/client-address.js';
 import type { Clock } from '../../domain/clock.js';
 import type { IdGenerator } from '../../domain/ids.js';
 import type { ChatNamespace, ChatServer } from './chat.handlers.js';
 import { compileValidators } from './validation.js';
 
 const validators = compileValidators(ADMIN_COMMAND_SCHEMAS);
+/** Token attempts one address may make per minute; a right token gives its point back. */
+export const ADMIN_ATTEMPTS_PER_MINUTE = 10;
 
 function sameSecret(a: string, b: string): boolean {
   // Hashing first gives equal lengths, which timingSafeEqual needs.
@@ -33,16 +37,35 @@ export function createAdminGateway(deps: {
   clock: Clock;
   newId: IdGenerator;
   log: FastifyBaseLogger;
+  trust: TrustFn;
 }): void {
   // The server is typed for the chat; this namespace speaks its own, smaller protocol.
   const nsp = deps.io.of(NAMESPACES.admin) as unknown as Namespace<
     AdminClientToServerEvents,
     AdminServerToClientEvents
   >;
+  const attempts = new RateLimiterMemory({ keyPrefix: 'admin-token', points: ADMIN_ATTEMPTS_PER_MINUTE, duration: 60 });
+  // Budgeted per address before the token is compared (one connection can send many
+  // namespace handshakes), so guessing runs at ten a minute, not thousands a second.
   nsp.use((socket, next) => {
-    const token: unknown = socket.handshake.auth?.token;
-    if (deps.adminToken && typeof token === 'string' && sameSecret(token, deps.adminToken)) return next();
-    next(new Error('unauthorized'));
+    const address = clientAddress(socket.request, deps.trust);
+    attempts
+      .consume(address)
+      .then(async () => {
+        const token: unknown = socket.handshake.auth?.token;
+        if (deps.adminToken && typeof token === 'string' && sameSecret(token, deps.adminToken)) {
+          await attempts.reward(address, 1);
+          return next();
+        }
+        next(new Error('unauthorized'));
+      })
+      .catch((rejection: unknown) => {
+        if (!(rejection instanceof RateLimiterRes)) {
+          deps.log.error({ err: rejection }, 'admin handshake failed');
+          return next(new Error('internal'));
+        }
+        next(Object.assign(new Error('rate_limited'), { data: { retryAfterMs: Math.max(1, rejection.msBeforeNext) } }));
+      });
   });
   nsp.on('connection', (socket) => {
     socket.on('notice:send', (payload: unknown, ack?: unknown) => {

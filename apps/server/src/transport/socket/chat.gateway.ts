@@ -16,6 +16,7 @@ import { chatHandlers, type ChatNamespace, type ChatSocket, type CommandContext 
 import { SESSION_CHANNEL_PREFIX, roomChannel, sessionChannel, userChannel } from './socket-rooms.js';
 import type { RoomCursor } from '../../storage/storage.js';
 import { clientAddress, type TrustFn } from '../../security/client-address.js';
+import { ConnectionSlots, type Release } from '../../security/connection-slots.js';
 import { ABUSE_REFUSALS_LIMIT, ABUSE_WINDOW_MS, CommandLimits, HandshakeLimits } from '../../security/rate-limits.js';
 import { compileValidator, compileValidators } from './validation.js';
 
@@ -34,7 +35,15 @@ export type ChatGateway = {
 
 const validators = compileValidators(CHAT_COMMAND_SCHEMAS);
 /** Commands that change who can see what: the session is re-checked before each. */
-const SENSITIVE = new Set<ChatCommand>(['room:create', 'room:join', 'room:invite', 'room:remove-member', 'dm:open']);
+const SENSITIVE = new Set<ChatCommand>([
+  'room:create',
+  'room:join',
+  'room:invite',
+  'room:remove-member',
+  'room:invitations',
+  'room:withdraw-invitation',
+  'dm:open',
+]);
 const validateAuth = compileValidator(HandshakeAuthSchema);
 const COMMAND_SET = new Set<string>(Object.keys(CHAT_COMMAND_SCHEMAS));
 const noop = () => {};
@@ -59,7 +68,6 @@ export function createChatGateway(deps: {
   limits: {
     sessionRecheckMs: number;
     maxConnectionsPerUser: number;
-    maxConnectionsPerIp: number;
     handshakesPerIpPerMinute: number;
   };
   /** Which peers are proxies whose X-Forwarded-For names the client (for the per-IP cap). */
@@ -68,7 +76,8 @@ export function createChatGateway(deps: {
 }): ChatGateway {
   const { io, services, log } = deps;
   const commandLimits = deps.commandLimits ?? new CommandLimits();
-  const connectionsByIp = new Map<string, number>();
+  /** Chat connections per user; the per-address cap holds every transport (server.gate.ts). */
+  const userSlots = new ConnectionSlots(deps.limits.maxConnectionsPerUser);
   const handshakeLimits = new HandshakeLimits(deps.limits.handshakesPerIpPerMinute);
   /** Per socket: refusals for rate limits in the current abuse window. */
   const refusals = new WeakMap<ChatSocket, { count: number; since: number }>();
@@ -80,7 +89,7 @@ export function createChatGateway(deps: {
   const cutOffUntil = new Map<string, number>();
   const nsp: ChatNamespace = io.of(NAMESPACES.chat);
   /** Read during the handshake (see the connection handler): rooms with their seq, and the client's cursors. */
-  const handshakes = new WeakMap<ChatSocket, { rooms: RoomCursor[]; cursors: Map<string, number>; ip: string }>();
+  const handshakes = new WeakMap<ChatSocket, { rooms: RoomCursor[]; cursors: Map<string, number>; release: Release }>();
   let inFlight = 0;
   let closing = false;
 
@@ -91,16 +100,22 @@ export function createChatGateway(deps: {
     if (validateAuth(auth)) return next(new Error('invalid_payload'));
     const cursors = new Map(Object.entries((auth as { cursors?: Record<string, number> }).cursors ?? {}));
     const ip = clientAddress(socket.request, deps.trust);
+    let release: Release | undefined;
     admit(ip, socket.handshake.headers.cookie)
       .then(async (admitted) => {
         if (!admitted.ok) return next(admitted.error);
         const { session } = admitted;
+        release = admitted.release;
+        // The slot is given back when this socket disconnects, or with its transport if
+        // it never gets as far as connecting.
+        socket.conn.once('close', release);
         socket.data.user = session.user;
         socket.data.sessionKey = session.sessionKey;
-        handshakes.set(socket, { rooms: await services.rooms.cursorsOf(session.user.id), cursors, ip });
+        handshakes.set(socket, { rooms: await services.rooms.cursorsOf(session.user.id), cursors, release });
         next();
       })
       .catch((error: unknown) => {
+        release?.();
         log.error({ err: error }, 'handshake failed');
         next(new Error('internal'));
       });
@@ -108,7 +123,10 @@ export function createChatGateway(deps: {
 
   type Session = NonNullable<Awaited<ReturnType<Services['auth']['authenticate']>>>;
   /** Who may connect: the address's handshake budget first (before any lookup), then the session and the caps. */
-  async function admit(ip: string, cookie: string | undefined): Promise<{ ok: true; session: Session } | { ok: false; error: Error }> {
+  async function admit(
+    ip: string,
+    cookie: string | undefined,
+  ): Promise<{ ok: true; session: Session; release: Release } | { ok: false; error: Error }> {
     const refuse = (code: string, data?: unknown) => ({ ok: false as const, error: Object.assign(new Error(code), data ? { data } : {}) });
     const budget = await handshakeLimits.take(ip);
     if (!budget.ok) return refuse('rate_limited', { retryAfterMs: budget.retryAfterMs });
@@ -119,28 +137,28 @@ export function createChatGateway(deps: {
       if (Date.now() < cutOff) return refuse('rate_limited', { retryAfterMs: cutOff - Date.now() });
       cutOffUntil.delete(session.user.id);
     }
-    // Caps per user and per address bound what one account or machine can hold open.
-    if (services.presence.connectionCount(session.user.id) >= deps.limits.maxConnectionsPerUser) {
-      return refuse('too_many_connections');
-    }
-    if ((connectionsByIp.get(ip) ?? 0) >= deps.limits.maxConnectionsPerIp) return refuse('too_many_connections');
-    return { ok: true, session };
+    // Taken now, not counted once connected: a burst of handshakes cannot all pass the check.
+    const release = userSlots.take(session.user.id);
+    if (!release) return refuse('too_many_connections');
+    return { ok: true, session, release };
   }
 
   nsp.on('connection', (socket) => {
     const { user, sessionKey } = socket.data;
     // Joined before the client can send anything, so nothing broadcast after the
     // client's first history fetch can miss this socket.
-    const handshake = handshakes.get(socket) ?? { rooms: [], cursors: new Map<string, number>(), ip: socket.handshake.address };
+    const handshake = handshakes.get(socket);
     handshakes.delete(socket);
+    if (!handshake) {
+      socket.disconnect(true);
+      return;
+    }
     socket.join([
       userChannel(user.id),
       sessionChannel(sessionKey),
       ...handshake.rooms.map((r) => roomChannel(r.roomId)),
     ]);
     services.presence.connect(user.id, socket.id);
-    const { ip } = handshake;
-    connectionsByIp.set(ip, (connectionsByIp.get(ip) ?? 0) + 1);
     // S2–S4: the rooms' newest seqs are read again after joining, so every change is
     // either in the replay or arrives live (one read at handshake time could miss a
     // message stored between that read and the join).
@@ -157,9 +175,8 @@ export function createChatGateway(deps: {
 
     socket.on('disconnect', () => {
       services.presence.disconnect(user.id, socket.id);
-      const left = (connectionsByIp.get(ip) ?? 1) - 1;
-      if (left > 0) connectionsByIp.set(ip, left);
-      else connectionsByIp.delete(ip);
+      socket.conn.off('close', handshake.release);
+      handshake.release();
       // T2: whoever sees this connection typing must see it stop.
       for (const roomId of services.typing.dropConnection(socket.id)) {
         nsp

@@ -35,6 +35,11 @@ function follow(nsp: ChatNamespace, userId: string, roomId: string, on: boolean)
   else sockets.socketsLeave(roomChannel(roomId));
 }
 
+/** I4, I5: every tab of each person whose invitation is gone hears it. */
+function tellWithdrawn(nsp: ChatNamespace, roomId: string, inviteeIds: readonly string[]): void {
+  if (inviteeIds.length > 0) nsp.to(inviteeIds.map(userChannel)).emit('room:invitation-withdrawn', { roomId });
+}
+
 /**
  * Every command the chat namespace answers, in one place. Each is thin: the payload is
  * already validated; the domain decides; storage has committed by the time the domain
@@ -68,7 +73,8 @@ export const chatHandlers: { [C in ChatCommand]: Handler<C> } = {
   },
 
   async 'room:leave'(p, { user, services, nsp }) {
-    await services.rooms.leave(user, p.roomId);
+    const { withdrawnInvitees } = await services.rooms.leave(user, p.roomId);
+    tellWithdrawn(nsp, p.roomId, withdrawnInvitees);
     follow(nsp, user.id, p.roomId, false);
     nsp.to(userChannel(user.id)).emit('room:removed', { roomId: p.roomId, reason: 'left' });
     nsp.to(roomChannel(p.roomId)).emit('room:member-left', { roomId: p.roomId, userId: user.id });
@@ -84,11 +90,20 @@ export const chatHandlers: { [C in ChatCommand]: Handler<C> } = {
   },
 
   async 'room:remove-member'(p, { user, services, nsp }) {
-    await services.rooms.removeMember(user, p.roomId, p.userId);
+    const { withdrawnInvitees } = await services.rooms.removeMember(user, p.roomId, p.userId);
+    tellWithdrawn(nsp, p.roomId, withdrawnInvitees);
     // I3: the removed user's sockets leave at once; nothing more of the room reaches them.
     follow(nsp, p.userId, p.roomId, false);
     nsp.to(userChannel(p.userId)).emit('room:removed', { roomId: p.roomId, reason: 'removed' });
     nsp.to(roomChannel(p.roomId)).emit('room:member-left', { roomId: p.roomId, userId: p.userId });
+    return { roomId: p.roomId, userId: p.userId };
+  },
+
+  'room:invitations': (p, { user, services }) => services.rooms.invitations(user, p.roomId),
+
+  async 'room:withdraw-invitation'(p, { user, services, nsp }) {
+    await services.rooms.withdrawInvitation(user, p.roomId, p.userId);
+    tellWithdrawn(nsp, p.roomId, [p.userId]);
     return { roomId: p.roomId, userId: p.userId };
   },
 

@@ -19,12 +19,15 @@ export const StoredMessage = memo(function StoredMessage({ message, mine, contin
   return (
     <article className={className}>
       <header className="message-meta">
-        <span className="message-author">{message.authorName}</span>{' '}
+        <bdi className="message-author">{message.authorName}</bdi>{' '}
         <time className="message-time" dateTime={at.toISOString()} title={at.toLocaleString()}>
           {timeFormat.format(at)}
         </time>
       </header>
-      <p className="message-text">{message.text}</p>
+      {/* dir=auto isolates the text: bidi controls in it cannot reorder the UI around it. */}
+      <p className="message-text" dir="auto">
+        {message.text}
+      </p>
     </article>
   );
 });
@@ -44,10 +47,12 @@ export const PendingMessage = memo(function PendingMessage({
   return (
     <article className={failed ? 'message mine failed' : 'message mine pending'}>
       <header className="message-meta">
-        <span className="message-author">{authorName}</span>{' '}
+        <bdi className="message-author">{authorName}</bdi>{' '}
         <span className="message-state">{failed ? 'Failed' : 'Sending…'}</span>
       </header>
-      <p className="message-text">{entry.text}</p>
+      <p className="message-text" dir="auto">
+        {entry.text}
+      </p>
       {failed && (
         <div className="message-failure">
           {entry.failure && <span className="failure-reason">{errorText(entry.failure)}</span>}

@@ -1,12 +1,20 @@
 import type { RoomSummary } from '@parley/shared-types';
 import { useId, useState } from 'react';
 import { inviteToRoom } from '../../realtime/rooms.actions';
+import { selectUser } from '../../store/session.selectors';
+import { useAppStore } from '../../store/use-app-store';
 import { DialogForm, TextField } from '../../ui/DialogForm';
+import { PendingInvitations } from './PendingInvitations';
 
-/** I1: Invite → Username → Send invitation. Refusals show in the dialog; success closes it. */
+/**
+ * I1: Invite → Username → Send invitation. Refusals show in the dialog; success closes it.
+ * The room's owner also sees the pending invitations there, and can withdraw them (I5).
+ */
 export function InviteDialog({ room, onClose }: { room: RoomSummary; onClose(): void }) {
   const [username, setUsername] = useState('');
   const hintId = useId();
+  const me = useAppStore(selectUser);
+  const iOwnIt = me !== null && room.ownerId === me.id;
 
   return (
     <DialogForm
@@ -28,6 +36,7 @@ export function InviteDialog({ room, onClose }: { room: RoomSummary; onClose(): 
           ? 'They can join once invited; nobody else can.'
           : 'They get a notice with a button to join.'}
       </p>
+      {iOwnIt && <PendingInvitations room={room} />}
     </DialogForm>
   );
 }

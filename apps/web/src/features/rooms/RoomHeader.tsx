@@ -30,7 +30,9 @@ export function RoomHeader({ room }: { room: RoomSummary }) {
   return (
     <header className="room-header">
       <div className="room-title">
-        <h2>{room.name}</h2>
+        <h2>
+          <bdi>{room.name}</bdi>
+        </h2>
         <span className="room-kind">{KIND_LABEL[room.kind]}</span>
       </div>
       {room.kind !== 'dm' && (

@@ -20,7 +20,7 @@ export function RoomLink({ room }: { room: RoomSummary }) {
         className={active ? 'room-link active' : 'room-link'}
         aria-current={active ? 'page' : undefined}
       >
-        <span className="room-name">{room.name}</span>
+        <bdi className="room-name">{room.name}</bdi>
         {room.kind === 'private' && (
           <span className="room-tag" aria-hidden="true" title="Private">
             🔒
