@@ -52,7 +52,7 @@ export function PendingInvitations({ room }: { room: RoomSummary }) {
       )}
       {listing.state === 'ready' && listing.invitations.length === 0 && <p className="muted">No pending invitations.</p>}
       {listing.state === 'ready' && listing.invitations.length > 0 && (
-        <ul className="invitation-list">
+        <ul className="browse-list invitation-list">
           {listing.invitations.map((invitation) => (
             <li key={invitation.user.id}>
               <span>
@@ -70,7 +70,7 @@ export function PendingInvitations({ room }: { room: RoomSummary }) {
                 disabled={busy}
                 onClick={() => void withdraw(invitation)}
               >
-                {`Withdraw invitation to ${invitation.user.username}`}
+                Withdraw<span className="visually-hidden">{` invitation to ${invitation.user.username}`}</span>
               </button>
             </li>
           ))}
