@@ -8,7 +8,7 @@ describe('direct messages over /chat', () => {
     const server = await h.start();
     const c = await h.cast(server);
     const mine = await c.alice1.ok('dm:open', { userId: c.bob.user.id });
-    expect(mine).toEqual({ id: expect.any(String), kind: 'dm', name: 'bob', peer: c.bob.user, lastSeq: 0 });
+    expect(mine).toEqual({ id: expect.any(String), kind: 'dm', name: 'bob', peer: c.bob.user, lastSeq: 0, read: { lastReadSeq: 0, unreadCount: 0, mentionCount: 0 } });
     for (const tab of [c.alice1, c.alice2]) {
       expect(await tab.waitFor('room:added', (r) => r.id === mine.id), tab.label).toEqual(mine);
     }

@@ -27,7 +27,7 @@ describe('SQLite group commit', () => {
       expect(values[0]).toMatchObject({ status: 'created', message: { seq: 1 } });
       expect(values[2]).toMatchObject({ status: 'created', message: { seq: 2 } });
       expect(values[3]).toMatchObject({ status: 'duplicate', message: { id: 'id-1', seq: 1 } });
-      expect((await storage.messages.history('r1', { limit: 10 })).map((m) => m.seq)).toEqual([1, 2]);
+      expect((await storage.messages.history('r1', { limit: 10 })).messages.map((m) => m.seq)).toEqual([1, 2]);
     });
   }
 
@@ -38,7 +38,7 @@ describe('SQLite group commit', () => {
     await storage.close();
     expect((await Promise.all(pending)).map((r) => r.status)).toEqual(['created', 'created']);
     storage = openSqliteStorage({ filename });
-    expect((await storage.messages.history('r1', { limit: 10 })).map((m) => m.text)).toEqual(['m1', 'm2']);
+    expect((await storage.messages.history('r1', { limit: 10 })).messages.map((m) => m.text)).toEqual(['m1', 'm2']);
     const { rm } = await import('node:fs/promises');
     await storage.close();
     await rm(filename, { force: true });

@@ -41,7 +41,7 @@ describe('messages over /chat', () => {
       },
     });
     const page = await c.bob1.ok('message:history', { roomId: c.general.id });
-    expect(page).toEqual({ roomId: c.general.id, messages: [ack.ok && ack.data], hasMore: false });
+    expect(page).toEqual({ roomId: c.general.id, messages: [ack.ok && ack.data], hasMore: false, lastSeq: 1 });
   });
 
   it('M4: message:created goes to every socket in the room, the sender and its other tabs included, and to no one else', async () => {
@@ -139,11 +139,11 @@ describe('messages over /chat', () => {
       sent.push(await c.alice1.ok('message:send', { roomId: c.general.id, clientMessageId: newCmid(), text: `m${i}` }));
     }
     const newest = await c.bob1.ok('message:history', { roomId: c.general.id, limit: 3 });
-    expect(newest).toEqual({ roomId: c.general.id, messages: sent.slice(4), hasMore: true });
+    expect(newest).toEqual({ roomId: c.general.id, messages: sent.slice(4), hasMore: true, lastSeq: sent.length });
     const middle = await c.bob1.ok('message:history', { roomId: c.general.id, limit: 3, before: 5 });
-    expect(middle).toEqual({ roomId: c.general.id, messages: sent.slice(1, 4), hasMore: true });
+    expect(middle).toEqual({ roomId: c.general.id, messages: sent.slice(1, 4), hasMore: true, lastSeq: sent.length });
     const oldest = await c.bob1.ok('message:history', { roomId: c.general.id, limit: 3, before: 2 });
-    expect(oldest).toEqual({ roomId: c.general.id, messages: sent.slice(0, 1), hasMore: false });
+    expect(oldest).toEqual({ roomId: c.general.id, messages: sent.slice(0, 1), hasMore: false, lastSeq: sent.length });
     const all = await c.bob1.ok('message:history', { roomId: c.general.id, limit: 100 });
     expect(all.messages).toEqual(sent);
     expect(all.hasMore).toBe(false);

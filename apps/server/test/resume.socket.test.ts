@@ -31,7 +31,13 @@ describe('resume after a (re)connect', () => {
     const tab = await h.connect(server, bob, 'bob', { auth: { cursors: { [general]: 2 } } });
     const complete = await tab.waitFor('sync:complete');
     expect(complete).toEqual({ rooms: 1 });
-    expect(tab.received('sync:changes')).toEqual([{ roomId: general, messages: sent.slice(2) }]);
+    expect(tab.received('sync:changes')).toEqual([
+      {
+        roomId: general,
+        changes: sent.slice(2).map((m) => ({ seq: m.seq, kind: 'message:created', messageId: m.id })),
+        messages: sent.slice(2),
+      },
+    ]);
     expect(tab.received('sync:reset')).toEqual([]);
   });
 

@@ -10,7 +10,9 @@ describe('rooms over /chat', () => {
     const alice = await h.register(server, 'alice');
     const tab = await h.connect(server, alice);
     const rooms = await tab.ok('room:list', {});
-    expect(rooms).toEqual([{ id: expect.any(String), kind: 'public', name: DEFAULT_ROOM_NAME, lastSeq: 0 }]);
+    expect(rooms).toEqual([
+      { id: expect.any(String), kind: 'public', name: DEFAULT_ROOM_NAME, lastSeq: 0, read: { lastReadSeq: 0, unreadCount: 0, mentionCount: 0 } },
+    ]);
   });
 
   it('R7/R8: a new account joining general is announced to the members already connected there', async () => {
@@ -27,7 +29,7 @@ describe('rooms over /chat', () => {
     const server = await h.start();
     const c = await h.cast(server);
     const room = await c.alice1.ok('room:create', { name: '  Lobby  ' });
-    expect(room).toEqual({ id: expect.any(String), kind: 'public', name: 'Lobby', lastSeq: 0, ownerId: c.alice.user.id });
+    expect(room).toEqual({ id: expect.any(String), kind: 'public', name: 'Lobby', lastSeq: 0, ownerId: c.alice.user.id, read: { lastReadSeq: 0, unreadCount: 0, mentionCount: 0 } });
     expect(await c.alice1.waitFor('room:added', (r) => r.id === room.id)).toEqual(room);
     expect(await c.alice2.waitFor('room:added', (r) => r.id === room.id)).toEqual(room);
     await c.bob1.sync();
@@ -183,9 +185,9 @@ describe('rooms over /chat', () => {
     const byId = new Map(rooms.map((r) => [r.id, r] as [string, RoomSummary]));
     expect(rooms).toHaveLength(3);
     expect(byId.get(lobby.id)).toEqual(lobby);
-    expect(byId.get(dm.id)).toEqual({ id: dm.id, kind: 'dm', name: 'bob', peer: c.bob.user, lastSeq: 0 });
+    expect(byId.get(dm.id)).toEqual({ id: dm.id, kind: 'dm', name: 'bob', peer: c.bob.user, lastSeq: 0, read: { lastReadSeq: 0, unreadCount: 0, mentionCount: 0 } });
     const bobRooms = await c.bob1.ok('room:list', {});
-    expect(bobRooms.find((r) => r.id === dm.id)).toEqual({ id: dm.id, kind: 'dm', name: 'alice', peer: c.alice.user, lastSeq: 0 });
+    expect(bobRooms.find((r) => r.id === dm.id)).toEqual({ id: dm.id, kind: 'dm', name: 'alice', peer: c.alice.user, lastSeq: 0, read: { lastReadSeq: 0, unreadCount: 0, mentionCount: 0 } });
   });
 
   it('R6: room:members lists members with online; only members may ask (forbidden)', async () => {

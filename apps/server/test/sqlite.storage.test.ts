@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,6 +9,8 @@ import { openSqliteStorage } from '../src/storage/sqlite/sqlite.storage.js';
 import type { Storage } from '../src/storage/storage.js';
 import { until } from './harness.js';
 import { describeStorageContract } from './storage.contract.js';
+import { describeConversationContract } from './storage.contract.conversations.js';
+import { builtWriterThread } from './writer-thread.js';
 
 let tempRoot: string;
 beforeAll(async () => {
@@ -25,6 +27,12 @@ describeStorageContract('SQLite on a file', async () =>
   openSqliteStorage({ filename: join(tempRoot, randomUUID(), 'parley.sqlite'), synchronous: 'NORMAL' }),
 );
 
+describeConversationContract('SQLite in memory', async () => openSqliteStorage({ filename: ':memory:' }));
+
+describeConversationContract('SQLite on a file, newest-page cache off', async () =>
+  openSqliteStorage({ filename: join(tempRoot, randomUUID(), 'parley.sqlite'), synchronous: 'NORMAL', newestPagesMaxChars: 0 }),
+);
+
 describe('SQLite storage on a file', () => {
   let filename: string;
   let storage: Storage | undefined;
@@ -35,6 +43,27 @@ describe('SQLite storage on a file', () => {
   afterEach(async () => {
     await storage?.close();
     storage = undefined;
+  });
+
+  it('E2: a deleted message’s text is gone from the database file, not just hidden (the writer thread too)', async () => {
+    storage = openSqliteStorage({ filename, writerThread: await builtWriterThread() });
+    const user = { id: randomUUID(), username: 'alice', passwordHash: 'h', createdAt: 1 };
+    const room = { id: randomUUID(), kind: 'public' as const, name: 'Lobby', ownerId: user.id, lastSeq: 0, createdAt: 1 };
+    await storage.users.create(user, []);
+    await storage.rooms.create(room, user.id);
+    const secret = `secret-${randomUUID()}`;
+    const kept = `kept-${randomUUID()}`;
+    const sent = await storage.messages.append({ id: randomUUID(), roomId: room.id, authorId: user.id, clientMessageId: 'cmid-0001', text: secret, createdAt: 2 });
+    await storage.messages.append({ id: randomUUID(), roomId: room.id, authorId: user.id, clientMessageId: 'cmid-0002', text: kept, createdAt: 3 });
+    if (sent.status !== 'created') throw new Error('append');
+    const deleted = await storage.messages.change({ kind: 'delete', messageId: sent.message.id, actorId: user.id, at: 4 });
+    expect(deleted.status).toBe('changed');
+    await storage.close();
+    storage = undefined;
+    // Closing checkpoints the WAL into the file and removes it: the file is all there is.
+    const bytes = await readFile(filename);
+    expect(bytes.includes(Buffer.from(kept)), 'the kept message is in the file').toBe(true);
+    expect(bytes.includes(Buffer.from(secret)), 'the deleted text is in the file').toBe(false);
   });
 
   it('M1: data survives closing and reopening the file', async () => {
@@ -57,7 +86,7 @@ describe('SQLite storage on a file', () => {
     storage = openSqliteStorage({ filename });
     expect(await storage.users.findByUsername('ALICE')).toEqual(user);
     expect(await storage.rooms.findById(room.id)).toEqual({ ...room, lastSeq: 1 });
-    expect((await storage.messages.history(room.id, { limit: 10 })).map((m) => m.text)).toEqual(['kept']);
+    expect((await storage.messages.history(room.id, { limit: 10 })).messages.map((m) => m.text)).toEqual(['kept']);
     // Seq continues where it stopped, and the unique constraints still hold.
     const next = await storage.messages.append({
       id: randomUUID(),

@@ -1,14 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewMessage, RoomRecord, SessionRecord, Storage, UserRecord } from '../src/storage/storage.js';
+import type { Storage } from '../src/storage/storage.js';
+import { T0, dmDraft, message, room, seeders, session, user } from './storage.builders.js';
 
 /*
  * One behavioural contract for every Storage implementation (SQLite now, PostgreSQL
  * later). Each test gets a fresh, empty, migrated store from `makeStorage` and closes it
  * afterwards. Tests only go through the Storage interface, so they hold for any backend.
  */
-
-const T0 = 1_700_000_000_000;
 
 export function describeStorageContract(name: string, makeStorage: () => Promise<Storage>): void {
   describe(`Storage contract: ${name}`, () => {
@@ -21,53 +19,7 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
       await storage.close();
     });
 
-    // ---- builders ----
-    const user = (username: string, extra: Partial<UserRecord> = {}): UserRecord => ({
-      id: randomUUID(),
-      username,
-      passwordHash: `$argon2id$fake$${username}`,
-      createdAt: T0,
-      ...extra,
-    });
-    const room = (roomName: string | null, kind: RoomRecord['kind'] = 'public', ownerId: string | null = null): RoomRecord => ({
-      id: randomUUID(),
-      kind,
-      name: roomName,
-      ownerId,
-      lastSeq: 0,
-      createdAt: T0,
-    });
-    const dmDraft = (): RoomRecord => room(null, 'dm');
-    const message = (roomId: string, authorId: string, clientMessageId: string, text = 'hi'): NewMessage => ({
-      id: randomUUID(),
-      roomId,
-      authorId,
-      clientMessageId,
-      text,
-      createdAt: T0 + 1,
-    });
-    const session = (userId: string, extra: Partial<SessionRecord> = {}): SessionRecord => ({
-      key: randomUUID().replaceAll('-', ''),
-      userId,
-      createdAt: T0,
-      lastSeenAt: T0,
-      expiresAt: T0 + 1000,
-      ...extra,
-    });
-    async function addUser(username: string, autoJoin: readonly string[] = []): Promise<UserRecord> {
-      const u = user(username);
-      expect(await storage.users.create(u, autoJoin)).toBe('created');
-      return u;
-    }
-    async function addRoom(
-      roomName: string,
-      creatorId: string | null,
-      kind: RoomRecord['kind'] = 'public',
-    ): Promise<RoomRecord> {
-      const r = room(roomName, kind, creatorId);
-      expect(await storage.rooms.create(r, creatorId)).toBe('created');
-      return r;
-    }
+    const { addUser, addRoom } = seeders(() => storage);
 
     describe('users', () => {
       it('A1: create stores a user that findById and findByUsername return whole', async () => {
@@ -230,14 +182,16 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         const lobby = await addRoom('Lobby', alice.id);
         const { room: dm } = await storage.rooms.openDm(dmDraft(), alice.id, bob.id);
         const views = await storage.rooms.listForUser(alice.id);
+        const fresh = { lastReadSeq: 0, unreadCount: 0, mentionCount: 0, notify: null };
         expect(views.map((v) => v.id).sort()).toEqual([lobby.id, dm.id].sort());
-        expect(views.find((v) => v.id === lobby.id)).toEqual({ ...lobby, peer: null });
-        expect(views.find((v) => v.id === dm.id)).toEqual({ ...dm, peer: { id: bob.id, username: 'bob' } });
+        expect(views.find((v) => v.id === lobby.id)).toEqual({ ...lobby, peer: null, ...fresh });
+        expect(views.find((v) => v.id === dm.id)).toEqual({ ...dm, peer: { id: bob.id, username: 'bob' }, ...fresh });
         expect(await storage.rooms.viewForUser(dm.id, bob.id)).toEqual({
           ...dm,
           peer: { id: alice.id, username: 'alice' },
+          ...fresh,
         });
-        expect(await storage.rooms.viewForUser(lobby.id, alice.id)).toEqual({ ...lobby, peer: null });
+        expect(await storage.rooms.viewForUser(lobby.id, alice.id)).toEqual({ ...lobby, peer: null, ...fresh });
         // Not a member, or no such room: no view.
         expect(await storage.rooms.viewForUser(lobby.id, bob.id)).toBeNull();
         expect(await storage.rooms.viewForUser('nope', bob.id)).toBeNull();
@@ -416,7 +370,7 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         expect(retry.status).toBe('duplicate');
         if (original.status !== 'created' || retry.status !== 'duplicate') return;
         expect(retry.message).toEqual(original.message);
-        expect(await storage.messages.history(lobby.id, { limit: 10 })).toEqual([original.message]);
+        expect((await storage.messages.history(lobby.id, { limit: 10 })).messages).toEqual([original.message]);
         expect((await storage.rooms.findById(lobby.id))?.lastSeq).toBe(1);
       });
 
@@ -428,7 +382,7 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         const retry = await storage.messages.append(message(b.id, alice.id, 'cmid-0001'));
         expect(retry.status).toBe('duplicate');
         expect(retry.status === 'duplicate' && retry.message.roomId).toBe(a.id);
-        expect(await storage.messages.history(b.id, { limit: 10 })).toEqual([]);
+        expect((await storage.messages.history(b.id, { limit: 10 })).messages).toEqual([]);
       });
 
       it('M3: the same clientMessageId from another author is a new message', async () => {
@@ -449,7 +403,7 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         expect(await storage.messages.append(message('no-such-room', bob.id, 'cmid-0002'))).toEqual({
           status: 'room_not_found',
         });
-        expect(await storage.messages.history(lobby.id, { limit: 10 })).toEqual([]);
+        expect((await storage.messages.history(lobby.id, { limit: 10 })).messages).toEqual([]);
         expect((await storage.rooms.findById(lobby.id))?.lastSeq).toBe(0);
         // The refused clientMessageId is still free once bob is a member.
         await storage.rooms.addMember(lobby.id, bob.id, T0);
@@ -467,7 +421,7 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         );
         const seqs = results.map((r) => (r.status === 'created' ? r.message.seq : -1)).sort((x, y) => x - y);
         expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
-        const stored = await storage.messages.history(lobby.id, { limit: 500 });
+        const stored = (await storage.messages.history(lobby.id, { limit: 500 })).messages;
         expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
         expect((await storage.rooms.findById(lobby.id))?.lastSeq).toBe(200);
       });
@@ -483,7 +437,7 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         expect(results.filter((r) => r.status === 'duplicate')).toHaveLength(24);
         const ids = new Set(results.map((r) => (r.status === 'created' || r.status === 'duplicate' ? r.message.id : '')));
         expect(ids.size).toBe(1);
-        expect(await storage.messages.history(lobby.id, { limit: 50 })).toHaveLength(1);
+        expect((await storage.messages.history(lobby.id, { limit: 50 })).messages).toHaveLength(1);
       });
 
       it('M6: history returns up to limit messages below before, ascending; the newest page without before', async () => {
@@ -491,21 +445,21 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         const lobby = await addRoom('Lobby', alice.id);
         for (let i = 1; i <= 10; i++) await storage.messages.append(message(lobby.id, alice.id, `cmid-${i}-xxxx`, `t${i}`));
         const seqs = async (options: { before?: number; limit: number }) =>
-          (await storage.messages.history(lobby.id, options)).map((m) => m.seq);
+          (await storage.messages.history(lobby.id, options)).messages.map((m) => m.seq);
         expect(await seqs({ limit: 3 })).toEqual([8, 9, 10]);
         expect(await seqs({ limit: 3, before: 8 })).toEqual([5, 6, 7]);
         expect(await seqs({ limit: 3, before: 3 })).toEqual([1, 2]);
         expect(await seqs({ limit: 3, before: 1 })).toEqual([]);
         expect(await seqs({ limit: 100 })).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
         expect(await seqs({ limit: 100, before: 1000 })).toHaveLength(10);
-        const [first] = await storage.messages.history(lobby.id, { limit: 1, before: 2 });
+        const [first] = (await storage.messages.history(lobby.id, { limit: 1, before: 2 })).messages;
         expect(first).toMatchObject({ seq: 1, text: 't1', authorName: 'alice', clientMessageId: 'cmid-1-xxxx' });
       });
 
       it('M6: history of an unknown or empty room is empty', async () => {
         const lobby = await addRoom('Lobby', null);
-        expect(await storage.messages.history(lobby.id, { limit: 10 })).toEqual([]);
-        expect(await storage.messages.history('no-such-room', { limit: 10 })).toEqual([]);
+        expect((await storage.messages.history(lobby.id, { limit: 10 })).messages).toEqual([]);
+        expect((await storage.messages.history('no-such-room', { limit: 10 })).messages).toEqual([]);
       });
 
       it('M6: history keeps text exactly, including emoji and surrounding spaces', async () => {
@@ -513,7 +467,7 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         const lobby = await addRoom('Lobby', alice.id);
         const text = '  🎉 héllo\n<b>bold</b> \u0000 ';
         await storage.messages.append(message(lobby.id, alice.id, 'cmid-0001', text));
-        expect((await storage.messages.history(lobby.id, { limit: 1 }))[0]?.text).toBe(text);
+        expect((await storage.messages.history(lobby.id, { limit: 1 })).messages[0]?.text).toBe(text);
       });
     });
   });

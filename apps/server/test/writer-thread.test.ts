@@ -49,7 +49,7 @@ describe('SQLite writer thread', () => {
       roomId: 'r1',
     });
     // Acked means readable: the reading connection sees every committed message.
-    const newest = await storage.messages.history('r1', { limit: 1000 });
+    const newest = (await storage.messages.history('r1', { limit: 1000 })).messages;
     expect(newest.map((m) => m.seq)).toEqual(seqs);
   });
 
@@ -57,7 +57,7 @@ describe('SQLite writer thread', () => {
     storage = await seed(fileName());
     const [a, b] = await Promise.all([storage.messages.append(message(1)), storage.messages.append(message(1))]);
     expect([a.status, b.status]).toEqual(['created', 'duplicate']);
-    expect((await storage.messages.history('r1', { limit: 10 })).length).toBe(1);
+    expect((await storage.messages.history('r1', { limit: 10 })).messages.length).toBe(1);
   });
 
   it('S5: writes accepted before close are committed, and survive a reopen', async () => {
@@ -67,7 +67,7 @@ describe('SQLite writer thread', () => {
     await storage.close();
     expect((await Promise.all(pending)).every((r) => r.status === 'created')).toBe(true);
     storage = openSqliteStorage({ filename, writerThread });
-    expect((await storage.messages.history('r1', { limit: 100 })).length).toBe(50);
+    expect((await storage.messages.history('r1', { limit: 100 })).messages.length).toBe(50);
   });
 
   it('a write after close fails with an error instead of waiting forever', async () => {

@@ -1,7 +1,17 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { AckCallback } from './ack.js';
 import {
+  ChangesPayloadSchema,
   DmOpenPayloadSchema,
+  MessageEditPayloadSchema,
+  MessageRefPayloadSchema,
+  ReactionPayloadSchema,
+  RoomNotifyPayloadSchema,
+  RoomReadPayloadSchema,
+  type ChangesPage,
+  type MessageChangedEvent,
+  type ReadState,
+  type RoomNotifyEvent,
   EmptyPayloadSchema,
   HistoryPayloadSchema,
   MessageSendPayloadSchema,
@@ -56,6 +66,14 @@ export const CHAT_COMMAND_SCHEMAS = {
   'dm:open': DmOpenPayloadSchema,
   'message:send': MessageSendPayloadSchema,
   'message:history': HistoryPayloadSchema,
+  'message:edit': MessageEditPayloadSchema,
+  'message:delete': MessageRefPayloadSchema,
+  'message:changes': ChangesPayloadSchema,
+  'reaction:add': ReactionPayloadSchema,
+  'reaction:remove': ReactionPayloadSchema,
+  'room:read': RoomReadPayloadSchema,
+  'room:read-state': RoomRefPayloadSchema,
+  'room:notify': RoomNotifyPayloadSchema,
   'typing:start': TypingPayloadSchema,
   'typing:stop': TypingPayloadSchema,
 } as const satisfies Record<string, TSchema>;
@@ -78,6 +96,17 @@ export interface ChatCommandResults {
   'dm:open': RoomSummary;
   'message:send': Message;
   'message:history': HistoryPage;
+  /** E1: the message as edited (or as it was, when the text did not change). */
+  'message:edit': Message;
+  /** E2: the tombstone. */
+  'message:delete': Message;
+  'message:changes': ChangesPage;
+  /** E3: the message with its reactions now. */
+  'reaction:add': Message;
+  'reaction:remove': Message;
+  'room:read': ReadState;
+  'room:read-state': ReadState;
+  'room:notify': RoomNotifyEvent;
   'typing:start': null;
   'typing:stop': null;
 }
@@ -96,6 +125,12 @@ export type ClientToServerEvents = {
 /** Facts the server announces on the chat namespace. */
 export interface ServerToClientEvents {
   'message:created': (message: Message) => void;
+  /** E1–E3: a message was edited or deleted, or a reaction added or removed. */
+  'message:changed': (event: MessageChangedEvent) => void;
+  /** U3: my read marker of a room moved (from any tab or device), with the counts after it. */
+  'room:read-state': (state: ReadState) => void;
+  /** N2: I changed how a room notifies me (from any tab or device). */
+  'room:notify-changed': (event: RoomNotifyEvent) => void;
   /** A room appeared in my list: created, joined or a DM opened, maybe from another tab or person. */
   'room:added': (room: RoomSummary) => void;
   /** A room left my list (I left it, maybe from another tab). */
@@ -125,6 +160,9 @@ export interface ServerToClientEvents {
 
 export const CHAT_EVENTS = [
   'message:created',
+  'message:changed',
+  'room:read-state',
+  'room:notify-changed',
   'room:added',
   'room:removed',
   'room:member-joined',

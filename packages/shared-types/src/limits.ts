@@ -24,6 +24,25 @@ export const DEFAULT_ROOM_NAME = 'general';
 export const NOTICE_TEXT_MAX = 500;
 
 /**
+ * The reactions anyone can add (E3), defined once for both sides. Each is one emoji; the
+ * server refuses anything else (`invalid_payload`).
+ */
+export const REACTION_EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '😢', '🙏', '👀'] as const;
+export type ReactionEmoji = (typeof REACTION_EMOJI)[number];
+
+/** A reply quotes at most this many characters of its original (E4). */
+export const REPLY_EXCERPT_MAX = 140;
+/** At most this many distinct people are mentioned (and counted) per message (E6). */
+export const MENTIONS_MAX = 50;
+
+/** How much a room notifies me (N2): every message, mentions of me only, or nothing. */
+export const NOTIFY_LEVELS = ['all', 'mentions', 'none'] as const;
+export type NotifyLevel = (typeof NOTIFY_LEVELS)[number];
+/** N2: rooms notify for mentions unless set otherwise; DMs for every message. */
+export const DEFAULT_ROOM_NOTIFY: NotifyLevel = 'mentions';
+export const DEFAULT_DM_NOTIFY: NotifyLevel = 'all';
+
+/**
  * A reconnecting client that missed more than this many changes in a room gets a reset
  * for it (and reloads the newest page) instead of the changes: past a screenful or ten,
  * replaying costs more than it shows, and one bound keeps every resume small.

@@ -3,7 +3,10 @@ import {
   HISTORY_PAGE_MAX,
   MESSAGE_TEXT_MAX,
   NOTICE_TEXT_MAX,
+  NOTIFY_LEVELS,
   PASSWORD_MAX,
+  REACTION_EMOJI,
+  RESUME_MAX_CHANGES,
   RESUME_MAX_ROOMS,
   ROOM_NAME_MAX,
 } from './limits.js';
@@ -65,6 +68,10 @@ export const RoomSummarySchema = Type.Object({
   ownerId: Type.Optional(IdSchema),
   /** In `room:browse`: a private room the caller was invited to and may join. */
   invited: Type.Optional(Type.Boolean()),
+  /** U2: my read state, as of `lastSeq` (rooms I am a member of). */
+  read: Type.Optional(Type.Object({ lastReadSeq: SeqSchema, unreadCount: Type.Integer({ minimum: 0 }), mentionCount: Type.Integer({ minimum: 0 }) })),
+  /** N2: how much this room notifies me (absent: the default for its kind). */
+  notify: Type.Optional(Type.Union(NOTIFY_LEVELS.map((level) => Type.Literal(level)))),
 });
 export type RoomSummary = Static<typeof RoomSummarySchema>;
 
@@ -147,6 +154,29 @@ export const MemberLeftEventSchema = Type.Object({ roomId: IdSchema, userId: IdS
 export type MemberLeftEvent = Static<typeof MemberLeftEventSchema>;
 
 // ---- messages ----
+export const ReactionEmojiSchema = Type.Union(REACTION_EMOJI.map((emoji) => Type.Literal(emoji)));
+
+/** E3: one emoji under a message, with everyone who added it (its count is their number). */
+export const ReactionSchema = Type.Object({ emoji: ReactionEmojiSchema, users: Type.Array(UserSchema) });
+export type Reaction = Static<typeof ReactionSchema>;
+
+/** E4: what a reply shows of the message it answers, as that message is now. */
+export const ReplyRefSchema = Type.Object({
+  id: IdSchema,
+  seq: SeqSchema,
+  authorId: IdSchema,
+  authorName: Type.String(),
+  /** The start of its text; empty when it was deleted. */
+  excerpt: Type.String(),
+  deleted: Type.Boolean(),
+});
+export type ReplyRef = Static<typeof ReplyRefSchema>;
+
+/**
+ * A message as it is now (E5): edited text, a tombstone when deleted (empty text, no
+ * reactions or mentions), its reactions. Optional fields are absent when empty, so a
+ * plain message costs no more on the wire than before.
+ */
 export const MessageSchema = Type.Object({
   id: IdSchema,
   roomId: IdSchema,
@@ -157,8 +187,36 @@ export const MessageSchema = Type.Object({
   clientMessageId: ClientMessageIdSchema,
   text: Type.String(),
   createdAt: TimestampSchema,
+  /** The seq of its newest change (edit, deletion, reaction) when it has one: newer views win. */
+  version: Type.Optional(SeqSchema),
+  editedAt: Type.Optional(TimestampSchema),
+  deletedAt: Type.Optional(TimestampSchema),
+  replyTo: Type.Optional(ReplyRefSchema),
+  reactions: Type.Optional(Type.Array(ReactionSchema)),
+  /** E6: the members it mentions (user ids). */
+  mentions: Type.Optional(Type.Array(IdSchema)),
 });
 export type Message = Static<typeof MessageSchema>;
+
+/** The version of a view (E5): its newest change's seq, or its own seq when never changed. */
+export function versionOf(message: Pick<Message, 'seq' | 'version'>): number {
+  return message.version ?? message.seq;
+}
+
+export const CHANGE_KINDS = ['message:created', 'message:edited', 'message:deleted', 'reaction:added', 'reaction:removed'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+/** S1: one change in a room's sequence, naming the message it changed. */
+export const RoomChangeSchema = Type.Object({
+  seq: SeqSchema,
+  kind: Type.Union(CHANGE_KINDS.map((kind) => Type.Literal(kind))),
+  messageId: IdSchema,
+});
+export type RoomChange = Static<typeof RoomChangeSchema>;
+
+/** E1–E3, live: a change other than a creation, with the message as it is after it. */
+export const MessageChangedEventSchema = Type.Object({ roomId: IdSchema, change: RoomChangeSchema, message: MessageSchema });
+export type MessageChangedEvent = Static<typeof MessageChangedEventSchema>;
 
 export const MessageSendPayloadSchema = Type.Object(
   {
@@ -166,10 +224,68 @@ export const MessageSendPayloadSchema = Type.Object(
     clientMessageId: ClientMessageIdSchema,
     /** Blank text is refused by the domain with `empty_message` (M5). */
     text: Type.String({ maxLength: MESSAGE_TEXT_MAX * 2 }),
+    /** E4: the message of the same room this one answers. */
+    replyTo: Type.Optional(IdSchema),
   },
   strict,
 );
 export type MessageSendPayload = Static<typeof MessageSendPayloadSchema>;
+
+export const MessageEditPayloadSchema = Type.Object(
+  { messageId: IdSchema, text: Type.String({ maxLength: MESSAGE_TEXT_MAX * 2 }) },
+  strict,
+);
+export type MessageEditPayload = Static<typeof MessageEditPayloadSchema>;
+
+export const MessageRefPayloadSchema = Type.Object({ messageId: IdSchema }, strict);
+export type MessageRefPayload = Static<typeof MessageRefPayloadSchema>;
+
+export const ReactionPayloadSchema = Type.Object({ messageId: IdSchema, emoji: ReactionEmojiSchema }, strict);
+export type ReactionPayload = Static<typeof ReactionPayloadSchema>;
+
+/** S5: the changes after `after` (a cursor), to fill a hole the resume did not. */
+export const ChangesPayloadSchema = Type.Object(
+  {
+    roomId: IdSchema,
+    after: SeqSchema,
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: RESUME_MAX_CHANGES })),
+  },
+  strict,
+);
+export type ChangesPayload = Static<typeof ChangesPayloadSchema>;
+
+export const ChangesPageSchema = Type.Object({
+  roomId: IdSchema,
+  /** Ascending by seq, gapless from `after + 1`. */
+  changes: Type.Array(RoomChangeSchema),
+  /** The current view of every message the changes name. */
+  messages: Type.Array(MessageSchema),
+  /** The room's newest seq when this was read. */
+  lastSeq: SeqSchema,
+  /** More than RESUME_MAX_CHANGES were missed: reload the newest page instead (S3). */
+  reset: Type.Optional(Type.Literal(true)),
+});
+export type ChangesPage = Static<typeof ChangesPageSchema>;
+
+// ---- read state and notifications ----
+export const RoomReadPayloadSchema = Type.Object({ roomId: IdSchema, seq: SeqSchema }, strict);
+export type RoomReadPayload = Static<typeof RoomReadPayloadSchema>;
+
+/** U2/U3: my read marker in a room and what is unread after it, as of the room's `asOfSeq`. */
+export const ReadStateSchema = Type.Object({
+  roomId: IdSchema,
+  lastReadSeq: SeqSchema,
+  unreadCount: Type.Integer({ minimum: 0 }),
+  mentionCount: Type.Integer({ minimum: 0 }),
+  asOfSeq: SeqSchema,
+});
+export type ReadState = Static<typeof ReadStateSchema>;
+
+export const NotifyLevelSchema = Type.Union(NOTIFY_LEVELS.map((level) => Type.Literal(level)));
+
+export const RoomNotifyPayloadSchema = Type.Object({ roomId: IdSchema, level: NotifyLevelSchema }, strict);
+export type RoomNotifyPayload = Static<typeof RoomNotifyPayloadSchema>;
+export type RoomNotifyEvent = RoomNotifyPayload;
 
 export const HistoryPayloadSchema = Type.Object(
   {
@@ -184,10 +300,12 @@ export type HistoryPayload = Static<typeof HistoryPayloadSchema>;
 
 export const HistoryPageSchema = Type.Object({
   roomId: IdSchema,
-  /** Ascending by seq. */
+  /** Ascending by seq, each as it is now (E5). */
   messages: Type.Array(MessageSchema),
   /** True when older messages exist before the first one here. */
   hasMore: Type.Boolean(),
+  /** The room's newest seq when the page was read: the page reflects every change up to it. */
+  lastSeq: SeqSchema,
 });
 export type HistoryPage = Static<typeof HistoryPageSchema>;
 
@@ -243,7 +361,9 @@ export type HandshakeAuth = Static<typeof HandshakeAuthSchema>;
 
 export const SyncChangesEventSchema = Type.Object({
   roomId: IdSchema,
-  /** Every change after the client's cursor, ascending by seq, without holes. */
+  /** Every change after the client's cursor, ascending by seq, without holes (S2). */
+  changes: Type.Array(RoomChangeSchema),
+  /** The current view of every message those changes name. */
   messages: Type.Array(MessageSchema),
 });
 export type SyncChangesEvent = Static<typeof SyncChangesEventSchema>;

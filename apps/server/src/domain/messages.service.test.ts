@@ -136,7 +136,7 @@ describe('MessagesService', () => {
     expect(page.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
     expect(page.hasMore).toBe(false);
     const empty = await f.messages.history(alice.id, { roomId, before: 1 });
-    expect(empty).toEqual({ roomId, messages: [], hasMore: false });
+    expect(empty).toEqual({ roomId, messages: [], hasMore: false, lastSeq: 3 });
   });
 
   it('M6: without a limit the page holds the newest 50', async () => {
@@ -149,6 +149,6 @@ describe('MessagesService', () => {
   });
 
   it('M6: an empty room has an empty page', async () => {
-    expect(await f.messages.history(alice.id, { roomId })).toEqual({ roomId, messages: [], hasMore: false });
+    expect(await f.messages.history(alice.id, { roomId })).toEqual({ roomId, messages: [], hasMore: false, lastSeq: 0 });
   });
 });

@@ -27,8 +27,13 @@ export function normalizeRoomName(raw: string): string {
   return name;
 }
 
-export function toSummary(view: RoomView): RoomSummary {
-  const base = { id: view.id, kind: view.kind, lastSeq: view.lastSeq };
+/** A room as a member sees it (with their read state, U2, and notification level, N2), or as anyone does. */
+export function toSummary(view: RoomRecord & { peer: RoomView['peer'] } & Partial<RoomView>): RoomSummary {
+  const base: Pick<RoomSummary, 'id' | 'kind' | 'lastSeq' | 'read' | 'notify'> = { id: view.id, kind: view.kind, lastSeq: view.lastSeq };
+  if (view.lastReadSeq !== undefined) {
+    base.read = { lastReadSeq: view.lastReadSeq, unreadCount: view.unreadCount ?? 0, mentionCount: view.mentionCount ?? 0 };
+  }
+  if (view.notify) base.notify = view.notify;
   if (view.kind === 'dm') {
     const peer = view.peer ?? { id: 'unknown', username: 'unknown' };
     return { ...base, name: peer.username, peer };
@@ -37,6 +42,8 @@ export function toSummary(view: RoomView): RoomSummary {
 }
 
 const summaryOf = (room: RoomRecord): RoomSummary => toSummary({ ...room, peer: null });
+/** A room one just made or entered with nothing in it yet: nothing unread (U1). */
+const NOTHING_READ = { lastReadSeq: 0, unreadCount: 0, mentionCount: 0, notify: null };
 
 export type OpenedDm = {
   /** The DM as the caller sees it. */
@@ -95,7 +102,7 @@ export class RoomsService {
     if ((await storage.rooms.create(room, user.id)) === 'name_taken') {
       throw new DomainError('room_name_taken');
     }
-    return summaryOf(room);
+    return toSummary({ ...room, peer: null, ...NOTHING_READ });
   }
 
   /** R2, I1: public rooms I am not in, then private rooms I was invited to. */
@@ -234,9 +241,11 @@ export class RoomsService {
       createdAt: clock.now(),
     };
     const { room, created } = await storage.rooms.openDm(draft, user.id, other.id);
-    const peerOf = (u: { id: string; username: string }) => ({ ...room, peer: u });
+    const peerOf = (u: { id: string; username: string }) => ({ ...room, peer: u, ...NOTHING_READ });
+    // An existing DM as I see it now, read state included.
+    const existing = created ? null : await storage.rooms.viewForUser(room.id, user.id);
     return {
-      mine: toSummary(peerOf({ id: other.id, username: other.username })),
+      mine: toSummary(existing ?? peerOf({ id: other.id, username: other.username })),
       theirs: toSummary(peerOf({ id: user.id, username: user.username })),
       created,
     };

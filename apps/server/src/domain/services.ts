@@ -4,6 +4,7 @@ import type { Clock } from './clock.js';
 import type { IdGenerator } from './ids.js';
 import { MessagesService } from './messages.service.js';
 import { PresenceTracker } from './presence.tracker.js';
+import { ReadsService } from './reads.service.js';
 import { RoomsService } from './rooms.service.js';
 import { TypingTracker } from './typing.tracker.js';
 
@@ -11,6 +12,7 @@ export type Services = {
   auth: AuthService;
   rooms: RoomsService;
   messages: MessagesService;
+  reads: ReadsService;
   presence: PresenceTracker;
   typing: TypingTracker;
 };
@@ -32,6 +34,7 @@ export function createServices(deps: {
     rooms,
     typing: new TypingTracker(clock),
     messages: new MessagesService({ storage, clock, newId }),
+    reads: new ReadsService({ storage }),
     auth: new AuthService({
       storage,
       clock,

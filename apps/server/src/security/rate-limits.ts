@@ -29,6 +29,17 @@ export const COMMAND_BUDGETS: Record<ChatCommand, Budget> = {
   'room:browse': { points: 10, perSeconds: 1, burst: { points: 20, perSeconds: 10 } },
   'room:members': { points: 10, perSeconds: 1, burst: { points: 40, perSeconds: 10 } },
   'message:history': { points: 10, perSeconds: 1, burst: { points: 40, perSeconds: 10 } },
+  // Changes to messages: a burst of quick fixes or reactions, not a stream.
+  'message:edit': { points: 5, perSeconds: 1, burst: { points: 5, perSeconds: 2 } },
+  'message:delete': { points: 5, perSeconds: 1, burst: { points: 5, perSeconds: 2 } },
+  'reaction:add': { points: 10, perSeconds: 1, burst: { points: 10, perSeconds: 2 } },
+  'reaction:remove': { points: 10, perSeconds: 1, burst: { points: 10, perSeconds: 2 } },
+  // Hole fills after a resume: about as often as history pages.
+  'message:changes': { points: 10, perSeconds: 1, burst: { points: 40, perSeconds: 10 } },
+  // Read markers move while one scrolls and as messages arrive; clients coalesce them.
+  'room:read': { points: 10, perSeconds: 1, burst: { points: 30, perSeconds: 10 } },
+  'room:read-state': { points: 10, perSeconds: 1, burst: { points: 30, perSeconds: 10 } },
+  'room:notify': { points: 30, perSeconds: 60 },
 };
 
 type Limiter = { consume(key: string): Promise<RateLimiterRes> };

@@ -1,21 +1,27 @@
-import type { Message } from '@parley/shared-types';
+import type { Message, RoomChange } from '@parley/shared-types';
 
 /*
  * The newest messages of recently read rooms, kept in memory and kept current by the
- * appends this process commits. Opening a room reads its newest page, and a client
- * back from a short disconnect asks for the few messages it missed: both are served from
- * here instead of a query per request (bench/RESULTS.md, scenario E).
+ * changes this process commits. Opening a room reads its newest page, and a client back
+ * from a short disconnect asks for the few changes it missed: both are served from here
+ * instead of queries per request (bench/RESULTS.md, scenario E).
  *
- * An entry always holds a gapless run of seqs ending at the newest message this process
- * has acknowledged; anything that would break that (an append it did not see in order)
- * drops the entry, and the next read refills it from the database.
+ * An entry reflects its room up to `lastSeq`: the newest messages as they are at that
+ * seq, and the gapless run of changes that led there since the entry was filled. Anything
+ * that would break that (a change it did not see in order) drops the entry, and the next
+ * read refills it from the database. Views are replaced, never mutated: one handed out
+ * stays as it was.
  */
 
 type Entry = {
-  /** Ascending by seq, gapless. */
-  messages: Message[];
-  /** True when `messages` is the whole room (it has fewer than `perRoom`). */
+  /** Ascending by seq: the room's newest messages, each as of `lastSeq`. */
+  views: Message[];
+  /** True when `views` is the whole room (it has fewer than `perRoom`). */
   complete: boolean;
+  /** The room's seq this entry reflects. */
+  lastSeq: number;
+  /** The changes up to `lastSeq`, gapless and ascending (the newest `maxChanges` of them). */
+  changes: RoomChange[];
   chars: number;
 };
 
@@ -24,9 +30,12 @@ export type NewestPagesOptions = {
   perRoom: number;
   /** Upper bound on the text held across all rooms (UTF-16 code units); least recently read rooms go first. */
   maxChars: number;
+  /** Changes kept per room for short resumes. */
+  maxChanges?: number;
 };
 
 const textChars = (messages: readonly Message[]) => messages.reduce((n, m) => n + m.text.length, 0);
+const DEFAULT_MAX_CHANGES = 200;
 
 export class NewestPages {
   /** Map order is recency of reads: the first key is the least recently read room. */
@@ -39,56 +48,82 @@ export class NewestPages {
     return this.options.perRoom;
   }
 
-  /** The newest `limit` messages, ascending, or undefined when not held. */
-  newest(roomId: string, limit: number): Message[] | undefined {
+  /** The newest `limit` messages, ascending, with the seq they reflect; undefined when not held. */
+  newest(roomId: string, limit: number): { messages: Message[]; lastSeq: number } | undefined {
     const entry = this.touch(roomId);
-    if (!entry || (limit > entry.messages.length && !entry.complete)) return undefined;
-    return entry.messages.slice(-limit);
+    if (!entry || (limit > entry.views.length && !entry.complete)) return undefined;
+    return { messages: entry.views.slice(-limit), lastSeq: entry.lastSeq };
   }
 
-  /** Messages with seq > afterSeq up to `throughSeq` when all of them are held; otherwise undefined. */
-  range(roomId: string, afterSeq: number, throughSeq: number): Message[] | undefined {
+  /**
+   * The changes with seq in (afterSeq, throughSeq] and the current views they name, when
+   * all of them are held; otherwise undefined.
+   */
+  since(roomId: string, afterSeq: number, throughSeq: number): { changes: RoomChange[]; messages: Message[] } | undefined {
     const entry = this.touch(roomId);
-    if (!entry) return undefined;
-    const first = entry.messages[0]?.seq;
-    const last = entry.messages.at(-1)?.seq ?? 0;
-    const heldFrom = first ?? last + 1;
-    // Every wanted seq must be inside the held run (or the room must be held whole).
-    if (throughSeq > last || (afterSeq + 1 < heldFrom && !entry.complete)) return undefined;
-    return entry.messages.filter((m) => m.seq > afterSeq && m.seq <= throughSeq);
+    if (!entry || throughSeq > entry.lastSeq) return undefined;
+    const heldFrom = entry.lastSeq - entry.changes.length + 1;
+    if (afterSeq + 1 < heldFrom) return undefined;
+    const changes = entry.changes.filter((c) => c.seq > afterSeq && c.seq <= throughSeq);
+    const byId = new Map(entry.views.map((m) => [m.id, m]));
+    const messages: Message[] = [];
+    for (const id of new Set(changes.map((c) => c.messageId))) {
+      const view = byId.get(id);
+      // A change to a message older than the held page: the database has its view.
+      if (!view) return undefined;
+      messages.push(view);
+    }
+    return { changes, messages };
   }
 
-  /** Stores what the database returned for the newest page: at most `perRoom`, ascending. */
-  fill(roomId: string, newestAscending: Message[]): void {
+  /** Stores what the database returned for the newest page, read as of `lastSeq`. */
+  fill(roomId: string, newestAscending: Message[], lastSeq: number): void {
     this.drop(roomId);
-    const messages = newestAscending.slice(-this.options.perRoom);
-    const entry: Entry = { messages, complete: newestAscending.length < this.options.perRoom, chars: textChars(messages) };
+    const views = newestAscending.slice(-this.options.perRoom);
+    const entry: Entry = {
+      views,
+      complete: newestAscending.length < this.options.perRoom,
+      lastSeq,
+      changes: [],
+      chars: textChars(views),
+    };
     this.rooms.set(roomId, entry);
     this.chars += entry.chars;
     this.evict();
   }
 
-  /** A message this process committed; appends arrive in seq order per room. */
-  appended(message: Message): void {
-    const entry = this.rooms.get(message.roomId);
-    if (!entry) return;
-    const last = entry.messages.at(-1)?.seq ?? 0;
-    if (message.seq <= last) return; // already read from the database by a fill
-    // Seqs follow on (an empty room, held whole, starts at 1).
-    if (message.seq !== last + 1) {
-      this.drop(message.roomId);
+  /** A change this process committed, with the message as it is after it; changes arrive in seq order per room. */
+  applied(roomId: string, change: RoomChange, message: Message): void {
+    const entry = this.rooms.get(roomId);
+    if (!entry || change.seq <= entry.lastSeq) return; // already read from the database by a fill
+    if (change.seq !== entry.lastSeq + 1) {
+      this.drop(roomId);
       return;
     }
-    entry.messages.push(message);
-    entry.chars += message.text.length;
-    this.chars += message.text.length;
-    if (entry.messages.length > this.options.perRoom) {
-      const removed = entry.messages.shift()!;
-      entry.chars -= removed.text.length;
-      this.chars -= removed.text.length;
-      entry.complete = false;
+    entry.lastSeq = change.seq;
+    entry.changes.push(change);
+    if (entry.changes.length > (this.options.maxChanges ?? DEFAULT_MAX_CHANGES)) entry.changes.shift();
+    if (change.kind === 'message:created') {
+      entry.views.push(message);
+      this.count(entry, message.text.length);
+      if (entry.views.length > this.options.perRoom) {
+        const removed = entry.views.shift()!;
+        this.count(entry, -removed.text.length);
+        entry.complete = false;
+      }
+    } else {
+      const index = entry.views.findIndex((m) => m.id === message.id);
+      if (index >= 0) {
+        this.count(entry, message.text.length - entry.views[index]!.text.length);
+        entry.views[index] = message;
+      }
     }
     this.evict();
+  }
+
+  private count(entry: Entry, delta: number): void {
+    entry.chars += delta;
+    this.chars += delta;
   }
 
   private touch(roomId: string): Entry | undefined {

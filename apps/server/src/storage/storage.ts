@@ -1,4 +1,4 @@
-import type { Message, RoomKind } from '@parley/shared-types';
+import type { Message, NotifyLevel, ReactionEmoji, ReadState, RoomChange, RoomKind } from '@parley/shared-types';
 
 /*
  * The storage interface. Every method is one unit of work: when it needs several
@@ -35,8 +35,15 @@ export type RoomRecord = {
   createdAt: number;
 };
 
-/** A room as one member sees it: for a DM, the other person. */
-export type RoomView = RoomRecord & { peer: { id: string; username: string } | null };
+/** A room as one member sees it: for a DM, the other person; my read state (U2) and notification level (N2). */
+export type RoomView = RoomRecord & {
+  peer: { id: string; username: string } | null;
+  lastReadSeq: number;
+  unreadCount: number;
+  mentionCount: number;
+  /** Null: the default for the room's kind. */
+  notify: NotifyLevel | null;
+};
 
 export type RoomCursor = { roomId: string; lastSeq: number };
 
@@ -60,6 +67,10 @@ export type NewMessage = {
   clientMessageId: string;
   text: string;
   createdAt: number;
+  /** E4: the message of the same room it answers. */
+  replyToId?: string;
+  /** E6: usernames (case keys) written as mentions; only members of the room count. */
+  mentionKeys?: readonly string[];
 };
 
 export type AppendResult =
@@ -67,7 +78,33 @@ export type AppendResult =
   /** The same author already sent this clientMessageId: the original, nothing stored. */
   | { status: 'duplicate'; message: Message }
   | { status: 'not_member' }
-  | { status: 'room_not_found' };
+  | { status: 'room_not_found' }
+  /** E4: `replyToId` is not a message of this room, or it is deleted. */
+  | { status: 'invalid_reply' }
+  | { status: 'reply_deleted' };
+
+/** A change to an existing message (E1–E3), checked and applied in one transaction. */
+export type MessageChange =
+  | { kind: 'edit'; messageId: string; actorId: string; text: string; mentionKeys: readonly string[]; at: number }
+  | { kind: 'delete'; messageId: string; actorId: string; at: number }
+  | { kind: 'react'; messageId: string; actorId: string; emoji: ReactionEmoji; on: boolean; at: number };
+
+export type ChangeResult =
+  /** Stored: it took the room's next seq. `message` is the view after it. */
+  | { status: 'changed'; change: RoomChange; message: Message }
+  /** Nothing to change (same text, a reaction already there or absent, already deleted). */
+  | { status: 'unchanged'; message: Message }
+  /** Unknown, or in a room the actor is not a member of (E7). */
+  | { status: 'not_visible' }
+  /** Visible, but not the actor's to change (E1, E2). */
+  | { status: 'forbidden' }
+  | { status: 'deleted' };
+
+/** A newest page and the room's seq it reflects (M6). */
+export type HistoryRead = { messages: Message[]; lastSeq: number };
+
+/** The changes after a cursor with the views they name (S2, S7). */
+export type ChangesRead = { changes: RoomChange[]; messages: Message[]; lastSeq: number };
 
 export interface UserStore {
   /** Creates the user and makes them a member of `autoJoinRoomIds`, atomically. */
@@ -126,12 +163,39 @@ export interface RoomStore {
 }
 
 export interface MessageStore {
-  /** Checks membership, dedupes by (author, clientMessageId), takes the room's next seq. */
+  /**
+   * Checks membership (and the reply, E4), dedupes by (author, clientMessageId), takes
+   * the room's next seq, records the mentions of members (E6).
+   */
   append(message: NewMessage): Promise<AppendResult>;
-  /** Up to `limit` messages with seq < `before` (newest page if absent), ascending by seq. */
-  history(roomId: string, options: { before?: number; limit: number }): Promise<Message[]>;
-  /** Up to `limit` messages with seq > `afterSeq`, ascending by seq. */
-  since(roomId: string, afterSeq: number, limit: number): Promise<Message[]>;
+  /**
+   * E1–E3 in one transaction: the actor must be a member of the message's room; an edit
+   * must be the author's, a deletion the author's or the room owner's (public and private
+   * rooms). A real change takes the room's next seq; a deletion empties the text and drops
+   * the reactions and mentions.
+   */
+  change(change: MessageChange): Promise<ChangeResult>;
+  /** The current view of a message, or null. */
+  find(messageId: string): Promise<Message | null>;
+  /**
+   * Up to `limit` messages with seq < `before` (newest page if absent), ascending by seq,
+   * as they are now, read in one snapshot with the room's newest seq.
+   */
+  history(roomId: string, options: { before?: number; limit: number }): Promise<HistoryRead>;
+  /** Up to `limit` changes with seq > `afterSeq`, ascending, and the current views they name. */
+  changesSince(roomId: string, afterSeq: number, limit: number): Promise<ChangesRead>;
+}
+
+export interface ReadStateStore {
+  /**
+   * U3: moves the member's marker to `seq` if that is forward; 'not_member', or
+   * 'beyond' when `seq` is past the room's newest. Answers the state after it.
+   */
+  mark(userId: string, roomId: string, seq: number): Promise<ReadState | 'not_member' | 'beyond'>;
+  /** U2: the member's state in one room, or null when not a member. */
+  get(userId: string, roomId: string): Promise<ReadState | null>;
+  /** N2: false when the user is not a member. */
+  setNotify(userId: string, roomId: string, level: NotifyLevel): Promise<boolean>;
 }
 
 export interface Storage {
@@ -139,5 +203,6 @@ export interface Storage {
   readonly sessions: SessionStore;
   readonly rooms: RoomStore;
   readonly messages: MessageStore;
+  readonly reads: ReadStateStore;
   close(): Promise<void>;
 }

@@ -37,6 +37,8 @@ type RoomModel = {
   /** Invitee -> who invited them (I4: withdrawn when that member leaves or is removed). */
   invited: Map<number, number>;
   pair?: [number, number];
+  /** S1: every change of the room took one seq. */
+  lastSeq: number;
 };
 
 /*
@@ -51,6 +53,8 @@ type Action =
   | { t: 'join' | 'leave' | 'members' | 'history' | 'send' | 'typing'; u: number; tab: number; r: number; wild: boolean }
   | { t: 'invite' | 'remove' | 'withdraw'; u: number; tab: number; r: number; target: number; wild: boolean }
   | { t: 'invitations'; u: number; tab: number; r: number; wild: boolean }
+  | { t: 'edit' | 'delete' | 'react' | 'reply'; u: number; tab: number; r: number; m: number; wild: boolean }
+  | { t: 'read'; u: number; tab: number; r: number; ahead: boolean; wild: boolean }
   | { t: 'dm'; u: number; tab: number; target: number };
 
 const user = fc.integer({ min: 0, max: USERS - 1 });
@@ -75,6 +79,11 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { arbitrary: onMember('remove'), weight: 4 },
   { arbitrary: onMember('withdraw'), weight: 2 },
   { arbitrary: onRoom('invitations'), weight: 1 },
+  ...(['edit', 'delete', 'react', 'reply'] as const).map((t) => ({
+    arbitrary: fc.record({ t: fc.constant(t), u: user, tab, r: roomRef, m: fc.nat({ max: 50 }), wild }),
+    weight: 2,
+  })),
+  { arbitrary: fc.record({ t: fc.constant('read' as const), u: user, tab, r: roomRef, ahead: fc.boolean(), wild }), weight: 2 },
   { arbitrary: fc.record({ t: fc.constant('dm' as const), u: user, tab, target: fc.integer({ min: 0, max: USERS }) }), weight: 2 },
 );
 
@@ -94,7 +103,10 @@ class World {
   /** `user/tab/roomId` of every tab that started typing and has not sent since. */
   readonly typing = new Set<string>();
   /** message id -> who was a member of its room when it was accepted. */
-  readonly sent = new Map<string, { roomId: string; author: number; membersAtTime: Set<number> }>();
+  readonly sent = new Map<
+    string,
+    { roomId: string; author: number; membersAtTime: Set<number>; deleted: boolean; reactions: Set<string> }
+  >();
 
   constructor(
     readonly server: TestServer,
@@ -135,6 +147,11 @@ class World {
     const invitees = [...room.invited].filter(([, by]) => by === u).map(([invitee]) => invitee);
     for (const invitee of invitees) room.invited.delete(invitee);
     return invitees;
+  }
+
+  /** Message ids of a room, in the order sent. */
+  messagesOf(roomId: string): string[] {
+    return [...this.sent].filter(([, s]) => s.roomId === roomId).map(([id]) => id);
   }
 
   userIndexOf(id: string): number {
@@ -214,7 +231,7 @@ async function decide(
     let roomId: string | null = null;
     if (ack.ok) {
       roomId = (ack.data as { id: string }).id;
-      const room: RoomModel = { id: roomId, kind: action.priv ? 'private' : 'public', key: caseKey(name), owner: u, members: new Set(), invited: new Map() };
+      const room: RoomModel = { id: roomId, kind: action.priv ? 'private' : 'public', key: caseKey(name), owner: u, members: new Set(), invited: new Map(), lastSeq: 0 };
       world.rooms.push(room);
       world.addMember(room, u);
     }
@@ -243,7 +260,7 @@ async function decide(
       const id = (ack.data as { id: string }).id;
       if (existing) expect(id, `${label}: the same DM as before`).toBe(existing.id);
       else {
-        const room: RoomModel = { id, kind: 'dm', key: null, owner: null, members: new Set(), invited: new Map(), pair: [u, peer] };
+        const room: RoomModel = { id, kind: 'dm', key: null, owner: null, members: new Set(), invited: new Map(), pair: [u, peer], lastSeq: 0 };
         world.rooms.push(room);
         world.addMember(room, u);
         world.addMember(room, peer);
@@ -268,6 +285,11 @@ async function decide(
     remove: preferPrivate(world.rooms.filter((r) => r.owner === u && r.members.size > 1)),
     withdraw: world.rooms.filter((r) => r.members.has(u) && [...r.invited].some(([, by]) => by === u || r.owner === u)),
     invitations: world.rooms.filter((r) => r.owner === u),
+    edit: mine.filter((r) => world.messagesOf(r.id).length > 0),
+    delete: mine.filter((r) => world.messagesOf(r.id).length > 0),
+    react: mine.filter((r) => world.messagesOf(r.id).length > 0),
+    reply: mine.filter((r) => world.messagesOf(r.id).length > 0),
+    read: mine,
   };
   const room = world.pickRoom(action.r, action.wild, aimedAt[action.t]);
   const roomId = room?.id ?? UNKNOWN_ROOM;
@@ -336,7 +358,8 @@ async function decide(
       if (!room || !member) return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
       if (ack.ok) {
         const message = ack.data as Message;
-        world.sent.set(message.id, { roomId, author: u, membersAtTime: new Set(room.members) });
+        world.sent.set(message.id, { roomId, author: u, membersAtTime: new Set(room.members), deleted: false, reactions: new Set() });
+        room.lastSeq += 1;
       }
       // M4/M8: every tab of every member, the sender's included.
       const expected: Array<[number, string]> = [...room.members].map((m) => [m, 'message:created']);
@@ -413,6 +436,66 @@ async function decide(
       room.invited.delete(target);
       return { expectation: { ack: ok(), events: events([[target, 'room:invitation-withdrawn']]), optional: new Map() }, roomId, label };
     }
+    case 'edit':
+    case 'delete':
+    case 'react':
+    case 'reply': {
+      // A message of the picked room (an unknown id when the room has none, or a wild pick).
+      const ids = room ? world.messagesOf(room.id) : [];
+      const messageId = ids.length === 0 || (action.wild && action.m % 4 === 0) ? 'no-such-message' : ids[action.m % ids.length]!;
+      const record = world.sent.get(messageId);
+      const changedForMembers = (): Expectation => {
+        room!.lastSeq += 1;
+        return { ack: ok(), events: events([...room!.members].map((m) => [m, 'message:changed'] as [number, string])), optional: new Map() };
+      };
+      if (action.t === 'reply') {
+        const ack = await call('message:send', { roomId, clientMessageId: newCmid(), text: `re from user${u}`, replyTo: messageId });
+        const label = `user${u} reply to ${messageId.slice(0, 8)} in ${where} ${JSON.stringify(ack).slice(0, 120)}`;
+        if (!room || !member) return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
+        if (!record) return { expectation: { ack: refused('invalid_reply'), ...none }, roomId, label };
+        if (record.deleted) return { expectation: { ack: refused('message_deleted'), ...none }, roomId, label };
+        if (ack.ok) {
+          const message = ack.data as Message;
+          expect(message.replyTo?.id, `${label}: E4 the reply names its original`).toBe(messageId);
+          world.sent.set(message.id, { roomId, author: u, membersAtTime: new Set(room.members), deleted: false, reactions: new Set() });
+        }
+        room.lastSeq += 1;
+        return { expectation: { ack: ok(), events: events([...room.members].map((m) => [m, 'message:created'] as [number, string])), optional: new Map() }, roomId, label };
+      }
+      const command = action.t === 'edit' ? 'message:edit' : action.t === 'delete' ? 'message:delete' : 'reaction:add';
+      const payload =
+        action.t === 'edit' ? { messageId, text: `edited by user${u} #${newCmid()}` } : action.t === 'delete' ? { messageId } : { messageId, emoji: '👍' };
+      const ack = await call(command, payload);
+      const label = `user${u} ${command} ${messageId.slice(0, 8)} in ${where} ${JSON.stringify(ack).slice(0, 120)}`;
+      // E7: unknown, or in a room I am not in: forbidden alike.
+      if (!room || !member || !record) return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
+      if (action.t === 'edit') {
+        if (record.author !== u) return { expectation: { ack: refused('forbidden'), ...none }, roomId, label };
+        if (record.deleted) return { expectation: { ack: refused('message_deleted'), ...none }, roomId, label };
+        return { expectation: changedForMembers(), roomId, label };
+      }
+      if (action.t === 'delete') {
+        const moderates = room.kind !== 'dm' && room.owner === u;
+        if (record.author !== u && !moderates) return { expectation: { ack: refused('forbidden'), ...none }, roomId, label };
+        if (record.deleted) return { expectation: { ack: ok(), ...none }, roomId, label };
+        record.deleted = true;
+        record.reactions.clear();
+        return { expectation: changedForMembers(), roomId, label };
+      }
+      if (record.deleted) return { expectation: { ack: refused('message_deleted'), ...none }, roomId, label };
+      if (record.reactions.has(`${u}👍`)) return { expectation: { ack: ok(), ...none }, roomId, label };
+      record.reactions.add(`${u}👍`);
+      return { expectation: changedForMembers(), roomId, label };
+    }
+    case 'read': {
+      const seq = (room?.lastSeq ?? 0) + (action.ahead ? 1 : 0);
+      const ack = await call('room:read', { roomId, seq });
+      const label = `user${u} room:read ${seq} in ${where} ${JSON.stringify(ack).slice(0, 120)}`;
+      if (!room || !member) return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
+      if (action.ahead) return { expectation: { ack: refused('invalid_seq'), ...none }, roomId, label };
+      // U3: every tab of mine hears it, nobody else.
+      return { expectation: { ack: ok(), events: events([[u, 'room:read-state']]), optional: new Map() }, roomId, label };
+    }
   }
 }
 
@@ -442,7 +525,7 @@ async function runScenario(actions: Action[]): Promise<void> {
     }
     const world = new World(server, accounts, tabs);
     const generalId = (await tabs[0]![0]!.ok('room:list', {})).find((r) => r.name === DEFAULT_ROOM_NAME)!.id;
-    const general: RoomModel = { id: generalId, kind: 'public', key: caseKey(DEFAULT_ROOM_NAME), owner: null, members: new Set(), invited: new Map() };
+    const general: RoomModel = { id: generalId, kind: 'public', key: caseKey(DEFAULT_ROOM_NAME), owner: null, members: new Set(), invited: new Map(), lastSeq: 0 };
     world.rooms.push(general);
     for (let i = 0; i < USERS; i++) world.addMember(general, i);
 
@@ -477,10 +560,10 @@ async function runScenario(actions: Action[]): Promise<void> {
           expect(about, `${client.label}: ${event.name} is about the room of "${label}"`).toBe(roomId);
           const membersNow = world.byId(about!)?.members ?? new Set<number>();
           const membersBefore = before.get(about!) ?? new Set<number>();
-          if (event.name === 'message:created' || event.name === 'typing:started' || event.name === 'typing:stopped') {
+          if (['message:created', 'message:changed', 'typing:started', 'typing:stopped'].includes(event.name)) {
             // Only to members at the time it was sent (nothing changed membership meanwhile).
             expect(membersNow.has(u), `${client.label} got ${event.name} of a room it is not in: "${label}" ${context}`).toBe(true);
-            if (event.name !== 'message:created') expect(u, `T1: ${event.name} never to a tab of the typer`).not.toBe(actor);
+            if (event.name.startsWith('typing:')) expect(u, `T1: ${event.name} never to a tab of the typer`).not.toBe(actor);
           }
           if (event.name === 'room:member-joined' || event.name === 'room:member-left') {
             expect(membersNow.has(u), `${client.label} got ${event.name} of a room it is not in: "${label}" ${context}`).toBe(true);
@@ -490,17 +573,21 @@ async function runScenario(actions: Action[]): Promise<void> {
       }
     }
 
-    // Every stored message was sent by a member of its room at the time, and nothing else was stored.
+    // Every stored message was sent by a member of its room at the time, and nothing else was stored;
+    // every change took one seq (S1).
     for (const room of world.rooms) {
-      const stored = await server.app.storage.messages.history(room.id, { limit: 10_000 });
-      const expectedIds = [...world.sent].filter(([, s]) => s.roomId === room.id).map(([id]) => id);
+      const stored = (await server.app.storage.messages.history(room.id, { limit: 10_000 })).messages;
+      const expectedIds = world.messagesOf(room.id);
       expect(stored.map((m) => m.id), `messages stored in ${room.kind} ${room.key}`).toEqual(expectedIds);
-      stored.forEach((message, i) => {
+      stored.forEach((message) => {
         const record = world.sent.get(message.id)!;
-        expect(message.seq, 'S1: gapless seq').toBe(i + 1);
         expect(world.userIndexOf(message.authorId)).toBe(record.author);
         expect(record.membersAtTime.has(record.author), 'M7: the author was a member when it was stored').toBe(true);
+        expect(message.deletedAt !== undefined, 'E2: deleted as modelled').toBe(record.deleted);
       });
+      const log = await server.app.storage.messages.changesSince(room.id, 0, 10_000);
+      expect(log.lastSeq, `S1: the model's count of changes in ${room.kind} ${room.key}`).toBe(room.lastSeq);
+      expect(log.changes.map((c) => c.seq), 'S1: gapless').toEqual(Array.from({ length: room.lastSeq }, (_, i) => i + 1));
     }
     // Nobody received anything of a room they never belonged to (or were invited to).
     for (const { u, client } of allTabs) {
@@ -518,7 +605,7 @@ async function runScenario(actions: Action[]): Promise<void> {
 }
 
 describe('SEC-AUTHZ: model-based authorization property', () => {
-  it('SEC-AUTHZ R3/R6/M7/T3/I1–I5/D1 (inviter removed or gone): every ack matches the membership model and nobody hears a room they are not in', async () => {
+  it('SEC-AUTHZ R3/R6/M7/T3/I1–I5/D1/E1–E4/E7/U3 (inviter removed or gone): every ack matches the membership model and nobody hears a room they are not in', async () => {
     const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
     await fc.assert(
       fc.asyncProperty(fc.array(actionArb, { minLength: 10, maxLength: 40 }), async (actions) => {

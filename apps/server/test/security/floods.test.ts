@@ -65,7 +65,7 @@ describe('SEC-FLOOD: per-user command budgets', () => {
     expect(refused).toMatchObject({ ok: false, error: 'rate_limited' });
     expect(refused.ok === false && refused.retryAfterMs).toBeGreaterThan(0);
     expect(refused.ok === false && refused.retryAfterMs).toBeLessThanOrEqual(2000);
-    const stored = await server.app.storage.messages.history(generalId, { limit: 100 });
+    const stored = (await server.app.storage.messages.history(generalId, { limit: 100 })).messages;
     expect(stored.map((m) => m.clientMessageId)).toEqual(ids.slice(0, 10));
     await observer.sync();
     expect(observer.received('message:created').map((m) => m.text)).not.toContain('m10');
@@ -115,7 +115,7 @@ describe('SEC-FLOOD: per-user command budgets', () => {
     expect(await flooder.waitForDisconnect()).toBe('io server disconnect');
     // Cut off right after the limit: not after all 300 were answered.
     expect(refused).toBeLessThanOrEqual(ABUSE_REFUSALS_LIMIT + 1);
-    const stored = await server.app.storage.messages.history(generalId, { limit: 100 });
+    const stored = (await server.app.storage.messages.history(generalId, { limit: 100 })).messages;
     expect(stored.filter((m) => m.authorId === alice.user.id).length).toBeLessThanOrEqual(10);
     // Everyone else carries on, the flooder's other tab included.
     const sent = await bystander.ok('message:send', { roomId: generalId, clientMessageId: newCmid(), text: 'hello' });

@@ -35,6 +35,13 @@ const EFFECTFUL = new Set<ChatCommand>([
   'room:remove-member',
   'dm:open',
   'message:send',
+  'message:edit',
+  'message:delete',
+  'reaction:add',
+  'reaction:remove',
+  'room:read',
+  'room:notify',
+  'room:withdraw-invitation',
   'typing:start',
   'typing:stop',
 ]);
@@ -42,7 +49,18 @@ const CHECKS = Object.fromEntries(
   COMMANDS.map((c) => [c, TypeCompiler.Compile(CHAT_COMMAND_SCHEMAS[c]) as { Check(value: unknown): boolean }]),
 ) as unknown as Record<ChatCommand, { Check(value: unknown): boolean }>;
 const ACK_KEYS = new Set(['ok', 'error', 'retryAfterMs', 'details']);
-const WRITE_EVENTS = ['message:created', 'room:added', 'room:member-joined', 'room:member-left', 'room:invited', 'typing:started'];
+const WRITE_EVENTS = [
+  'message:created',
+  'message:changed',
+  'room:added',
+  'room:member-joined',
+  'room:member-left',
+  'room:invited',
+  'room:invitation-withdrawn',
+  'room:read-state',
+  'room:notify-changed',
+  'typing:started',
+];
 
 function containsBinary(value: unknown, depth = 0): boolean {
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return true;
@@ -97,13 +115,29 @@ describe('SEC-HOSTILE: arbitrary payloads for every command (W3–W5)', () => {
   afterAll(() => h.cleanup());
 
   it('SEC-HOSTILE W3/W5: fast-check arbitrary payloads get a coded error ack (or a normal one when valid), write nothing, and the connection survives', async () => {
-    const fieldNames = ['roomId', 'name', 'text', 'clientMessageId', 'userId', 'username', 'isPrivate', 'before', 'limit'];
+    const fieldNames = [
+      'roomId',
+      'name',
+      'text',
+      'clientMessageId',
+      'userId',
+      'username',
+      'isPrivate',
+      'before',
+      'limit',
+      'messageId',
+      'emoji',
+      'replyTo',
+      'seq',
+      'after',
+      'level',
+    ];
     const key = fc.oneof(
       fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '', ...fieldNames),
       fc.string({ maxLength: 12 }),
     );
     const leaf = fc.oneof(
-      fc.constantFrom(generalId, bob.user.id, 'bob', 'x'.repeat(65), '', ' ', 'cmid-valid-123', 0, -1, 1.5, 2 ** 53, true),
+      fc.constantFrom(generalId, bob.user.id, 'bob', 'x'.repeat(65), '', ' ', 'cmid-valid-123', 0, -1, 1.5, 2 ** 53, true, '👍', '🍕', 'all'),
       fc.string({ unit: 'binary', maxLength: 50 }),
       fc.double(),
       fc.integer(),
@@ -307,7 +341,7 @@ describe('SEC-HOSTILE: naughty strings are stored and echoed exactly, or refused
       expect(seen.text === text, `${label}: broadcast text differs`).toBe(true);
       stored.push(text);
     }
-    const history = await server.app.storage.messages.history(generalId, { limit: 1000 });
+    const history = (await server.app.storage.messages.history(generalId, { limit: 1000 })).messages;
     expect(history.map((m) => m.text)).toEqual(stored);
     const page = await actor.ok('message:history', { roomId: generalId, limit: 100 });
     expect(page.messages.map((m) => m.text)).toEqual(stored.slice(-100));

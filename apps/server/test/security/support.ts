@@ -229,7 +229,10 @@ export class RawWebSocket {
   }
 }
 
-export type TableCounts = Record<'users' | 'sessions' | 'rooms' | 'memberships' | 'messages' | 'invitations', number>;
+export type TableCounts = Record<
+  'users' | 'sessions' | 'rooms' | 'memberships' | 'messages' | 'invitations' | 'room_changes' | 'reactions' | 'mentions' | 'read_markers',
+  number
+>;
 
 /**
  * Row counts of the server's SQLite file, read through a second, read-only connection:
@@ -246,6 +249,15 @@ export function tableCounts(server: TestServer): TableCounts {
       memberships: count('memberships'),
       messages: count('messages'),
       invitations: count('invitations'),
+      room_changes: count('room_changes'),
+      reactions: count('reactions'),
+      mentions: count('mentions'),
+      // Moved markers and set levels are writes too: any of them changes this sum.
+      read_markers: (
+        db.prepare("SELECT coalesce(sum(last_read_seq), 0) + count(notify) + coalesce(sum(notify = 'none'), 0) AS n FROM memberships").get() as {
+          n: number;
+        }
+      ).n,
     };
   } finally {
     db.close();

@@ -68,9 +68,9 @@ describe('sync events', () => {
     const { socket, emit } = fakeSocket();
     bindSyncEvents(socket);
     state().roomOpened('r2');
-    state().newestPageLoaded({ roomId: ROOM, messages: [msg(1), msg(2)], hasMore: false });
+    state().newestPageLoaded({ roomId: ROOM, messages: [msg(1), msg(2)], hasMore: false , lastSeq: 2 });
     state().messageStored(msg(5)); // live, ahead of the replay
-    emit('sync:changes', { roomId: ROOM, messages: [msg(3), msg(4, ME.id), msg(5)] });
+    emit('sync:changes', { roomId: ROOM, changes: [], messages: [msg(3), msg(4, ME.id), msg(5)] });
     expect(seqs()).toEqual([1, 2, 3, 4, 5]);
     expect(selectResumeCursors(state())).toEqual({ [ROOM]: 5 });
     expect(state().unread[ROOM]).toBe(1); // seq 3; 4 is mine, 5 was already held
@@ -79,7 +79,7 @@ describe('sync events', () => {
   it('S3: sync:reset drops what is held and loads the newest page of a loaded room', async () => {
     const { socket, emit } = fakeSocket();
     bindSyncEvents(socket);
-    state().newestPageLoaded({ roomId: ROOM, messages: [msg(900)], hasMore: true });
+    state().newestPageLoaded({ roomId: ROOM, messages: [msg(900)], hasMore: true , lastSeq: 900 });
     server.lastSeq = 3; // the server's store was replaced: our cursor is ahead of it
     emit('sync:reset', { roomId: ROOM, lastSeq: 3 });
     expect(state().timelines[ROOM]).toBeUndefined();
@@ -102,7 +102,7 @@ describe('gap filling', () => {
     const { socket, emit } = fakeSocket();
     bindSyncEvents(socket);
     server.lastSeq = 6;
-    state().newestPageLoaded({ roomId: ROOM, messages: [msg(1), msg(2)], hasMore: false });
+    state().newestPageLoaded({ roomId: ROOM, messages: [msg(1), msg(2)], hasMore: false , lastSeq: 2 });
     state().messageStored(msg(6)); // 3..5 never came
     emit('sync:complete', { rooms: 0 });
     await vi.advanceTimersByTimeAsync(1499);
@@ -114,7 +114,7 @@ describe('gap filling', () => {
   });
 
   it('does not fetch while the resume is still running, nor again when the server has nothing', async () => {
-    state().newestPageLoaded({ roomId: ROOM, messages: [msg(1)], hasMore: false });
+    state().newestPageLoaded({ roomId: ROOM, messages: [msg(1)], hasMore: false , lastSeq: 1 });
     state().messageStored(msg(4));
     await vi.advanceTimersByTimeAsync(5000);
     expect(server.historyCalls).toEqual([]);

@@ -50,7 +50,7 @@ describe('pending and stored messages', () => {
 
   it('S2: a replayed copy (sync:changes) replaces the pending one too', () => {
     const store = signedInStore();
-    store.getState().newestPageLoaded({ roomId: 'r1', messages: [], hasMore: false });
+    store.getState().newestPageLoaded({ roomId: 'r1', messages: [], hasMore: false , lastSeq: 0 });
     store.getState().outboxShown([pending('c-1'), pending('c-2', { queuedAt: 2 })]);
     store.getState().messagesReceived('r1', [stored('c-1', { seq: 1 }), stored('c-2', { seq: 2 })]);
     const s = store.getState();
@@ -62,13 +62,13 @@ describe('pending and stored messages', () => {
   it('a history page holding my message drops its pending copy', () => {
     const store = signedInStore();
     store.getState().outboxShown([pending('c-1')]);
-    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('c-1')], hasMore: false });
+    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('c-1')], hasMore: false , lastSeq: 1 });
     expect(store.getState().outbox).toEqual({});
   });
 
   it('a restored entry whose stored copy is already held is never shown', () => {
     const store = signedInStore();
-    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('c-1')], hasMore: false });
+    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('c-1')], hasMore: false , lastSeq: 1 });
     store.getState().outboxShown([pending('c-1'), pending('c-2', { queuedAt: 2 })]);
     expect(Object.keys(store.getState().outbox)).toEqual(['c-2']);
   });
@@ -105,19 +105,19 @@ describe('S2/S3: resume', () => {
   it('sends a cursor for each loaded room only', () => {
     const store = signedInStore();
     store.getState().roomsListed([room('r1'), room('r2'), room('r3')]);
-    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('a', { seq: 7 })], hasMore: true });
-    store.getState().newestPageLoaded({ roomId: 'r2', messages: [], hasMore: false });
+    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('a', { seq: 7 })], hasMore: true , lastSeq: 7 });
+    store.getState().newestPageLoaded({ roomId: 'r2', messages: [], hasMore: false , lastSeq: 0 });
     store.getState().messageStored(stored('b', { roomId: 'r3', seq: 9 })); // live, never loaded
     expect(selectResumeCursors(store.getState())).toEqual({ r1: 7, r2: 0 });
   });
 
   it('a reset forgets the room, so it sends no cursor until its newest page is loaded again', () => {
     const store = signedInStore();
-    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('a', { seq: 7 })], hasMore: false });
+    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('a', { seq: 7 })], hasMore: false , lastSeq: 7 });
     store.getState().timelineReset('r1');
     expect(store.getState().timelines.r1).toBeUndefined();
     expect(selectResumeCursors(store.getState())).toEqual({});
-    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('z', { seq: 2 })], hasMore: false });
+    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('z', { seq: 2 })], hasMore: false , lastSeq: 2 });
     expect(selectResumeCursors(store.getState())).toEqual({ r1: 2 });
   });
 

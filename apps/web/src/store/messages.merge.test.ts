@@ -32,6 +32,7 @@ const page = (seqs: number[], hasMore: boolean): HistoryPage => ({
   roomId: ROOM,
   messages: seqs.map((s) => msg(s)),
   hasMore,
+  lastSeq: seqs.at(-1) ?? 0,
 });
 
 /** A loaded timeline holding `seqs`, its cursor at the last of them. */

@@ -76,4 +76,48 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX invitations_user ON invitations(user_id);
     `,
   },
+  {
+    version: 3,
+    name: 'conversations: change log, reactions, mentions, replies, read markers, notification levels',
+    sql: `
+      -- A message's current state: its newest change's seq (NULL: never changed), edit and
+      -- deletion times, and the message it answers.
+      ALTER TABLE messages ADD COLUMN version INTEGER;
+      ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+      ALTER TABLE messages ADD COLUMN deleted_at INTEGER;
+      ALTER TABLE messages ADD COLUMN reply_to_id TEXT REFERENCES messages(id);
+
+      -- The room's change log besides creations (a creation is its messages row, whose seq
+      -- it took): together they number every change of the room, gaplessly.
+      CREATE TABLE room_changes (
+        room_id    TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        seq        INTEGER NOT NULL,
+        kind       TEXT NOT NULL CHECK (kind IN ('message:edited', 'message:deleted', 'reaction:added', 'reaction:removed')),
+        message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        actor_id   TEXT REFERENCES users(id) ON DELETE SET NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (room_id, seq)
+      );
+
+      CREATE TABLE reactions (
+        message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        emoji      TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (message_id, user_id, emoji)
+      );
+
+      CREATE TABLE mentions (
+        message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        PRIMARY KEY (message_id, user_id)
+      );
+      CREATE INDEX mentions_user ON mentions(user_id, message_id);
+
+      ALTER TABLE memberships ADD COLUMN last_read_seq INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE memberships ADD COLUMN notify TEXT CHECK (notify IS NULL OR notify IN ('all', 'mentions', 'none'));
+      -- What was there before read markers existed counts as read.
+      UPDATE memberships SET last_read_seq = (SELECT last_seq FROM rooms WHERE rooms.id = memberships.room_id);
+    `,
+  },
 ];

@@ -1,4 +1,4 @@
-import type { Message, RoomKind } from '@parley/shared-types';
+import type { NotifyLevel, RoomKind } from '@parley/shared-types';
 import type { RoomRecord, RoomView, SessionRecord, UserRecord } from '../storage.js';
 
 /*
@@ -22,16 +22,13 @@ export type RoomRow = {
   last_seq: number;
   created_at: number;
 };
-export type RoomViewRow = RoomRow & { peer_id: string | null; peer_username: string | null };
-export type MessageRow = {
-  id: string;
-  room_id: string;
-  seq: number;
-  author_id: string;
-  author_name: string;
-  client_message_id: string;
-  text: string;
-  created_at: number;
+export type RoomViewRow = RoomRow & {
+  peer_id: string | null;
+  peer_username: string | null;
+  last_read_seq: number;
+  notify: NotifyLevel | null;
+  unread_count: number;
+  mention_count: number;
 };
 
 export const toUser = (r: UserRow): UserRecord => ({
@@ -58,19 +55,8 @@ export const toRoom = (r: RoomRow): RoomRecord => ({
 export const toRoomView = (r: RoomViewRow): RoomView => ({
   ...toRoom(r),
   peer: r.peer_id && r.peer_username ? { id: r.peer_id, username: r.peer_username } : null,
+  lastReadSeq: r.last_read_seq,
+  unreadCount: r.unread_count,
+  mentionCount: r.mention_count,
+  notify: r.notify,
 });
-export const toMessage = (r: MessageRow): Message => ({
-  id: r.id,
-  roomId: r.room_id,
-  seq: r.seq,
-  authorId: r.author_id,
-  authorName: r.author_name,
-  clientMessageId: r.client_message_id,
-  text: r.text,
-  createdAt: r.created_at,
-});
-
-export const MESSAGE_SELECT = `
-  SELECT m.id, m.room_id, m.seq, m.author_id, u.username AS author_name,
-         m.client_message_id, m.text, m.created_at
-  FROM messages m JOIN users u ON u.id = m.author_id`;

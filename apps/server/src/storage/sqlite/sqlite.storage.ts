@@ -5,29 +5,30 @@ import Database from 'better-sqlite3';
 import { HISTORY_PAGE_DEFAULT } from '@parley/shared-types';
 import { caseKey } from '../keys.js';
 import { NewestPages } from '../newest-pages.js';
+import type { Message, RoomChange } from '@parley/shared-types';
 import type {
   InvitationRecord,
   MemberRecord,
   MessageStore,
+  ReadStateStore,
   RoomStore,
   SessionStore,
   Storage,
   UserStore,
 } from '../storage.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { UNREAD_COLUMNS, prepareReadStates } from './sqlite.reads.js';
 import {
-  MESSAGE_SELECT,
-  toMessage,
   toRoom,
   toRoomView,
   toSession,
   toUser,
-  type MessageRow,
   type RoomRow,
   type RoomViewRow,
   type SessionRow,
   type UserRow,
 } from './sqlite.rows.js';
+import { prepareViews } from './sqlite.views.js';
 import type { FromWriter, ToWriter, WriterData } from './sqlite.writer.js';
 import { prepareWrites, type WriteRequest } from './sqlite.writes.js';
 import { WriteQueue, type BatchRunner } from './write-queue.js';
@@ -84,15 +85,16 @@ function migrate(db: Database.Database): void {
   }
 }
 
-/** Views of a user's rooms with, for DMs, the other member. */
+/** Views of a user's rooms with, for DMs, the other member; with the user's read state and notification level. */
 const ROOM_VIEW_SELECT = `
   SELECT r.id, r.kind, r.name, r.owner_id, r.last_seq, r.created_at,
-         pu.id AS peer_id, pu.username AS peer_username
-  FROM memberships m
-  JOIN rooms r ON r.id = m.room_id
-  LEFT JOIN memberships pm ON r.kind = 'dm' AND pm.room_id = r.id AND pm.user_id <> m.user_id
+         pu.id AS peer_id, pu.username AS peer_username,
+         ms.last_read_seq, ms.notify, ${UNREAD_COLUMNS}
+  FROM memberships ms
+  JOIN rooms r ON r.id = ms.room_id
+  LEFT JOIN memberships pm ON r.kind = 'dm' AND pm.room_id = r.id AND pm.user_id <> ms.user_id
   LEFT JOIN users pu ON pu.id = pm.user_id
-  WHERE m.user_id = ?`;
+  WHERE ms.user_id = ?`;
 
 type Writes = { runner: BatchRunner; close(): Promise<void> };
 
@@ -164,6 +166,8 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // E2: what a deletion frees is overwritten with zeros, so deleted text does not linger in the file.
+  db.pragma('secure_delete = ON');
   migrate(db);
 
   const writes =
@@ -216,13 +220,19 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       `SELECT m.user_id, u.username FROM memberships m JOIN users u ON u.id = m.user_id
        WHERE m.room_id = ? ORDER BY u.username_key`,
     ),
-    history: db.prepare<[string, number, number], MessageRow>(
-      `${MESSAGE_SELECT} WHERE m.room_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`,
-    ),
-    since: db.prepare<[string, number, number], MessageRow>(
-      `${MESSAGE_SELECT} WHERE m.room_id = ? AND m.seq > ? ORDER BY m.seq ASC LIMIT ?`,
+    lastSeq: db.prepare<[string], { last_seq: number }>('SELECT last_seq FROM rooms WHERE id = ?'),
+    // S1: a room's change log is its creations (messages rows) and its other changes.
+    changes: db.prepare<[string, number, number, string, number, number], RoomChange>(
+      `SELECT seq, 'message:created' AS kind, id AS messageId FROM messages WHERE room_id = ? AND seq > ? AND seq <= ?
+       UNION ALL
+       SELECT seq, kind, message_id AS messageId FROM room_changes WHERE room_id = ? AND seq > ? AND seq <= ?
+       ORDER BY seq`,
     ),
   };
+  const views = prepareViews(db);
+  const readStates = prepareReadStates(db);
+  /** Several reads that must agree (a page and the seq it reflects): one snapshot. */
+  const snapshot = <T>(read: () => T): T => db.transaction(read)();
 
   const users: UserStore = {
     create: (user, autoJoinRoomIds) => queue.call('createUser', user, autoJoinRoomIds),
@@ -314,14 +324,22 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
   });
   const cacheOn = (options.newestPagesMaxChars ?? 1) > 0;
   const readHistory = (roomId: string, before: number, limit: number) =>
-    q.history.all(roomId, before, limit).map(toMessage).reverse();
+    snapshot(() => ({ messages: views.page(roomId, before, limit), lastSeq: q.lastSeq.get(roomId)?.last_seq ?? 0 }));
+  const readChanges = (roomId: string, afterSeq: number, throughSeq: number) =>
+    snapshot(() => {
+      const changes = q.changes.all(roomId, afterSeq, throughSeq, roomId, afterSeq, throughSeq);
+      return { changes, messages: views.byIds([...new Set(changes.map((c) => c.messageId))]) };
+    });
+  const committed = (roomId: string, change: RoomChange, message: Message) => {
+    if (cacheOn) newest.applied(roomId, change, message);
+  };
 
   const messages: MessageStore = {
     async append(m) {
       const outcome = await queue.call('append', m);
       if (outcome.status !== 'created') return outcome;
-      const { seq, authorName } = outcome;
-      const message = {
+      const { seq, authorName, mentions, replyTo } = outcome;
+      const message: Message = {
         id: m.id,
         roomId: m.roomId,
         seq,
@@ -331,8 +349,18 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
         text: m.text,
         createdAt: m.createdAt,
       };
-      if (cacheOn) newest.appended(message);
+      if (replyTo) message.replyTo = replyTo;
+      if (mentions.length > 0) message.mentions = mentions;
+      committed(m.roomId, { seq, kind: 'message:created', messageId: m.id }, message);
       return { status: 'created', message };
+    },
+    async change(c) {
+      const result = await queue.call('change', c);
+      if (result.status === 'changed') committed(result.message.roomId, result.change, result.message);
+      return result;
+    },
+    async find(messageId) {
+      return views.one(messageId);
     },
     async history(roomId, { before, limit }) {
       if (!cacheOn || before !== undefined || limit > NEWEST_PAGE_ROWS) {
@@ -341,13 +369,23 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       const held = newest.newest(roomId, limit);
       if (held) return held;
       const page = readHistory(roomId, Number.MAX_SAFE_INTEGER, NEWEST_PAGE_ROWS);
-      newest.fill(roomId, page);
-      return page.slice(-limit);
+      newest.fill(roomId, page.messages, page.lastSeq);
+      return { messages: page.messages.slice(-limit), lastSeq: page.lastSeq };
     },
-    async since(roomId, afterSeq, limit) {
-      const held = cacheOn ? newest.range(roomId, afterSeq, afterSeq + limit) : undefined;
-      return held ?? q.since.all(roomId, afterSeq, limit).map(toMessage);
+    async changesSince(roomId, afterSeq, limit) {
+      const lastSeq = q.lastSeq.get(roomId)?.last_seq ?? 0;
+      const through = Math.min(lastSeq, afterSeq + limit);
+      const held = cacheOn ? newest.since(roomId, afterSeq, through) : undefined;
+      return { ...(held ?? readChanges(roomId, afterSeq, through)), lastSeq };
     },
+  };
+
+  const reads: ReadStateStore = {
+    mark: (userId, roomId, seq) => queue.call('markRead', userId, roomId, seq),
+    async get(userId, roomId) {
+      return readStates.get(userId, roomId);
+    },
+    setNotify: (userId, roomId, level) => queue.call('setNotify', userId, roomId, level),
   };
 
   let closed: Promise<void> | null = null;
@@ -356,6 +394,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     sessions,
     rooms,
     messages,
+    reads,
     close() {
       // Writes already accepted are committed before the database closes.
       closed ??= (async () => {

@@ -22,6 +22,8 @@ const db = new Database(filename);
 db.pragma(`synchronous = ${synchronous}`);
 db.pragma('foreign_keys = ON');
 db.pragma('busy_timeout = 5000');
+// E2: freed bytes (a deleted message's text) are overwritten, not left in the file.
+db.pragma('secure_delete = ON');
 const writer = prepareWrites(db);
 
 port.on('message', (message: ToWriter) => {

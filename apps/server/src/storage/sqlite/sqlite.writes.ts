@@ -1,7 +1,19 @@
 import type Database from 'better-sqlite3';
+import type { ChangeKind, NotifyLevel, ReadState, ReplyRef } from '@parley/shared-types';
 import { caseKey, dmKey } from '../keys.js';
-import type { AppendResult, NewMessage, RemovedMember, RoomRecord, SessionRecord, UserRecord } from '../storage.js';
-import { MESSAGE_SELECT, toMessage, toRoom, type MessageRow, type RoomRow } from './sqlite.rows.js';
+import type {
+  AppendResult,
+  ChangeResult,
+  MessageChange,
+  NewMessage,
+  RemovedMember,
+  RoomRecord,
+  SessionRecord,
+  UserRecord,
+} from '../storage.js';
+import { toRoom, type RoomRow } from './sqlite.rows.js';
+import { prepareReadStates } from './sqlite.reads.js';
+import { excerptOf, prepareViews } from './sqlite.views.js';
 
 /*
  * Every write of the SQLite store, in one place, so the same code runs on the reading
@@ -24,11 +36,17 @@ export type WriteOps = {
   invite(roomId: string, userId: string, invitedBy: string, at: number): 'created' | 'exists';
   openDm(room: RoomRecord, userA: string, userB: string): { room: RoomRecord; created: boolean };
   append(message: NewMessage): AppendOutcome;
+  change(change: MessageChange): ChangeResult;
+  markRead(userId: string, roomId: string, seq: number): ReadState | 'not_member' | 'beyond';
+  setNotify(userId: string, roomId: string, level: NotifyLevel): boolean;
 };
 
-/** What an append returns across the thread boundary: the caller already has the rest of a new message. */
+/**
+ * What an append returns across the thread boundary: the caller already has the rest of
+ * a new message (a small reply on the hot path: no read-back of the row).
+ */
 export type AppendOutcome =
-  | { status: 'created'; seq: number; authorName: string }
+  | { status: 'created'; seq: number; authorName: string; mentions: string[]; replyTo: ReplyRef | null }
   | Exclude<AppendResult, { status: 'created' }>;
 
 export type WriteOp = keyof WriteOps;
@@ -76,8 +94,10 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
     ),
     roomExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM rooms WHERE id = ?'),
     roomByDmKey: db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE dm_key = ?'),
+    // U1: a newcomer's marker starts at the room's newest seq: what came before is not unread.
     addMember: db.prepare(
-      'INSERT INTO memberships (room_id, user_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      `INSERT INTO memberships (room_id, user_id, joined_at, last_read_seq)
+       VALUES (?, ?, ?, (SELECT last_seq FROM rooms WHERE id = ?)) ON CONFLICT DO NOTHING`,
     ),
     removeMember: db.prepare('DELETE FROM memberships WHERE room_id = ? AND user_id = ?'),
     insertInvitation: db.prepare(
@@ -95,18 +115,66 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
       'UPDATE rooms SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq',
     ),
     insertMessage: db.prepare(
-      'INSERT INTO messages (id, room_id, seq, author_id, client_message_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO messages (id, room_id, seq, author_id, client_message_id, text, created_at, reply_to_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    messageByClientId: db.prepare<[string, string], MessageRow>(
-      `${MESSAGE_SELECT} WHERE m.author_id = ? AND m.client_message_id = ?`,
+    messageIdByClientId: db.prepare<[string, string], { id: string }>(
+      'SELECT id FROM messages WHERE author_id = ? AND client_message_id = ?',
     ),
+    replyTarget: db.prepare<
+      [string],
+      { room_id: string; seq: number; author_id: string; author_name: string; text: string; deleted_at: number | null }
+    >(
+      `SELECT m.room_id, m.seq, m.author_id, u.username AS author_name, m.text, m.deleted_at
+       FROM messages m JOIN users u ON u.id = m.author_id WHERE m.id = ?`,
+    ),
+    mentionable: db.prepare<[string, string], { id: string }>(
+      `SELECT u.id FROM users u JOIN memberships ms ON ms.user_id = u.id AND ms.room_id = ?
+       WHERE u.username_key IN (SELECT value FROM json_each(?))`,
+    ),
+    insertMention: db.prepare('INSERT INTO mentions (message_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    deleteMentions: db.prepare('DELETE FROM mentions WHERE message_id = ?'),
+    messageMeta: db.prepare<
+      [string],
+      { room_id: string; author_id: string; text: string; deleted_at: number | null; kind: string; owner_id: string | null }
+    >(
+      `SELECT m.room_id, m.author_id, m.text, m.deleted_at, r.kind, r.owner_id
+       FROM messages m JOIN rooms r ON r.id = m.room_id WHERE m.id = ?`,
+    ),
+    editMessage: db.prepare('UPDATE messages SET text = ?, edited_at = ?, version = ? WHERE id = ?'),
+    // The text is overwritten (secure_delete zeroes the freed bytes): a tombstone keeps its place, not its words.
+    deleteMessage: db.prepare("UPDATE messages SET text = '', deleted_at = ?, version = ? WHERE id = ?"),
+    touchVersion: db.prepare('UPDATE messages SET version = ? WHERE id = ?'),
+    addReaction: db.prepare(
+      'INSERT INTO reactions (message_id, user_id, emoji, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    removeReaction: db.prepare('DELETE FROM reactions WHERE message_id = ? AND user_id = ? AND emoji = ?'),
+    deleteReactions: db.prepare('DELETE FROM reactions WHERE message_id = ?'),
+    insertChange: db.prepare(
+      'INSERT INTO room_changes (room_id, seq, kind, message_id, actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    membership: db.prepare<[string, string], { last_read_seq: number; last_seq: number }>(
+      `SELECT ms.last_read_seq, r.last_seq FROM memberships ms JOIN rooms r ON r.id = ms.room_id
+       WHERE ms.room_id = ? AND ms.user_id = ?`,
+    ),
+    setLastRead: db.prepare('UPDATE memberships SET last_read_seq = ? WHERE room_id = ? AND user_id = ? AND last_read_seq < ?'),
+    setNotify: db.prepare('UPDATE memberships SET notify = ? WHERE room_id = ? AND user_id = ?'),
+  };
+  const views = prepareViews(db);
+  const readStates = prepareReadStates(db);
+
+  /** E6: records the mentions of members among `keys`; returns their ids. */
+  const recordMentions = (messageId: string, roomId: string, keys: readonly string[] | undefined): string[] => {
+    if (!keys || keys.length === 0) return [];
+    const ids = q.mentionable.all(roomId, JSON.stringify(keys)).map((r) => r.id);
+    for (const id of ids) q.insertMention.run(messageId, id);
+    return ids;
   };
 
   // Each operation is a transaction of its own; inside runBatch's transaction it nests
   // as a savepoint.
   const createUser = db.transaction((user: UserRecord, roomIds: readonly string[]) => {
     q.insertUser.run(user.id, user.username, caseKey(user.username), user.passwordHash, user.createdAt);
-    for (const roomId of roomIds) q.addMember.run(roomId, user.id, user.createdAt);
+    for (const roomId of roomIds) q.addMember.run(roomId, user.id, user.createdAt, roomId);
   });
   const createRoom = db.transaction((room: RoomRecord, creatorId: string | null) => {
     q.insertRoom.run(
@@ -119,11 +187,11 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
       room.lastSeq,
       room.createdAt,
     );
-    if (creatorId) q.addMember.run(room.id, creatorId, room.createdAt);
+    if (creatorId) q.addMember.run(room.id, creatorId, room.createdAt, room.id);
   });
   const addMember = db.transaction((roomId: string, userId: string, joinedAt: number) => {
     q.deleteInvitation.run(roomId, userId);
-    return q.addMember.run(roomId, userId, joinedAt).changes > 0;
+    return q.addMember.run(roomId, userId, joinedAt, roomId).changes > 0;
   });
   const removeMember = db.transaction((roomId: string, userId: string): RemovedMember => {
     q.deleteInvitation.run(roomId, userId);
@@ -135,19 +203,94 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
     const existing = q.roomByDmKey.get(key);
     if (existing) return { room: toRoom(existing), created: false };
     q.insertRoom.run(room.id, 'dm', null, null, key, null, 0, room.createdAt);
-    q.addMember.run(room.id, userA, room.createdAt);
-    q.addMember.run(room.id, userB, room.createdAt);
+    q.addMember.run(room.id, userA, room.createdAt, room.id);
+    q.addMember.run(room.id, userB, room.createdAt, room.id);
     return { room: { ...room, kind: 'dm' as const, name: null, ownerId: null, lastSeq: 0 }, created: true };
   });
   const append = db.transaction((m: NewMessage): AppendOutcome => {
-    const existing = q.messageByClientId.get(m.authorId, m.clientMessageId);
-    if (existing) return { status: 'duplicate', message: toMessage(existing) };
+    const existing = q.messageIdByClientId.get(m.authorId, m.clientMessageId);
+    if (existing) return { status: 'duplicate', message: views.one(existing.id)! };
     if (!q.roomExists.get(m.roomId)) return { status: 'room_not_found' };
     if (!q.isMember.get(m.roomId, m.authorId)) return { status: 'not_member' };
+    let replyTo: ReplyRef | null = null;
+    if (m.replyToId !== undefined) {
+      const original = q.replyTarget.get(m.replyToId);
+      if (!original || original.room_id !== m.roomId) return { status: 'invalid_reply' };
+      if (original.deleted_at !== null) return { status: 'reply_deleted' };
+      replyTo = {
+        id: m.replyToId,
+        seq: original.seq,
+        authorId: original.author_id,
+        authorName: original.author_name,
+        excerpt: excerptOf(original.text),
+        deleted: false,
+      };
+    }
     const seq = q.nextSeq.get(m.roomId)!.last_seq;
-    q.insertMessage.run(m.id, m.roomId, seq, m.authorId, m.clientMessageId, m.text, m.createdAt);
+    q.insertMessage.run(m.id, m.roomId, seq, m.authorId, m.clientMessageId, m.text, m.createdAt, m.replyToId ?? null);
+    const mentions = recordMentions(m.id, m.roomId, m.mentionKeys);
     // The caller builds the message from what it sent: no read-back, and a small reply.
-    return { status: 'created', seq, authorName: q.username.get(m.authorId)!.username };
+    return { status: 'created', seq, authorName: q.username.get(m.authorId)!.username, mentions, replyTo };
+  });
+
+  /** Takes the room's next seq for a change of `messageId` and logs it (S1). */
+  const logChange = (roomId: string, messageId: string, kind: ChangeKind, actorId: string, at: number) => {
+    const seq = q.nextSeq.get(roomId)!.last_seq;
+    q.insertChange.run(roomId, seq, kind, messageId, actorId, at);
+    return seq;
+  };
+
+  const change = db.transaction((c: MessageChange): ChangeResult => {
+    const meta = q.messageMeta.get(c.messageId);
+    // E7: unknown and foreign messages look the same.
+    if (!meta || !q.isMember.get(meta.room_id, c.actorId)) return { status: 'not_visible' };
+    const current = () => ({ status: 'unchanged' as const, message: views.one(c.messageId)! });
+    let kind: ChangeKind;
+    let seq: number;
+    switch (c.kind) {
+      case 'edit': {
+        if (meta.author_id !== c.actorId) return { status: 'forbidden' };
+        if (meta.deleted_at !== null) return { status: 'deleted' };
+        if (meta.text === c.text) return current();
+        kind = 'message:edited';
+        seq = logChange(meta.room_id, c.messageId, kind, c.actorId, c.at);
+        q.editMessage.run(c.text, c.at, seq, c.messageId);
+        q.deleteMentions.run(c.messageId);
+        recordMentions(c.messageId, meta.room_id, c.mentionKeys);
+        break;
+      }
+      case 'delete': {
+        const moderates = meta.kind !== 'dm' && meta.owner_id === c.actorId;
+        if (meta.author_id !== c.actorId && !moderates) return { status: 'forbidden' };
+        if (meta.deleted_at !== null) return current();
+        kind = 'message:deleted';
+        seq = logChange(meta.room_id, c.messageId, kind, c.actorId, c.at);
+        q.deleteMessage.run(c.at, seq, c.messageId);
+        q.deleteReactions.run(c.messageId);
+        q.deleteMentions.run(c.messageId);
+        break;
+      }
+      case 'react': {
+        if (meta.deleted_at !== null) return { status: 'deleted' };
+        const changed = c.on
+          ? q.addReaction.run(c.messageId, c.actorId, c.emoji, c.at).changes > 0
+          : q.removeReaction.run(c.messageId, c.actorId, c.emoji).changes > 0;
+        if (!changed) return current();
+        kind = c.on ? 'reaction:added' : 'reaction:removed';
+        seq = logChange(meta.room_id, c.messageId, kind, c.actorId, c.at);
+        q.touchVersion.run(seq, c.messageId);
+        break;
+      }
+    }
+    return { status: 'changed', change: { seq, kind, messageId: c.messageId }, message: views.one(c.messageId)! };
+  });
+
+  const markRead = db.transaction((userId: string, roomId: string, seq: number): ReadState | 'not_member' | 'beyond' => {
+    const membership = q.membership.get(roomId, userId);
+    if (!membership) return 'not_member';
+    if (seq > membership.last_seq) return 'beyond';
+    q.setLastRead.run(seq, roomId, userId, seq);
+    return readStates.get(userId, roomId)!;
   });
   const single = <A extends unknown[], R>(fn: (...args: A) => R) => db.transaction(fn);
 
@@ -188,6 +331,9 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
     ),
     openDm: (room, userA, userB) => openDm(room, userA, userB),
     append: (message) => append(message),
+    change: (c) => change(c),
+    markRead: (userId, roomId, seq) => markRead(userId, roomId, seq),
+    setNotify: single((userId: string, roomId: string, level: NotifyLevel) => q.setNotify.run(level, roomId, userId).changes > 0),
   };
 
   const dispatch = (request: WriteRequest): unknown =>

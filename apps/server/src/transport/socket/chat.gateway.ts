@@ -273,7 +273,9 @@ export function createChatGateway(deps: {
           ? []
           : await services.messages.resume(await services.rooms.cursorsOf(socket.data.user.id), cursors);
       for (const step of steps) {
-        if (step.kind === 'changes') socket.emit('sync:changes', { roomId: step.roomId, messages: step.messages });
+        if (step.kind === 'changes') {
+          socket.emit('sync:changes', { roomId: step.roomId, changes: step.changes, messages: step.messages });
+        }
         else socket.emit('sync:reset', { roomId: step.roomId, lastSeq: step.lastSeq });
       }
       socket.emit('sync:complete', { rooms: steps.length });

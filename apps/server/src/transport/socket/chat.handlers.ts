@@ -4,11 +4,13 @@ import type {
   ChatCommandResults,
   ClientToServerEvents,
   InterServerEvents,
+  Message,
   ServerToClientEvents,
   SocketData,
   User,
 } from '@parley/shared-types';
 import type { Namespace, Server, Socket } from 'socket.io';
+import type { ChangeOutcome } from '../../domain/messages.service.js';
 import type { Services } from '../../domain/services.js';
 import { roomChannel, userChannel } from './socket-rooms.js';
 
@@ -132,6 +134,39 @@ export const chatHandlers: { [C in ChatCommand]: Handler<C> } = {
 
   'message:history': (p, { user, services }) => services.messages.history(user.id, p),
 
+  async 'message:edit'(p, ctx) {
+    return announceChange(ctx, await ctx.services.messages.edit(ctx.user, p.messageId, p.text));
+  },
+
+  async 'message:delete'(p, ctx) {
+    return announceChange(ctx, await ctx.services.messages.delete(ctx.user, p.messageId));
+  },
+
+  async 'reaction:add'(p, ctx) {
+    return announceChange(ctx, await ctx.services.messages.react(ctx.user, p.messageId, p.emoji, true));
+  },
+
+  async 'reaction:remove'(p, ctx) {
+    return announceChange(ctx, await ctx.services.messages.react(ctx.user, p.messageId, p.emoji, false));
+  },
+
+  'message:changes': (p, { user, services }) => services.messages.changes(user.id, p),
+
+  async 'room:read'(p, { user, services, nsp }) {
+    const state = await services.reads.markRead(user.id, p.roomId, p.seq);
+    // U3: every tab and device of mine, this one included, hears the new marker.
+    nsp.to(userChannel(user.id)).emit('room:read-state', state);
+    return state;
+  },
+
+  'room:read-state': (p, { user, services }) => services.reads.state(user.id, p.roomId),
+
+  async 'room:notify'(p, { user, services, nsp }) {
+    const event = await services.reads.setNotify(user.id, p.roomId, p.level);
+    nsp.to(userChannel(user.id)).emit('room:notify-changed', event);
+    return event;
+  },
+
   async 'typing:start'(p, ctx) {
     return relayTyping(ctx, p.roomId, true);
   },
@@ -140,6 +175,13 @@ export const chatHandlers: { [C in ChatCommand]: Handler<C> } = {
     return relayTyping(ctx, p.roomId, false);
   },
 };
+
+/** E1–E3: a change that happened goes to every member (the actor's tabs included); the ack is the message as it is now. */
+function announceChange(ctx: CommandContext, outcome: ChangeOutcome): Message {
+  const { message, change } = outcome;
+  if (change) ctx.nsp.to(roomChannel(message.roomId)).emit('message:changed', { roomId: message.roomId, change, message });
+  return message;
+}
 
 /**
  * T1, T3. Membership is read from the socket's own channels, which every join, leave

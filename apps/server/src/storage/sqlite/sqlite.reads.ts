@@ -1,0 +1,43 @@
+import type Database from 'better-sqlite3';
+import type { ReadState } from '@parley/shared-types';
+
+/*
+ * Read markers and what is unread after them (SPEC U1–U3), for the reading connection
+ * and the writer thread alike: unread = messages by others, not deleted, after the
+ * marker; mentions = those of them that mention the member.
+ */
+
+/** Columns `unread_count` and `mention_count` for a membership row aliased `ms`. */
+export const UNREAD_COLUMNS = `
+  (SELECT count(*) FROM messages x
+    WHERE x.room_id = ms.room_id AND x.seq > ms.last_read_seq AND x.author_id <> ms.user_id AND x.deleted_at IS NULL
+  ) AS unread_count,
+  (SELECT count(*) FROM mentions mn JOIN messages x ON x.id = mn.message_id
+    WHERE mn.user_id = ms.user_id AND x.room_id = ms.room_id AND x.seq > ms.last_read_seq
+      AND x.author_id <> ms.user_id AND x.deleted_at IS NULL
+  ) AS mention_count`;
+
+type StateRow = { last_read_seq: number; last_seq: number; unread_count: number; mention_count: number };
+
+export type ReadStates = { get(userId: string, roomId: string): ReadState | null };
+
+export function prepareReadStates(db: Database.Database): ReadStates {
+  const state = db.prepare<[string, string], StateRow>(
+    `SELECT ms.last_read_seq, r.last_seq, ${UNREAD_COLUMNS}
+     FROM memberships ms JOIN rooms r ON r.id = ms.room_id
+     WHERE ms.room_id = ? AND ms.user_id = ?`,
+  );
+  return {
+    get(userId, roomId) {
+      const row = state.get(roomId, userId);
+      if (!row) return null;
+      return {
+        roomId,
+        lastReadSeq: row.last_read_seq,
+        unreadCount: row.unread_count,
+        mentionCount: row.mention_count,
+        asOfSeq: row.last_seq,
+      };
+    },
+  };
+}
