@@ -12,5 +12,5 @@ export default defineProject({
       conditions: ['source', ...defaultServerConditions],
     },
   },
-  test: { name: 'web', environment: 'node', include: ['src/**/*.test.ts'] },
+  test: { name: 'web', environment: 'node', include: ['src/**/*.test.ts', 'src/**/*.test.tsx'] },
 });

@@ -5,3 +5,4 @@ export * from './http.js';
 export * from './limits.js';
 export * from './schemas.js';
 export * from './text.js';
+export * from './versions.js';

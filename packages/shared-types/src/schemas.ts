@@ -198,11 +198,6 @@ export const MessageSchema = Type.Object({
 });
 export type Message = Static<typeof MessageSchema>;
 
-/** The version of a view (E5): its newest change's seq, or its own seq when never changed. */
-export function versionOf(message: Pick<Message, 'seq' | 'version'>): number {
-  return message.version ?? message.seq;
-}
-
 export const CHANGE_KINDS = ['message:created', 'message:edited', 'message:deleted', 'reaction:added', 'reaction:removed'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 

@@ -1,14 +1,32 @@
-import type { ErrorCode } from '@parley/shared-types';
+import type { ErrorCode, ReactionEmoji } from '@parley/shared-types';
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 
 /**
- * One message I wrote that the server has not confirmed (S5). Plain data, so it can be
- * stored as is in IndexedDB and restored after a reload or a crash.
+ * The message an operation is about: one the server has stored (`messageId`), or one of
+ * mine still in the outbox (`clientMessageId`), resolved once its send is acknowledged.
+ * So I can reply to, react to, edit or delete a message that has not gone out yet.
+ */
+export type MessageTarget = { messageId: string } | { clientMessageId: string };
+
+/**
+ * One thing I did that the server has not confirmed (S5): a message I wrote (`send`, the
+ * default for records older than operations), or an edit, deletion or reaction. Plain
+ * data, so it can be stored as is in IndexedDB and restored after a reload or a crash.
  */
 export type OutboxRecord = {
+  /** The record's key: for a send, the message's own client id (M3); for an operation, its id. */
   clientMessageId: string;
   roomId: string;
+  kind?: 'send' | 'edit' | 'delete' | 'react';
+  /** A send's or an edit's text; empty for the others. */
   text: string;
+  /** A send that answers a message (E4). */
+  replyTo?: MessageTarget;
+  /** The message an edit, deletion or reaction is about. */
+  target?: MessageTarget;
+  /** A reaction: which, and whether it is added (true) or removed. */
+  emoji?: ReactionEmoji;
+  on?: boolean;
   /** Strictly increasing across the outbox: the order the messages were written in. */
   queuedAt: number;
   /** `failed`: refused for good; it waits for Retry instead of going out again. */

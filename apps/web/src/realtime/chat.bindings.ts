@@ -1,6 +1,8 @@
 import type { ChatSocket } from '../lib/socket';
 import { appStore } from '../store/app.store';
+import { createdChange } from '../store/changes';
 import { checkForHole } from './gap.filler';
+import { messageArrived } from './notifications';
 import { roomGone } from './navigation';
 import { scheduleMembersRefresh } from './room.loader';
 
@@ -13,14 +15,18 @@ export function bindServerEvents(socket: ChatSocket, onSessionEnded: () => void)
 
   socket.on('message:created', (message) => {
     const s = store();
-    s.messageStored(message);
+    s.changesApplied(message.roomId, [message], [createdChange(message)]);
     // Their message is out, so they are no longer typing it.
     s.typingStopped({ roomId: message.roomId, userId: message.authorId });
-    if (message.roomId !== s.activeRoomId && message.authorId !== s.user?.id) {
-      s.unreadBumped(message.roomId);
-    }
     checkForHole(message.roomId);
+    messageArrived(message);
   });
+  socket.on('message:changed', ({ roomId, change, message }) => {
+    store().changesApplied(roomId, [message], [change]);
+    checkForHole(roomId);
+  });
+  socket.on('room:read-state', (state) => store().readStateReceived(state));
+  socket.on('room:notify-changed', (event) => store().roomNotifyChanged(event));
   socket.on('room:added', (room) => store().roomAdded(room));
   socket.on('room:removed', ({ roomId, reason }) => {
     // Left from any tab or device (R4), or removed by the room's owner (I3): only the

@@ -7,7 +7,9 @@ import { bindServerEvents } from './chat.bindings';
 import { currentSocket, setCurrentSocket } from './chat.client';
 import { resumeStarted } from './gap.filler';
 import { applyRoute } from './navigation';
+import { startNotifications, stopNotifications } from './notifications';
 import { outboxConnected, startOutbox, stopOutbox } from './outbox.sender';
+import { startReadTracker } from './read.tracker';
 import { MANUAL_RECONNECT_MS, reconnectDelayMs } from './reconnect.delay';
 import { resync } from './resync';
 import { bindSyncEvents } from './sync.bindings';
@@ -37,6 +39,8 @@ export function startChat(): void {
   bindSyncEvents(socket);
   bindLifecycle(socket);
   startOutbox(user.id);
+  startNotifications(user.id);
+  const stopReadTracker = startReadTracker();
 
   let pausedOffline = false;
   const onNetwork = () => {
@@ -67,6 +71,8 @@ export function startChat(): void {
   appStore.getState().networkChanged(navigator.onLine);
 
   teardown = () => {
+    stopReadTracker();
+    stopNotifications();
     window.clearInterval(tick);
     window.removeEventListener('online', onNetwork);
     window.removeEventListener('offline', onNetwork);

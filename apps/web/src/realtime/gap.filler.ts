@@ -1,15 +1,15 @@
-import { HISTORY_PAGE_MAX } from '@parley/shared-types';
 import { appStore } from '../store/app.store';
 import { findHole } from '../store/messages.merge';
 import { request } from './commands';
+import { reloadNewestPage } from './room.loader';
 
 /*
- * Fills a hole the resume did not (S2): a message arrived live with a seq past the
+ * Fills a hole the resume did not (S2, S7): a change arrived live with a seq past the
  * cursor + 1 and nothing brought the ones in between. During a resume that is normal —
  * live events overlap the replay — so nothing is fetched before sync:complete, and then
  * only after a short wait. A hole still there afterwards means a change was missed (it
  * happened between the handshake and the socket joining its rooms): fetch exactly the
- * missing seqs with message:history, from the cursor up, so the cursor can advance.
+ * missing changes with message:changes, from the cursor up, so the cursor can advance.
  */
 
 /** Long enough for a replay racing a live event to land first. */
@@ -49,11 +49,15 @@ async function fill(roomId: string): Promise<void> {
   const before = appStore.getState().timelines[roomId];
   const hole = before && findHole(before);
   if (!before || !hole) return;
-  const limit = Math.min(HISTORY_PAGE_MAX, hole.to - hole.from + 1);
-  // `before` is exclusive and the page is the newest `limit` below it: hole.from onwards.
-  const page = await request('message:history', { roomId, before: hole.from + limit, limit });
+  const page = await request('message:changes', { roomId, after: hole.from - 1, limit: hole.to - hole.from + 1 });
   if (!page.ok) return; // the next reconnect's resume covers it
-  appStore.getState().messagesReceived(roomId, page.data.messages);
+  if (page.data.reset) {
+    // S3: too much is missing; start over from the newest page.
+    appStore.getState().timelineReset(roomId);
+    await reloadNewestPage(roomId);
+    return;
+  }
+  appStore.getState().changesApplied(roomId, page.data.messages, page.data.changes);
   const after = appStore.getState().timelines[roomId];
   // Progress made and still a hole (it was wider than a page): go on. No progress means
   // the server has nothing to give; do not ask again and again.

@@ -67,6 +67,7 @@ function harness(options: { storage?: OutboxStorage; connected?: boolean; random
       updated: (r) => events.push(`${r.status} ${r.text}${r.failure ? ` (${r.failure})` : ''}`),
       delivered: (r) => events.push(`delivered ${r.text}`),
       dropped: (r) => events.push(`dropped ${r.text}`),
+      refused: (r, error) => events.push(`refused ${r.kind} ${r.text} (${error})`),
     },
   });
   /** Answers the oldest unanswered send. */
@@ -305,5 +306,75 @@ describe('Outbox', () => {
     expect(h.sends).toHaveLength(0);
     // Still stored: it goes out at this account's next sign-in.
     expect((await h.storage.load()).map((r) => r.text)).toEqual(['a']);
+  });
+});
+
+describe('Outbox operations (a pending message can be answered, reacted to, edited or taken back)', () => {
+  it('E3: a reaction to a message still in the outbox waits behind it, then names it by the id its ack gave', async () => {
+    const h = harness();
+    await h.outbox.start();
+    const message = await h.outbox.write('r1', 'hello');
+    await h.outbox.perform('r1', { kind: 'react', target: { clientMessageId: message.clientMessageId }, emoji: '👍', on: true });
+    expect(h.sends.map((s) => s.record.kind ?? 'send')).toEqual(['send']);
+    await h.answer('ok');
+    expect(h.sends).toHaveLength(1);
+    expect(h.sends[0]!.record).toMatchObject({ kind: 'react', target: { messageId: `id-${message.clientMessageId}` }, emoji: '👍', on: true });
+    // Stored resolved, too: a reload would send the right id.
+    expect((await h.storage.load())[0]).toMatchObject({ target: { messageId: `id-${message.clientMessageId}` } });
+  });
+
+  it('E4: a reply to a message still in the outbox goes out after it, answering its id', async () => {
+    const h = harness({ connected: false });
+    await h.outbox.start();
+    const parent = await h.outbox.write('r1', 'question');
+    await h.outbox.write('r1', 'answer', { clientMessageId: parent.clientMessageId });
+    h.state.connected = true;
+    h.outbox.connected();
+    await settle();
+    await h.answer('ok');
+    expect(h.sends[0]!.record).toMatchObject({ text: 'answer', replyTo: { messageId: `id-${parent.clientMessageId}` } });
+  });
+
+  it('E1/E2: editing or deleting one of mine that has not gone out changes or takes it back here: nothing reaches the server', async () => {
+    const h = harness({ connected: false });
+    await h.outbox.start();
+    const typo = await h.outbox.write('r1', 'helo');
+    const gone = await h.outbox.write('r1', 'oops');
+    await h.outbox.perform('r1', { kind: 'react', target: { clientMessageId: gone.clientMessageId }, emoji: '🎉', on: true });
+    await h.outbox.perform('r1', { kind: 'edit', target: { clientMessageId: typo.clientMessageId }, text: 'hello' });
+    await h.outbox.perform('r1', { kind: 'delete', target: { clientMessageId: gone.clientMessageId } });
+    expect(h.outbox.pending().map((r) => [r.kind ?? 'send', r.text])).toEqual([['send', 'hello']]);
+    await settle();
+    expect((await h.storage.load()).map((r) => r.text)).toEqual(['hello']);
+    h.state.connected = true;
+    h.outbox.connected();
+    await settle();
+    expect(h.sentTexts()).toEqual(['hello']);
+  });
+
+  it('E2: deleting a message while it goes out waits for its id, then deletes it on the server', async () => {
+    const h = harness();
+    await h.outbox.start();
+    const flying = await h.outbox.write('r1', 'sent too soon');
+    await h.outbox.perform('r1', { kind: 'delete', target: { clientMessageId: flying.clientMessageId } });
+    await h.answer('ok');
+    expect(h.sends[0]!.record).toMatchObject({ kind: 'delete', target: { messageId: `id-${flying.clientMessageId}` } });
+  });
+
+  it('an operation refused for good is dropped and reported; one about a message whose send failed is dropped too', async () => {
+    const h = harness();
+    await h.outbox.start();
+    await h.outbox.perform('r1', { kind: 'edit', target: { messageId: 'someone-elses' }, text: 'mine now' });
+    await h.answer({ ok: false, error: 'forbidden' });
+    expect(h.events).toContain('refused edit mine now (forbidden)');
+    expect(h.outbox.pending()).toEqual([]);
+
+    const doomed = await h.outbox.write('r1', 'doomed');
+    await h.outbox.perform('r1', { kind: 'react', target: { clientMessageId: doomed.clientMessageId }, emoji: '👍', on: true });
+    await h.answer({ ok: false, error: 'forbidden' });
+    await settle();
+    expect(h.events).toContain('refused react  (not_found)');
+    expect(h.outbox.pending().map((r) => [r.text, r.status])).toEqual([['doomed', 'failed']]);
+    expect(h.sends).toHaveLength(0);
   });
 });

@@ -1,5 +1,13 @@
-import type { ErrorCode, Message } from '@parley/shared-types';
-import type { OutboxRecord, OutboxStorage } from '../lib/outbox.storage';
+import type { ErrorCode, Message, ReactionEmoji } from '@parley/shared-types';
+import type { MessageTarget, OutboxRecord, OutboxStorage } from '../lib/outbox.storage';
+
+/** An operation on a message, queued behind the sends before it (hydrogen-web's pending events). */
+export type OutboxOp =
+  | { kind: 'edit'; target: MessageTarget; text: string }
+  | { kind: 'delete'; target: MessageTarget }
+  | { kind: 'react'; target: MessageTarget; emoji: ReactionEmoji; on: boolean };
+
+export const isSend = (record: OutboxRecord): boolean => (record.kind ?? 'send') === 'send';
 
 /** What one send attempt came to. `no_answer`: timed out, or the connection dropped. */
 export type SendOutcome =
@@ -18,6 +26,8 @@ export const PERMANENT_ERRORS: ReadonlySet<string> = new Set<ErrorCode>([
   'forbidden',
   'conflict',
   'not_found',
+  'message_deleted',
+  'invalid_reply',
 ]);
 
 export const BACKOFF_BASE_MS = 1000;
@@ -58,6 +68,8 @@ export type OutboxDeps = {
     updated(record: OutboxRecord): void;
     delivered(record: OutboxRecord, message: Message): void;
     dropped(record: OutboxRecord): void;
+    /** An edit, deletion or reaction the server refused for good: it is gone, say why. */
+    refused(record: OutboxRecord, error: ErrorCode): void;
   };
 };
 
@@ -67,6 +79,10 @@ export type OutboxDeps = {
  * leaves storage only when its ack says it is stored. One at a time is what keeps a
  * sender's messages in the order they were written: the server numbers them as they
  * arrive (M2), and a later message never overtakes a retried one.
+ *
+ * Edits, deletions and reactions queue the same way, and may be about a message still
+ * in the outbox: they name it by its clientMessageId until its ack gives its id. Editing
+ * or deleting a message that has not started to go out changes or drops it right here.
  */
 export class Outbox {
   private readonly records = new Map<string, OutboxRecord>();
@@ -76,6 +92,8 @@ export class Outbox {
   private ready = false;
   private stopped = false;
   private inFlight = false;
+  /** The key of the record going out now. */
+  private flying: string | null = null;
   private lastQueuedAt = 0;
   /** Consecutive transient failures of the head entry. */
   private failures = 0;
@@ -108,18 +126,43 @@ export class Outbox {
   }
 
   /** Queues a new message: stored first, then shown as sending, then sent in turn. */
-  async write(roomId: string, text: string): Promise<OutboxRecord> {
+  async write(roomId: string, text: string, replyTo?: MessageTarget): Promise<OutboxRecord> {
+    return this.queue({ clientMessageId: '', roomId, text, ...(replyTo ? { replyTo } : {}), queuedAt: 0, status: 'sending' });
+  }
+
+  /**
+   * Queues an edit, deletion or reaction. About a send of mine that has not started to go
+   * out, an edit rewrites it and a deletion takes it back (with everything queued about
+   * it): nothing needs to reach the server. Returns the queued record, if any.
+   */
+  async perform(roomId: string, op: OutboxOp): Promise<OutboxRecord | null> {
+    await this.restored;
+    const local = 'clientMessageId' in op.target ? this.records.get(op.target.clientMessageId) : undefined;
+    const untouched = local && isSend(local) && !(this.inFlight && this.flying === local.clientMessageId);
+    if (local && untouched && op.kind === 'edit') {
+      const rewritten: OutboxRecord = { ...local, text: op.text };
+      this.records.set(local.clientMessageId, rewritten);
+      await this.persist(rewritten);
+      this.deps.view.updated(rewritten);
+      return null;
+    }
+    if (local && untouched && op.kind === 'delete') {
+      for (const record of [local, ...this.pending().filter((r) => refersTo(r, local.clientMessageId))]) this.forget(record);
+      return null;
+    }
+    const fields =
+      op.kind === 'react'
+        ? { kind: op.kind, target: op.target, emoji: op.emoji, on: op.on, text: '' }
+        : { kind: op.kind, target: op.target, text: op.kind === 'edit' ? op.text : '' };
+    return this.queue({ clientMessageId: '', roomId, ...fields, queuedAt: 0, status: 'sending' });
+  }
+
+  private async queue(draft: OutboxRecord): Promise<OutboxRecord> {
     // What an earlier page left was written before this: it keeps its place ahead.
     await this.restored;
     const queuedAt = Math.max(this.deps.timers.now(), this.lastQueuedAt + 1);
     this.lastQueuedAt = queuedAt;
-    const record: OutboxRecord = {
-      clientMessageId: this.deps.newId(),
-      roomId,
-      text,
-      queuedAt,
-      status: 'sending',
-    };
+    const record: OutboxRecord = { ...draft, clientMessageId: this.deps.newId(), queuedAt };
     await this.persist(record);
     if (this.stopped) return record;
     this.records.set(record.clientMessageId, record);
@@ -166,6 +209,13 @@ export class Outbox {
     return this.pending().find((r) => r.status === 'sending');
   }
 
+  /** Drops a record from the queue and from storage, and from view. */
+  private forget(record: OutboxRecord): void {
+    this.records.delete(record.clientMessageId);
+    this.run((storage) => storage.delete(record.clientMessageId)).catch(warn);
+    this.deps.view.dropped(record);
+  }
+
   private pump(): void {
     if (this.stopped || !this.ready || this.inFlight || !this.deps.isConnected()) return;
     const head = this.head();
@@ -180,7 +230,16 @@ export class Outbox {
       }
       return;
     }
+    // About a send of mine that never went through: there is nothing to act on.
+    const waiting = unresolved(head);
+    if (waiting !== null && this.records.get(waiting)?.status !== 'sending') {
+      if (isSend(head)) this.refused(head, 'invalid_reply');
+      else this.dropRefused(head, 'not_found');
+      this.pump();
+      return;
+    }
     this.inFlight = true;
+    this.flying = head.clientMessageId;
     void this.attempt(head);
   }
 
@@ -192,10 +251,13 @@ export class Outbox {
       outcome = { ok: false, error: 'no_answer' };
     }
     this.inFlight = false;
+    this.flying = null;
     if (this.stopped) return;
     if (outcome.ok) this.succeeded(record, outcome.message);
-    else if (PERMANENT_ERRORS.has(outcome.error)) this.refused(record, outcome.error as ErrorCode);
-    else this.postpone(outcome.retryAfterMs);
+    else if (PERMANENT_ERRORS.has(outcome.error)) {
+      if (isSend(record)) this.refused(record, outcome.error as ErrorCode);
+      else this.dropRefused(record, outcome.error as ErrorCode);
+    } else this.postpone(outcome.retryAfterMs);
     this.pump();
   }
 
@@ -206,6 +268,29 @@ export class Outbox {
     this.notBefore = 0;
     this.run((storage) => storage.delete(record.clientMessageId)).catch(warn);
     this.deps.view.delivered(record, message);
+    if (isSend(record)) this.resolve(record.clientMessageId, message.id);
+  }
+
+  /** A send is stored: what was queued about it now names the message by its id. */
+  private resolve(clientMessageId: string, messageId: string): void {
+    for (const dependent of this.pending().filter((r) => refersTo(r, clientMessageId))) {
+      const resolved: OutboxRecord = {
+        ...dependent,
+        ...(dependent.target ? { target: { messageId } } : {}),
+        ...(dependent.replyTo ? { replyTo: { messageId } } : {}),
+      };
+      this.records.set(resolved.clientMessageId, resolved);
+      void this.persist(resolved);
+      this.deps.view.updated(resolved);
+    }
+  }
+
+  /** An operation refused for good: it cannot be retried into success, so it goes. */
+  private dropRefused(record: OutboxRecord, error: ErrorCode): void {
+    this.failures = 0;
+    this.retryAt = 0;
+    this.forget(record);
+    this.deps.view.refused(record, error);
   }
 
   private refused(record: OutboxRecord, error: ErrorCode): void {
@@ -249,6 +334,17 @@ export class Outbox {
     if (this.timer !== null) this.deps.timers.clearTimeout(this.timer);
     this.timer = null;
   }
+}
+
+/** Whether `record` is about (or answers) the send `clientMessageId`. */
+function refersTo(record: OutboxRecord, clientMessageId: string): boolean {
+  return unresolved(record) === clientMessageId;
+}
+
+/** The clientMessageId of a send of mine this record still waits for, if any. */
+function unresolved(record: OutboxRecord): string | null {
+  const target = record.target ?? record.replyTo;
+  return target && 'clientMessageId' in target ? target.clientMessageId : null;
 }
 
 function warn(error: unknown): void {

@@ -1,10 +1,12 @@
-import type { Ack, Message } from '@parley/shared-types';
+import type { Ack, ChatCommand, Message, ReactionEmoji } from '@parley/shared-types';
 import { charCount, isErrorCode, MESSAGE_TEXT_MAX } from '@parley/shared-types';
+import { errorText } from '../lib/errors';
 import { newClientMessageId } from '../lib/ids';
-import { openOutboxStorage, type OutboxRecord } from '../lib/outbox.storage';
+import { openOutboxStorage, type MessageTarget, type OutboxRecord } from '../lib/outbox.storage';
 import { appStore } from '../store/app.store';
+import { createdChange } from '../store/changes';
 import { currentSocket } from './chat.client';
-import { Outbox, type SendOutcome } from './outbox.queue';
+import { Outbox, type OutboxOp, type SendOutcome } from './outbox.queue';
 import { typingStop } from './typing.sender';
 
 /** How long one send waits for its ack before it counts as unanswered and is retried. */
@@ -28,7 +30,7 @@ export function startOutbox(userId: string): void {
   const store = () => appStore.getState();
   outbox = new Outbox({
     openStorage: () => openOutboxStorage(userId),
-    send: sendOverSocket,
+    send: runOverSocket,
     // After server:shutdown the socket is still up for a moment, but a send would only
     // be refused (`unavailable`): wait for the reconnect instead.
     isConnected: () => currentSocket()?.connected === true && store().connectionStatus === 'connected',
@@ -43,8 +45,16 @@ export function startOutbox(userId: string): void {
     view: {
       shown: (records) => store().outboxShown(records),
       updated: (record) => store().outboxUpdated(record),
-      delivered: (_record, message) => store().messageStored(message),
+      // A send's ack is its creation (S1); an operation's ack is the message as it is now,
+      // its change (if any) comes as message:changed.
+      delivered: (record, message) =>
+        store().changesApplied(message.roomId, [message], (record.kind ?? 'send') === 'send' ? [createdChange(message)] : []),
       dropped: (record) => store().outboxRemoved(record.clientMessageId),
+      refused: (record, error) => {
+        const what = record.kind === 'edit' ? 'edit' : record.kind === 'delete' ? 'delete' : 'react to';
+        const id = `refused:${record.clientMessageId}`;
+        store().infoNoticed(id, `Could not ${what} that message: ${errorText(error)}`);
+      },
     },
   });
   void outbox.start();
@@ -60,11 +70,35 @@ export function outboxConnected(): void {
   outbox?.connected();
 }
 
-/** Queues `text` for `roomId`. False when the text may not be sent at all. */
-export function sendMessage(roomId: string, text: string): boolean {
-  if (!outbox || text.trim() === '' || charCount(text) > MESSAGE_TEXT_MAX) return false;
+/** Queues `text` for `roomId`, maybe as a reply (E4). False when the text may not be sent at all. */
+export function sendMessage(roomId: string, text: string, replyTo?: MessageTarget): boolean {
+  if (!outbox || !sendable(text)) return false;
   typingStop();
-  void outbox.write(roomId, text);
+  void outbox.write(roomId, text, replyTo);
+  return true;
+}
+
+const sendable = (text: string) => text.trim() !== '' && charCount(text) <= MESSAGE_TEXT_MAX;
+
+/** E1: queues an edit (of a stored message, or of one of mine still in the outbox). */
+export function editMessage(roomId: string, target: MessageTarget, text: string): boolean {
+  if (!outbox || !sendable(text)) return false;
+  return perform(roomId, { kind: 'edit', target, text });
+}
+
+/** E2: queues a deletion; one of mine that has not gone out yet is simply taken back. */
+export function deleteMessage(roomId: string, target: MessageTarget): boolean {
+  return perform(roomId, { kind: 'delete', target });
+}
+
+/** E3: adds or removes my reaction. */
+export function setReaction(roomId: string, target: MessageTarget, emoji: ReactionEmoji, on: boolean): boolean {
+  return perform(roomId, { kind: 'react', target, emoji, on });
+}
+
+function perform(roomId: string, op: OutboxOp): boolean {
+  if (!outbox) return false;
+  void outbox.perform(roomId, op);
   return true;
 }
 
@@ -73,12 +107,33 @@ export function retryMessage(clientMessageId: string): void {
   outbox?.retry(clientMessageId);
 }
 
-async function sendOverSocket(record: OutboxRecord): Promise<SendOutcome> {
+/** The command and payload a record stands for; null when it names a message not yet stored. */
+function commandOf(record: OutboxRecord): { command: ChatCommand; payload: object } | null {
+  const idOf = (target: MessageTarget | undefined) => (target && 'messageId' in target ? target.messageId : null);
+  const kind = record.kind ?? 'send';
+  if (kind === 'send') {
+    const replyTo = idOf(record.replyTo);
+    if (record.replyTo && !replyTo) return null;
+    return {
+      command: 'message:send',
+      payload: { roomId: record.roomId, clientMessageId: record.clientMessageId, text: record.text, ...(replyTo ? { replyTo } : {}) },
+    };
+  }
+  const messageId = idOf(record.target);
+  if (!messageId) return null;
+  if (kind === 'edit') return { command: 'message:edit', payload: { messageId, text: record.text } };
+  if (kind === 'delete') return { command: 'message:delete', payload: { messageId } };
+  return { command: record.on ? 'reaction:add' : 'reaction:remove', payload: { messageId, emoji: record.emoji } };
+}
+
+async function runOverSocket(record: OutboxRecord): Promise<SendOutcome> {
   const socket = currentSocket();
   if (!socket?.connected) return { ok: false, error: 'no_answer' };
-  const payload = { roomId: record.roomId, clientMessageId: record.clientMessageId, text: record.text };
+  const call = commandOf(record);
+  if (!call) return { ok: false, error: 'not_found' };
   // Rejects on timeout, and at once when the connection drops (socket.io clears acks).
-  const ack: unknown = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', payload);
+  const emitter = socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(event: string, payload: object): Promise<unknown> };
+  const ack: unknown = await emitter.emitWithAck(call.command, call.payload);
   if (typeof ack !== 'object' || ack === null || !('ok' in ack)) return { ok: false, error: 'internal' };
   const answer = ack as Ack<Message>;
   if (answer.ok) return { ok: true, message: answer.data };

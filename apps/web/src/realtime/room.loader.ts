@@ -1,3 +1,4 @@
+import { RESUME_MAX_CHANGES } from '@parley/shared-types';
 import { appStore } from '../store/app.store';
 import { request } from './commands';
 
@@ -57,6 +58,16 @@ export async function loadOlder(roomId: string): Promise<void> {
   const before = oldest.seq;
   store.olderPageRequested(roomId);
   const page = await request('message:history', { roomId, before });
-  if (page.ok) appStore.getState().olderPageLoaded(page.data, before);
-  else appStore.getState().olderPageFailed(roomId);
+  if (!page.ok) {
+    appStore.getState().olderPageFailed(roomId);
+    return;
+  }
+  appStore.getState().olderPageLoaded(page.data, before);
+  // Changes since the page was read (edits of its messages, say) were not held when they
+  // arrived: bring the page's messages up to date (E5).
+  const cursor = appStore.getState().timelines[roomId]?.cursor ?? null;
+  if (cursor !== null && page.data.lastSeq < cursor && cursor - page.data.lastSeq <= RESUME_MAX_CHANGES) {
+    const since = await request('message:changes', { roomId, after: page.data.lastSeq, limit: cursor - page.data.lastSeq });
+    if (since.ok && !since.data.reset) appStore.getState().changesApplied(roomId, since.data.messages, since.data.changes);
+  }
 }

@@ -1,4 +1,4 @@
-import type { PendingInvitation, RoomSummary } from '@parley/shared-types';
+import type { NotifyLevel, PendingInvitation, RoomSummary } from '@parley/shared-types';
 import { checkInviteUsername, inviteFailureText } from '../lib/invite.rules';
 import { appStore } from '../store/app.store';
 import { failureText, request, type CommandOutcome } from './commands';
@@ -67,6 +67,11 @@ export async function listInvitations(roomId: string): Promise<ActionResult<Pend
 /** I5: withdraws a pending invitation (the owner's, or one I sent). */
 export async function withdrawInvitation(roomId: string, userId: string): Promise<ActionResult> {
   return settle(await request('room:withdraw-invitation', { roomId, userId }), () => undefined);
+}
+
+/** N2: how a room notifies me; every tab hears it (room:notify-changed). */
+export async function setRoomNotify(roomId: string, level: NotifyLevel): Promise<ActionResult> {
+  return settle(await request('room:notify', { roomId, level }), (event) => appStore.getState().roomNotifyChanged(event));
 }
 
 export async function openDirectMessage(userId: string): Promise<ActionResult<RoomSummary>> {

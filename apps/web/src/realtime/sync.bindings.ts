@@ -5,18 +5,16 @@ import { reloadNewestPage } from './room.loader';
 
 /**
  * The resume replies (S2–S4) to the cursors our handshake carried (lib/socket.ts).
- * Live message:created may overlap a replay; both merge by id, so nothing doubles.
+ * Live message:created and message:changed may overlap a replay; views merge by id and
+ * version (E5), so nothing doubles or goes back.
  */
 export function bindSyncEvents(socket: ChatSocket): void {
   const store = () => appStore.getState();
 
-  socket.on('sync:changes', ({ roomId, messages }) => {
+  socket.on('sync:changes', ({ roomId, changes, messages }) => {
     const s = store();
     if (!s.rooms[roomId] && s.roomsLoaded) return; // left meanwhile
-    const held = new Set(s.timelines[roomId]?.messages.map((m) => m.id));
-    const missed = messages.filter((m) => !held.has(m.id) && m.authorId !== s.user?.id).length;
-    s.messagesReceived(roomId, messages);
-    if (missed > 0 && roomId !== s.activeRoomId) s.unreadBumped(roomId, missed);
+    s.changesApplied(roomId, messages, changes);
     checkForHole(roomId);
   });
 

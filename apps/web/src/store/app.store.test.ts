@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createAppStore } from './app.store';
 import { selectConnectionBanner } from './connection.selectors';
 import { selectPending, selectResumeCursors } from './messages.selectors';
+import { createdChange } from './changes';
 import { EMPTY_TIMELINE } from './messages.merge';
 import type { OutboxEntry } from './outbox.slice';
 import { pickFallbackRoom } from './rooms.selectors';
@@ -31,6 +32,16 @@ function stored(clientMessageId: string, overrides: Partial<Message> = {}): Mess
   };
 }
 
+/** A stored message arriving (message:created or an ack): its creation is its change. */
+function storeMessage(store: ReturnType<typeof createAppStore>, message: Message) {
+  store.getState().changesApplied(message.roomId, [message], [createdChange(message)]);
+}
+
+/** A replay (sync:changes) of creations. */
+function receive(store: ReturnType<typeof createAppStore>, roomId: string, messages: Message[]) {
+  store.getState().changesApplied(roomId, messages, messages.map(createdChange));
+}
+
 function pending(clientMessageId: string, overrides: Partial<OutboxEntry> = {}): OutboxEntry {
   return { clientMessageId, roomId: 'r1', text: 'hi', queuedAt: 1, status: 'sending', ...overrides };
 }
@@ -41,8 +52,8 @@ describe('pending and stored messages', () => {
     store.getState().outboxShown([pending('c-1')]);
     expect(selectPending('r1')(store.getState())).toHaveLength(1);
 
-    store.getState().messageStored(stored('c-1')); // message:created
-    store.getState().messageStored(stored('c-1')); // then the ack
+    storeMessage(store, stored('c-1')); // message:created
+    storeMessage(store, stored('c-1')); // then the ack
     const s = store.getState();
     expect(selectPending('r1')(s)).toHaveLength(0);
     expect(s.timelines.r1?.messages.map((m) => m.id)).toEqual(['id-c-1']);
@@ -52,7 +63,7 @@ describe('pending and stored messages', () => {
     const store = signedInStore();
     store.getState().newestPageLoaded({ roomId: 'r1', messages: [], hasMore: false , lastSeq: 0 });
     store.getState().outboxShown([pending('c-1'), pending('c-2', { queuedAt: 2 })]);
-    store.getState().messagesReceived('r1', [stored('c-1', { seq: 1 }), stored('c-2', { seq: 2 })]);
+    receive(store, 'r1', [stored('c-1', { seq: 1 }), stored('c-2', { seq: 2 })]);
     const s = store.getState();
     expect(s.outbox).toEqual({});
     expect(s.timelines.r1?.messages.map((m) => m.clientMessageId)).toEqual(['c-1', 'c-2']);
@@ -83,14 +94,14 @@ describe('pending and stored messages', () => {
   it("does not drop my pending message for someone else's message with the same clientMessageId", () => {
     const store = signedInStore();
     store.getState().outboxShown([pending('c-2')]);
-    store.getState().messageStored(stored('c-2', { authorId: 'other', id: 'x' }));
+    storeMessage(store, stored('c-2', { authorId: 'other', id: 'x' }));
     expect(Object.keys(store.getState().outbox)).toEqual(['c-2']);
   });
 
   it('an update to an entry no longer shown (delivered meanwhile) does not bring it back', () => {
     const store = signedInStore();
     store.getState().outboxShown([pending('c-3')]);
-    store.getState().messageStored(stored('c-3'));
+    storeMessage(store, stored('c-3'));
     store.getState().outboxUpdated(pending('c-3', { status: 'failed', failure: 'forbidden' }));
     expect(store.getState().outbox).toEqual({});
     store.getState().outboxShown([pending('c-4')]);
@@ -107,7 +118,7 @@ describe('S2/S3: resume', () => {
     store.getState().roomsListed([room('r1'), room('r2'), room('r3')]);
     store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('a', { seq: 7 })], hasMore: true , lastSeq: 7 });
     store.getState().newestPageLoaded({ roomId: 'r2', messages: [], hasMore: false , lastSeq: 0 });
-    store.getState().messageStored(stored('b', { roomId: 'r3', seq: 9 })); // live, never loaded
+    storeMessage(store, stored('b', { roomId: 'r3', seq: 9 })); // live, never loaded
     expect(selectResumeCursors(store.getState())).toEqual({ r1: 7, r2: 0 });
   });
 
@@ -141,19 +152,19 @@ describe('S2/S3: resume', () => {
 describe('rooms', () => {
   it('R4: leaving forgets the room with its messages, so a rejoin cannot show a hole', () => {
     const store = signedInStore();
-    store.getState().roomAdded({ id: 'r1', kind: 'public', name: 'x', lastSeq: 1 });
-    store.getState().messageStored(stored('c-5'));
-    store.getState().unreadBumped('r1');
+    store.getState().roomAdded({ id: 'r1', kind: 'public', name: 'x', lastSeq: 1, read: { lastReadSeq: 0, unreadCount: 1, mentionCount: 0 } });
+    storeMessage(store, stored('c-5'));
+    expect(store.getState().reads.r1?.unreadCount).toBe(1);
     store.getState().roomRemoved('r1');
     const s = store.getState();
     expect(s.rooms.r1).toBeUndefined();
     expect(s.timelines.r1).toBeUndefined();
-    expect(s.unread.r1).toBeUndefined();
+    expect(s.reads.r1).toBeUndefined();
   });
 
   it('a fresh room list drops state of rooms no longer listed', () => {
     const store = signedInStore();
-    store.getState().messageStored(stored('c-6', { roomId: 'gone' }));
+    storeMessage(store, stored('c-6', { roomId: 'gone' }));
     store.getState().roomsListed([{ id: 'r2', kind: 'public', name: 'y', lastSeq: 0 }]);
     expect(store.getState().timelines.gone).toBeUndefined();
     expect(Object.keys(store.getState().rooms)).toEqual(['r2']);

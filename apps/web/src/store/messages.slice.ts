@@ -1,13 +1,8 @@
-import type { HistoryPage, Message } from '@parley/shared-types';
-import type { AppSlice } from './app.store.types';
-import {
-  applyNewestPage,
-  applyOlderPage,
-  EMPTY_TIMELINE,
-  insertMessages,
-  type RoomTimeline,
-} from './messages.merge';
+import type { HistoryPage, Message, RoomChange } from '@parley/shared-types';
+import type { AppSlice, AppState } from './app.store.types';
+import { applyChanges, applyNewestPage, applyOlderPage, EMPTY_TIMELINE, type RoomTimeline } from './messages.merge';
 import { withoutDelivered } from './outbox.slice';
+import { withChanges } from './reads.logic';
 import { withoutKey } from './record.utils';
 
 export type MessagesState = { timelines: Record<string, RoomTimeline> };
@@ -15,17 +10,21 @@ export type MessagesState = { timelines: Record<string, RoomTimeline> };
 /*
  * Every action that brings stored messages in also drops the pending copies they stand
  * for, in the same update, so a message of mine is never shown twice — whether its ack,
- * message:created, sync:changes or a history page gets here first.
+ * message:created, sync:changes or a history page gets here first. Changes of a room
+ * enter through one action, `changesApplied`, whatever carried them.
  */
 export type MessagesSlice = MessagesState & {
   newestPageLoaded(page: HistoryPage): void;
   olderPageRequested(roomId: string): void;
   olderPageLoaded(page: HistoryPage, before: number): void;
   olderPageFailed(roomId: string): void;
-  /** A stored message, from message:created or a send ack. */
-  messageStored(message: Message): void;
-  /** Several of one room: sync:changes (S2) or a fetched hole. */
-  messagesReceived(roomId: string, messages: Message[]): void;
+  /**
+   * Changes of one room (S1, E5): a send's or edit's ack, a live message:created or
+   * message:changed, a resume's sync:changes, a fetched hole. `views` are the messages as
+   * they are after them; `changes` the change seqs they account for (none for an ack that
+   * cannot tell). The timeline, my read counts and my outbox follow in one update.
+   */
+  changesApplied(roomId: string, views: readonly Message[], changes: readonly RoomChange[]): void;
   /** S3: forget what is held of the room (its newest page is loaded again). */
   timelineReset(roomId: string): void;
   /** Forgets every held room, so the next handshake sends no cursor at all. */
@@ -33,6 +32,14 @@ export type MessagesSlice = MessagesState & {
 };
 
 export const initialMessagesState: MessagesState = { timelines: {} };
+
+/** U4: my counts of the room follow the changes (rooms without a known state wait for one). */
+function readsAfter(s: AppState, roomId: string, views: readonly Message[], changes: readonly RoomChange[]): Partial<AppState> {
+  const current = s.reads[roomId];
+  if (!current || !s.user || changes.length === 0) return {};
+  const next = withChanges(current, changes, views, s.user.id);
+  return next === current ? {} : { reads: { ...s.reads, [roomId]: next } };
+}
 
 export const createMessagesSlice: AppSlice<MessagesSlice> = (set) => {
   const updateTimeline = (
@@ -62,15 +69,11 @@ export const createMessagesSlice: AppSlice<MessagesSlice> = (set) => {
       })),
     olderPageFailed: (roomId) =>
       set((s) => updateTimeline(s, roomId, (t) => ({ ...t, loadingOlder: false }))),
-    messageStored: (message) =>
+    changesApplied: (roomId, views, changes) =>
       set((s) => ({
-        ...updateTimeline(s, message.roomId, (t) => insertMessages(t, [message])),
-        outbox: withoutDelivered(s, [message]),
-      })),
-    messagesReceived: (roomId, messages) =>
-      set((s) => ({
-        ...updateTimeline(s, roomId, (t) => insertMessages(t, messages)),
-        outbox: withoutDelivered(s, messages),
+        ...updateTimeline(s, roomId, (t) => applyChanges(t, views, changes.map((c) => c.seq))),
+        ...readsAfter(s, roomId, views, changes),
+        outbox: withoutDelivered(s, views),
       })),
     timelineReset: (roomId) => set((s) => ({ timelines: withoutKey(s.timelines, roomId) })),
     timelinesDropped: () => set({ timelines: {} }),

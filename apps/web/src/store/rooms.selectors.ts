@@ -1,6 +1,7 @@
 import type { RoomSummary } from '@parley/shared-types';
 import { DEFAULT_ROOM_NAME } from '@parley/shared-types';
 import type { AppState } from './app.store.types';
+import { countsOf } from './reads.logic';
 import type { MemberRef } from './rooms.slice';
 
 const NO_MEMBERS: MemberRef[] = [];
@@ -25,10 +26,23 @@ export const selectDirectMessages = (s: AppState): RoomSummary[] =>
     .filter((r) => r.kind === 'dm')
     .sort(byName);
 
+/** U2/U4: messages by others after my marker, not deleted. */
 export const selectUnread =
   (roomId: string) =>
   (s: AppState): number =>
-    s.unread[roomId] ?? 0;
+    countsOf(s.reads[roomId], s.user?.id).unread;
+
+/** U2/U4: those of them that mention me. */
+export const selectMentions =
+  (roomId: string) =>
+  (s: AppState): number =>
+    countsOf(s.reads[roomId], s.user?.id).mentions;
+
+/** My read marker in a room (0 when unknown). */
+export const selectLastReadSeq =
+  (roomId: string) =>
+  (s: AppState): number =>
+    s.reads[roomId]?.lastReadSeq ?? 0;
 
 export const selectMembers =
   (roomId: string | null) =>

@@ -2,10 +2,13 @@ import type {
   Member,
   MemberJoinedEvent,
   MemberLeftEvent,
+  ReadState,
+  RoomNotifyEvent,
   RoomSummary,
 } from '@parley/shared-types';
 import type { AppSlice } from './app.store.types';
 import { withoutInvitationsTo } from './notices.logic';
+import { withState, type RoomRead } from './reads.logic';
 import { withoutKey } from './record.utils';
 
 /** A member as listed; whether they are online lives in the presence slice. */
@@ -15,8 +18,8 @@ export type RoomsState = {
   rooms: Record<string, RoomSummary>;
   /** room:list has answered at least once since connecting. */
   roomsLoaded: boolean;
-  /** Messages from others that arrived while the room was not open. */
-  unread: Record<string, number>;
+  /** My read state per room (U2–U4), as the server gave it plus what happened since. */
+  reads: Record<string, RoomRead>;
   /** Members of rooms that have been opened; absent until room:members answers. */
   membersByRoom: Record<string, MemberRef[]>;
 };
@@ -30,13 +33,21 @@ export type RoomsSlice = RoomsState & {
   membersListed(roomId: string, members: Member[]): void;
   memberJoined(event: MemberJoinedEvent): void;
   memberLeft(event: MemberLeftEvent): void;
-  unreadBumped(roomId: string, count?: number): void;
+  /** U3: a read state from the server (room:read-state, an ack, a fresh ask). */
+  readStateReceived(state: ReadState): void;
+  /** N2: I set how a room notifies me, here or elsewhere. */
+  roomNotifyChanged(event: RoomNotifyEvent): void;
 };
+
+/** The read state a room summary carries (U2), as of its lastSeq. */
+function readOf(room: RoomSummary, current: RoomRead | undefined): RoomRead | undefined {
+  return room.read ? withState(current, { ...room.read, asOfSeq: room.lastSeq }) : current;
+}
 
 export const initialRoomsState: RoomsState = {
   rooms: {},
   roomsLoaded: false,
-  unread: {},
+  reads: {},
   membersByRoom: {},
 };
 
@@ -51,7 +62,12 @@ export const createRoomsSlice: AppSlice<RoomsSlice> = (set) => ({
       return {
         rooms,
         roomsLoaded: true,
-        unread: keep(s.unread),
+        reads: Object.fromEntries(
+          list.flatMap((room) => {
+            const read = readOf(room, s.reads[room.id]);
+            return read ? [[room.id, read]] : [];
+          }),
+        ),
         membersByRoom: keep(s.membersByRoom),
         // Not a member meant no message:created: a kept run would hide a hole on rejoin.
         timelines: keep(s.timelines),
@@ -60,14 +76,19 @@ export const createRoomsSlice: AppSlice<RoomsSlice> = (set) => ({
       };
     }),
   roomAdded: (room) =>
-    set((s) => ({
-      rooms: { ...s.rooms, [room.id]: room },
-      localNotices: withoutInvitationsTo(s.localNotices, [room.id]),
-    })),
+    set((s) => {
+      const read = readOf(room, s.reads[room.id]);
+      return {
+        // An announcement without the level (a DM opened by the other person) keeps mine.
+        rooms: { ...s.rooms, [room.id]: { ...room, ...(room.notify || !s.rooms[room.id]?.notify ? {} : { notify: s.rooms[room.id]!.notify }) } },
+        reads: read ? { ...s.reads, [room.id]: read } : s.reads,
+        localNotices: withoutInvitationsTo(s.localNotices, [room.id]),
+      };
+    }),
   roomRemoved: (roomId) =>
     set((s) => ({
       rooms: withoutKey(s.rooms, roomId),
-      unread: withoutKey(s.unread, roomId),
+      reads: withoutKey(s.reads, roomId),
       membersByRoom: withoutKey(s.membersByRoom, roomId),
       // Its messages stop reaching us, so the run could not stay whole: forget it.
       timelines: withoutKey(s.timelines, roomId),
@@ -96,6 +117,11 @@ export const createRoomsSlice: AppSlice<RoomsSlice> = (set) => ({
       const rest = current.filter((m) => m.userId !== userId);
       return { membersByRoom: { ...s.membersByRoom, [roomId]: rest } };
     }),
-  unreadBumped: (roomId, count = 1) =>
-    set((s) => ({ unread: { ...s.unread, [roomId]: (s.unread[roomId] ?? 0) + count } })),
+  readStateReceived: (state) =>
+    set((s) => (Object.hasOwn(s.rooms, state.roomId) ? { reads: { ...s.reads, [state.roomId]: withState(s.reads[state.roomId], state) } } : {})),
+  roomNotifyChanged: ({ roomId, level }) =>
+    set((s) => {
+      const room = s.rooms[roomId];
+      return room ? { rooms: { ...s.rooms, [roomId]: { ...room, notify: level } } } : {};
+    }),
 });

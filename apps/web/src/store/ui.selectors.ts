@@ -1,6 +1,7 @@
 import type { Notice } from '@parley/shared-types';
 import type { AppState } from './app.store.types';
 import type { LocalNotice } from './notices.logic';
+import type { ReplyTarget } from './ui.slice';
 
 export const selectNotices = (s: AppState): Notice[] => s.notices;
 export const selectLocalNotices = (s: AppState): readonly LocalNotice[] => s.localNotices;
@@ -9,3 +10,9 @@ export const selectDraft =
   (roomId: string | null) =>
   (s: AppState): string =>
     (roomId && s.drafts[roomId]) || '';
+
+/** E4: what the composer of a room answers, if anything. */
+export const selectReplyTarget =
+  (roomId: string) =>
+  (s: AppState): ReplyTarget | undefined =>
+    s.replyTargets[roomId];

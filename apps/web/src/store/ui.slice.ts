@@ -1,4 +1,5 @@
 import type { Notice, RoomInvitedEvent } from '@parley/shared-types';
+import type { MessageTarget } from '../lib/outbox.storage';
 import type { AppSlice } from './app.store.types';
 import {
   withInfo,
@@ -18,7 +19,16 @@ export type UiState = {
   localNotices: readonly LocalNotice[];
   /** Unsent composer text per room, so switching rooms keeps a draft. */
   drafts: Record<string, string>;
+  /** E4: the message the composer answers, per room. */
+  replyTargets: Record<string, ReplyTarget>;
+  /** E1: the message whose text is being edited (one at a time). */
+  editingKey: string | null;
+  /** A message to bring into view and highlight (a reply's original, a notification). */
+  focusRequest: { roomId: string; messageId: string; nonce: number } | null;
 };
+
+/** What a reply names: the message (stored, or mine still in the outbox) and its author. */
+export type ReplyTarget = { target: MessageTarget; authorName: string; excerpt: string };
 
 export type UiSlice = UiState & {
   roomOpened(roomId: string | null): void;
@@ -33,14 +43,25 @@ export type UiSlice = UiState & {
   infoNoticed(id: string, text: string): void;
   localNoticeDismissed(id: string): void;
   draftChanged(roomId: string, text: string): void;
+  replyStarted(roomId: string, reply: ReplyTarget): void;
+  replyCancelled(roomId: string): void;
+  editStarted(key: string | null): void;
+  messageFocusRequested(roomId: string, messageId: string): void;
 };
 
-export const initialUiState: UiState = { activeRoomId: null, notices: [], localNotices: [], drafts: {} };
+export const initialUiState: UiState = {
+  activeRoomId: null,
+  notices: [],
+  localNotices: [],
+  drafts: {},
+  replyTargets: {},
+  editingKey: null,
+  focusRequest: null,
+};
 
 export const createUiSlice: AppSlice<UiSlice> = (set) => ({
   ...initialUiState,
-  roomOpened: (roomId) =>
-    set((s) => ({ activeRoomId: roomId, unread: roomId ? withoutKey(s.unread, roomId) : s.unread })),
+  roomOpened: (roomId) => set({ activeRoomId: roomId }),
   noticeReceived: (notice) =>
     set((s) => (s.notices.some((n) => n.id === notice.id) ? {} : { notices: [...s.notices, notice] })),
   noticeDismissed: (noticeId) => set((s) => ({ notices: s.notices.filter((n) => n.id !== noticeId) })),
@@ -52,4 +73,9 @@ export const createUiSlice: AppSlice<UiSlice> = (set) => ({
   localNoticeDismissed: (id) => set((s) => ({ localNotices: withoutNotice(s.localNotices, id) })),
   draftChanged: (roomId, text) =>
     set((s) => ({ drafts: text ? { ...s.drafts, [roomId]: text } : withoutKey(s.drafts, roomId) })),
+  replyStarted: (roomId, reply) => set((s) => ({ replyTargets: { ...s.replyTargets, [roomId]: reply } })),
+  replyCancelled: (roomId) => set((s) => ({ replyTargets: withoutKey(s.replyTargets, roomId) })),
+  editStarted: (key) => set({ editingKey: key }),
+  messageFocusRequested: (roomId, messageId) =>
+    set((s) => ({ focusRequest: { roomId, messageId, nonce: (s.focusRequest?.nonce ?? 0) + 1 } })),
 });

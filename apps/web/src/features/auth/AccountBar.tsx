@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { selectUser } from '../../store/session.selectors';
 import { useAppStore } from '../../store/use-app-store';
+import { EnableNotifications } from '../notifications/EnableNotifications';
 import { signOut } from './auth.actions';
 
 export function AccountBar() {
@@ -9,6 +10,7 @@ export function AccountBar() {
 
   return (
     <div className="account-bar">
+      <EnableNotifications />
       <span className="account-name" title="Signed in">
         {user?.username}
       </span>

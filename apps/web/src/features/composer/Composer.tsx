@@ -1,39 +1,97 @@
 import { charCount, ERROR_MESSAGES, MESSAGE_TEXT_MAX } from '@parley/shared-types';
-import { useEffect, useId, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { sendMessage } from '../../realtime/outbox.sender';
 import { typingInput, typingStop } from '../../realtime/typing.sender';
 import { appStore } from '../../store/app.store';
-import { selectDraft } from '../../store/ui.selectors';
+import { selectMembers } from '../../store/rooms.selectors';
+import { selectUser } from '../../store/session.selectors';
+import { selectDraft, selectReplyTarget } from '../../store/ui.selectors';
 import { useAppStore } from '../../store/use-app-store';
+import { insertMention, mentionAt, suggestionsFor, type MentionQuery } from './mention.logic';
 
 /** The counter appears once the text gets near the limit. */
 const HINT_FROM = Math.floor(MESSAGE_TEXT_MAX * 0.8);
 
 /**
  * Writes a message: Enter sends, Shift+Enter breaks the line. The draft lives in the
- * store per room; every change feeds the typing throttle.
+ * store per room; every change feeds the typing throttle. Replying shows what is
+ * answered ("Replying to …", Cancel reply); typing `@` offers the room's members
+ * (Mention suggestions: arrows move, Enter or Tab picks, Escape closes).
  */
 export function Composer({ roomId, roomName }: { roomId: string; roomName: string }) {
   const draft = useAppStore(selectDraft(roomId));
+  const reply = useAppStore(selectReplyTarget(roomId));
+  const me = useAppStore(selectUser);
+  const usernames = useAppStore(useShallow((s) => selectMembers(roomId)(s).map((m) => m.username)));
   const inputId = useId();
   const hintId = useId();
+  const listId = useId();
+  const input = useRef<HTMLTextAreaElement>(null);
+  const [query, setQuery] = useState<MentionQuery | null>(null);
+  const [active, setActive] = useState(0);
   const count = charCount(draft);
   const tooLong = count > MESSAGE_TEXT_MAX;
+  const suggestions = useMemo(
+    () => (query ? suggestionsFor(query.prefix, usernames, me?.username) : []),
+    [query, usernames, me?.username],
+  );
+  const open = suggestions.length > 0;
 
   // Switching rooms (or leaving the chat) ends the typing run in this room.
   useEffect(() => () => typingStop(), [roomId]);
 
-  function change(text: string) {
+  function change(text: string, caret: number) {
     appStore.getState().draftChanged(roomId, text);
     typingInput(roomId, text);
+    setQuery(mentionAt(text, caret));
+    setActive(0);
+  }
+
+  function pick(username: string) {
+    if (!query) return;
+    const next = insertMention(draft, query, username);
+    appStore.getState().draftChanged(roomId, next.text);
+    setQuery(null);
+    requestAnimationFrame(() => {
+      input.current?.focus();
+      input.current?.setSelectionRange(next.caret, next.caret);
+    });
   }
 
   function send() {
     if (tooLong || draft.trim() === '') return;
-    if (sendMessage(roomId, draft)) appStore.getState().draftChanged(roomId, '');
+    if (sendMessage(roomId, draft, reply?.target)) {
+      appStore.getState().draftChanged(roomId, '');
+      appStore.getState().replyCancelled(roomId);
+      setQuery(null);
+    }
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (open) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        const step = event.key === 'ArrowDown' ? 1 : -1;
+        setActive((i) => (i + step + suggestions.length) % suggestions.length);
+        return;
+      }
+      if (event.key === 'Enter' || event.key === 'Tab') {
+        event.preventDefault();
+        pick(suggestions[active] ?? suggestions[0]!);
+        return;
+      }
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        setQuery(null);
+        return;
+      }
+    }
+    if (event.key === 'Escape' && reply) {
+      event.preventDefault();
+      appStore.getState().replyCancelled(roomId);
+      return;
+    }
     if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing) return;
     event.preventDefault();
     send();
@@ -46,10 +104,40 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
 
   return (
     <form className="composer" onSubmit={onSubmit}>
+      {reply && (
+        <div className="reply-banner">
+          <span className="reply-banner-text">
+            Replying to <bdi>{reply.authorName}</bdi>
+            <span className="reply-banner-excerpt">{reply.excerpt ? `: ${reply.excerpt}` : ''}</span>
+          </span>
+          <button type="button" className="link-button" onClick={() => appStore.getState().replyCancelled(roomId)}>
+            Cancel reply
+          </button>
+        </div>
+      )}
+      {open && (
+        <ul id={listId} role="listbox" aria-label="Mention suggestions" className="mention-suggestions">
+          {suggestions.map((name, i) => (
+            <li
+              key={name}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={i === active}
+              className={i === active ? 'mention-option active' : 'mention-option'}
+              // Keep the focus (and the caret) in the composer.
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => pick(name)}
+            >
+              {name}
+            </li>
+          ))}
+        </ul>
+      )}
       <label htmlFor={inputId} className="visually-hidden">
         Message
       </label>
       <textarea
+        ref={input}
         id={inputId}
         className="composer-input"
         rows={2}
@@ -57,8 +145,12 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
         value={draft}
         aria-invalid={tooLong || undefined}
         aria-describedby={hintId}
-        onChange={(e) => change(e.target.value)}
+        aria-autocomplete="list"
+        aria-controls={open ? listId : undefined}
+        aria-activedescendant={open ? `${listId}-${active}` : undefined}
+        onChange={(e) => change(e.target.value, e.target.selectionStart)}
         onKeyDown={onKeyDown}
+        onBlur={() => setQuery(null)}
       />
       <button type="submit" className="primary composer-send">
         Send

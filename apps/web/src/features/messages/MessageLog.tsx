@@ -10,12 +10,15 @@ import {
 } from 'react';
 import { Virtuoso, type Components, type VirtuosoHandle } from 'react-virtuoso';
 import { useShallow } from 'zustand/react/shallow';
+import { messagesShown } from '../../realtime/read.tracker';
 import { loadOlder } from '../../realtime/room.loader';
+import { appStore } from '../../store/app.store';
 import { selectPending, selectTimeline } from '../../store/messages.selectors';
+import { selectActiveRoom, selectMembers } from '../../store/rooms.selectors';
 import { selectUser } from '../../store/session.selectors';
 import { useAppStore } from '../../store/use-app-store';
 import { buildLogItems, firstItemIndex, INITIAL_ANCHOR, nextAnchor, type LogItem } from './log.model';
-import { PendingMessage, StoredMessage } from './MessageItem';
+import { PendingMessage, StoredMessage, type MessageContext } from './MessageItem';
 import { PlaceKeeper } from './place.keeper';
 
 /** Within this many pixels of the bottom (or top) counts as "at" it. */
@@ -35,8 +38,13 @@ type LogContext = {
   hasMore: boolean;
   loadingOlder: boolean;
   note: string | null;
-  myName: string;
+  message: MessageContext;
 };
+
+/** Older pages loaded at most on opening, to show the first unread message. */
+const UNREAD_PAGES_MAX = 10;
+/** How long a message brought into view stays highlighted. */
+const HIGHLIGHT_MS = 2500;
 
 /** Above the first message: "Load older messages" while older ones exist, or a note. */
 function LogHeader({ context }: { context?: LogContext }) {
@@ -67,15 +75,45 @@ const COMPONENTS: Components<LogItem, LogContext> = { Header: LogHeader, Footer:
 const itemKey = (_index: number, item: LogItem) => item.key;
 
 function renderItem(_index: number, item: LogItem, context: LogContext) {
+  if (item.kind === 'divider') {
+    return (
+      <div className="log-row" data-key={item.key}>
+        <div role="separator" aria-label="New messages" className="new-messages">
+          <span>New messages</span>
+        </div>
+      </div>
+    );
+  }
+  const seq = item.kind === 'stored' ? item.message.seq : undefined;
   return (
-    <div className="log-row" data-key={item.key}>
+    <div className="log-row" data-key={item.key} data-seq={seq}>
       {item.kind === 'stored' ? (
-        <StoredMessage message={item.message} mine={item.mine} continued={item.continued} />
+        <StoredMessage
+          itemKey={item.key}
+          message={item.message}
+          mine={item.mine}
+          continued={item.continued}
+          busy={item.busy}
+          context={context.message}
+        />
       ) : (
-        <PendingMessage entry={item.entry} authorName={context.myName} />
+        <PendingMessage itemKey={item.key} entry={item.entry} view={item.view} context={context.message} />
       )}
     </div>
   );
+}
+
+/** The newest message seq of the rows visible in `scroller`. */
+function newestVisibleSeq(scroller: HTMLElement): number | null {
+  const view = scroller.getBoundingClientRect();
+  let newest: number | null = null;
+  for (const row of scroller.querySelectorAll<HTMLElement>('[data-seq]')) {
+    const rect = row.getBoundingClientRect();
+    if (rect.bottom <= view.top + 1 || rect.top >= view.bottom - 1) continue;
+    const seq = Number(row.dataset.seq);
+    if (newest === null || seq > newest) newest = seq;
+  }
+  return newest;
 }
 
 const followWhenAtBottom = (atBottom: boolean) => (atBottom ? 'auto' : false) as 'auto' | false;
@@ -92,6 +130,16 @@ export function MessageLog({ roomId }: { roomId: string }) {
   const timeline = useAppStore(selectTimeline(roomId));
   const pending = useAppStore(useShallow(selectPending(roomId)));
   const me = useAppStore(selectUser);
+  const room = useAppStore(selectActiveRoom);
+  const members = useAppStore(selectMembers(roomId));
+  const focusRequest = useAppStore((s) => (s.focusRequest?.roomId === roomId ? s.focusRequest : null));
+  // U4: the "New messages" divider stays where my marker was when I opened the room.
+  const [unreadAfter] = useState<number | null>(() => {
+    const state = appStore.getState();
+    const read = state.reads[roomId];
+    return read && read.unreadCount + read.log.length > 0 ? read.lastReadSeq : null;
+  });
+  const [unreadPages, setUnreadPages] = useState(0);
   const virtuoso = useRef<VirtuosoHandle>(null);
   const scroller = useRef<HTMLElement | null>(null);
   const [keeper] = useState(() => new PlaceKeeper(() => scroller.current));
@@ -105,16 +153,36 @@ export function MessageLog({ roomId }: { roomId: string }) {
   if (currentAnchor !== anchor) setAnchor(currentAnchor);
 
   const items = useMemo(
-    () => buildLogItems(timeline.messages, pending, me?.id),
-    [timeline.messages, pending, me?.id],
+    () => buildLogItems(timeline.messages, pending, me, unreadAfter),
+    [timeline.messages, pending, me, unreadAfter],
   );
+  const dividerIndex = useMemo(() => items.findIndex((i) => i.kind === 'divider'), [items]);
+  const messageContext = useMemo<MessageContext>(
+    () => ({
+      roomId,
+      me,
+      moderator: room !== null && room.kind !== 'dm' && me !== null && room.ownerId === me.id,
+      names: new Map(members.map((m) => [m.userId, m.username.toLowerCase()])),
+    }),
+    [roomId, me, room, members],
+  );
+  // The first unread message is shown where it is: load back to it (a bounded number of pages).
+  const oldestSeq = timeline.messages[0]?.seq;
+  const unreadOutOfReach =
+    unreadAfter !== null && timeline.loaded && timeline.hasMore && oldestSeq !== undefined && oldestSeq > unreadAfter + 1;
+  const fetchingUnread = unreadOutOfReach && unreadPages < UNREAD_PAGES_MAX;
+  useEffect(() => {
+    if (!fetchingUnread || timeline.loadingOlder) return;
+    void loadOlder(roomId).then(() => setUnreadPages((n) => n + 1));
+  }, [fetchingUnread, timeline.loadingOlder, roomId, oldestSeq]);
 
   // Older pages: note the topmost visible row first, so it can be kept in view.
   const older = useCallback(() => {
     keeper.note();
     void loadOlder(roomId);
   }, [keeper, roomId]);
-  const firstIndex = firstItemIndex(currentAnchor, timeline.messages);
+  const anchorIndex = items.findIndex((i) => i.kind === 'stored' && i.message.seq === currentAnchor.seq);
+  const firstIndex = firstItemIndex(currentAnchor, timeline.messages, dividerIndex >= 0 && dividerIndex < anchorIndex);
   const shownFirstIndex = useRef(firstIndex);
   useLayoutEffect(() => {
     if (firstIndex < shownFirstIndex.current) keeper.restore();
@@ -129,10 +197,50 @@ export function MessageLog({ roomId }: { roomId: string }) {
       hasMore: timeline.hasMore,
       loadingOlder: timeline.loadingOlder,
       note,
-      myName: me?.username ?? '',
+      message: messageContext,
     }),
-    [older, timeline.hasMore, timeline.loadingOlder, note, me?.username],
+    [older, timeline.hasMore, timeline.loadingOlder, note, messageContext],
   );
+
+  /** U4: tells the read tracker what this log shows (everything, when at the bottom). */
+  const atBottom = useRef(true);
+  const reportShown = useCallback(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const current = appStore.getState().timelines[roomId];
+    const seq = atBottom.current ? (current?.cursor ?? current?.messages.at(-1)?.seq ?? null) : newestVisibleSeq(el);
+    if (seq !== null && seq > 0) messagesShown(roomId, seq);
+  }, [roomId]);
+  useEffect(() => {
+    const frame = requestAnimationFrame(reportShown);
+    return () => cancelAnimationFrame(frame);
+  }, [items, timeline.cursor, reportShown]);
+
+  // A message asked for (a reply's original, a notification): into view, focused, highlighted.
+  useEffect(() => {
+    if (!focusRequest) return;
+    const index = items.findIndex((i) => i.kind === 'stored' && i.message.id === focusRequest.messageId);
+    if (index < 0) return;
+    virtuoso.current?.scrollToIndex({ index, align: 'center' });
+    let tries = 0;
+    const find = () => {
+      const article = scroller.current?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(focusRequest.messageId)}"]`);
+      if (article) {
+        article.scrollIntoView({ block: 'center' });
+        article.focus({ preventScroll: true });
+      } else if (++tries < 30) frame = requestAnimationFrame(find);
+    };
+    let frame = requestAnimationFrame(find);
+    const clear = setTimeout(() => {
+      if (appStore.getState().focusRequest?.nonce === focusRequest.nonce) appStore.setState({ focusRequest: null });
+    }, HIGHLIGHT_MS);
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(clear);
+    };
+    // Runs once per request; `items` is read at that moment.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focusRequest?.nonce]);
 
   /** The reader scrolled away from the newest messages: offer the way back. */
   const [awayFromBottom, setAwayFromBottom] = useState(false);
@@ -147,7 +255,7 @@ export function MessageLog({ roomId }: { roomId: string }) {
     shownPendingKey.current = lastPendingKey;
   }, [lastPendingKey]);
 
-  if (!timeline.loaded && items.length === 0) {
+  if ((!timeline.loaded && items.length === 0) || fetchingUnread) {
     return (
       <div className="message-log" role="log" aria-label="Messages" aria-busy="true">
         <div className="log-top">
@@ -171,6 +279,12 @@ export function MessageLog({ roomId }: { roomId: string }) {
   };
 
   const jumpToNewest = () => virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
+  // Opening with unread messages more than a screen away: start at the divider, not the bottom.
+  const rowsThatFit = Math.max(1, Math.floor((scroller.current?.clientHeight ?? window.innerHeight * 0.6) / ROW_HEIGHT_GUESS));
+  const initialTop =
+    dividerIndex >= 0 && items.length - dividerIndex > rowsThatFit
+      ? { index: dividerIndex, align: 'start' as const }
+      : { index: 'LAST' as const, align: 'end' as const };
 
   return (
     <div className="log-frame">
@@ -190,7 +304,7 @@ export function MessageLog({ roomId }: { roomId: string }) {
         computeItemKey={itemKey}
         itemContent={renderItem}
         firstItemIndex={firstIndex}
-        initialTopMostItemIndex={{ index: 'LAST', align: 'end' }}
+        initialTopMostItemIndex={initialTop}
         defaultItemHeight={ROW_HEIGHT_GUESS}
         increaseViewportBy={VIEWPORT_EXTRA}
         followOutput={followWhenAtBottom}
@@ -203,7 +317,12 @@ export function MessageLog({ roomId }: { roomId: string }) {
         onTouchMove={markReader}
         onKeyDown={onKeyDown}
         onPointerDown={onPointerDown}
-        atBottomStateChange={(atBottom) => setAwayFromBottom(!atBottom)}
+        atBottomStateChange={(bottom) => {
+          atBottom.current = bottom;
+          setAwayFromBottom(!bottom);
+          reportShown();
+        }}
+        rangeChanged={reportShown}
       />
       {awayFromBottom && items.length > 0 && (
         <button type="button" className="log-jump" onClick={jumpToNewest}>

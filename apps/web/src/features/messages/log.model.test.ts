@@ -30,7 +30,7 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 describe('log items', () => {
   it('stored messages, then my pending ones, with stable keys', () => {
     const pending: OutboxEntry = { clientMessageId: 'c-9', roomId: 'r1', text: 'x', queuedAt: 1, status: 'sending' };
-    const items = buildLogItems([msg(1), msg(2, { authorId: 'me' })], [pending], 'me');
+    const items = buildLogItems([msg(1), msg(2, { authorId: 'me' })], [pending], { id: 'me', username: 'me' });
     expect(items.map((i) => i.key)).toEqual(['m:id-1', 'm:id-2', 'p:c-9']);
     expect(items.map((i) => (i.kind === 'stored' ? i.mine : null))).toEqual([false, true, null]);
   });
@@ -44,9 +44,26 @@ describe('log items', () => {
         msg(4, { authorId: 'b', createdAt: 3000 + GROUP_GAP_MS }),
       ],
       [],
-      undefined,
+      null,
     );
     expect(items.map((i) => i.kind === 'stored' && i.continued)).toEqual([false, true, false, false]);
+  });
+
+  it('U4: the New messages divider goes before the first message by someone else after my marker', () => {
+    const me = { id: 'me', username: 'me' };
+    const items = buildLogItems([msg(1), msg(2, { authorId: 'me' }), msg(3, { deletedAt: 5 }), msg(4), msg(5)], [], me, 1);
+    expect(items.map((i) => i.key)).toEqual(['m:id-1', 'm:id-2', 'm:id-3', 'new-messages', 'm:id-4', 'm:id-5']);
+    // The first message after the divider starts a new group.
+    expect(items[4]?.kind === 'stored' && items[4].continued).toBe(false);
+    expect(buildLogItems([msg(1), msg(2)], [], me, 2).some((i) => i.kind === 'divider')).toBe(false);
+    expect(buildLogItems([msg(1), msg(2)], [], me, null).some((i) => i.kind === 'divider')).toBe(false);
+  });
+
+  it('E1–E3: my queued operations show on their messages, which are marked busy', () => {
+    const me = { id: 'me', username: 'me' };
+    const edit: OutboxEntry = { clientMessageId: 'op-1', roomId: 'r1', kind: 'edit', target: { messageId: 'id-1' }, text: 'fixed', queuedAt: 2, status: 'sending' };
+    const items = buildLogItems([msg(1)], [edit], me);
+    expect(items).toEqual([expect.objectContaining({ kind: 'stored', busy: true, message: expect.objectContaining({ text: 'fixed' }) })]);
   });
 });
 

@@ -1,4 +1,5 @@
-import type { Message } from '@parley/shared-types';
+import type { Message, User } from '@parley/shared-types';
+import { isOperation, targets, withPendingOps } from '../../store/outbox.overlay';
 import type { OutboxEntry } from '../../store/outbox.slice';
 
 /*
@@ -10,30 +11,62 @@ import type { OutboxEntry } from '../../store/outbox.slice';
 export const GROUP_GAP_MS = 5 * 60_000;
 
 export type LogItem =
-  | { kind: 'stored'; key: string; message: Message; mine: boolean; continued: boolean }
-  | { kind: 'pending'; key: string; entry: OutboxEntry };
+  /** `busy`: an edit, deletion or reaction of mine about it is still in the outbox. */
+  | { kind: 'stored'; key: string; message: Message; mine: boolean; continued: boolean; busy: boolean }
+  | { kind: 'pending'; key: string; entry: OutboxEntry; view: Message }
+  /** U4: above the first unread message when the room was opened. */
+  | { kind: 'divider'; key: string };
+
+export const DIVIDER_KEY = 'new-messages';
+
+/** A message of mine still in the outbox, as a message (for its reactions and replies to it). */
+function pendingView(entry: OutboxEntry, me: User | null): Message {
+  return {
+    id: `pending:${entry.clientMessageId}`,
+    roomId: entry.roomId,
+    seq: Number.MAX_SAFE_INTEGER,
+    authorId: me?.id ?? '',
+    authorName: me?.username ?? '',
+    clientMessageId: entry.clientMessageId,
+    text: entry.text,
+    createdAt: entry.queuedAt,
+  };
+}
 
 /**
- * Stored messages (ascending by seq) then my pending ones (in the order written). Keys
+ * Stored messages (ascending by seq) then my pending ones (in the order written), with my
+ * queued operations shown on them, and the "New messages" divider before the first
+ * message by someone else after `unreadAfter` (my marker when the room was opened). Keys
  * are stable across updates: a stored message by id, a pending one by clientMessageId.
  */
 export function buildLogItems(
   messages: readonly Message[],
-  pending: readonly OutboxEntry[],
-  myId: string | undefined,
+  outbox: readonly OutboxEntry[],
+  me: User | null,
+  unreadAfter: number | null = null,
 ): LogItem[] {
-  const items: LogItem[] = new Array(messages.length + pending.length);
+  const ops = outbox.filter(isOperation);
+  const sends = outbox.filter((e) => !isOperation(e));
+  const myId = me?.id;
+  const items: LogItem[] = [];
   let prev: Message | undefined;
-  for (let i = 0; i < messages.length; i++) {
-    const message = messages[i]!;
+  let divided = unreadAfter === null;
+  for (const stored of messages) {
+    const { message, busy } = me && ops.length > 0 ? withPendingOps(stored, ops, me) : { message: stored, busy: false };
+    if (!divided && message.seq > unreadAfter! && message.authorId !== myId && message.deletedAt === undefined) {
+      items.push({ kind: 'divider', key: DIVIDER_KEY });
+      divided = true;
+      prev = undefined;
+    }
     const continued =
       prev !== undefined && prev.authorId === message.authorId && message.createdAt - prev.createdAt < GROUP_GAP_MS;
-    items[i] = { kind: 'stored', key: `m:${message.id}`, message, mine: message.authorId === myId, continued };
+    items.push({ kind: 'stored', key: `m:${message.id}`, message, mine: message.authorId === myId, continued, busy });
     prev = message;
   }
-  for (let j = 0; j < pending.length; j++) {
-    const entry = pending[j]!;
-    items[messages.length + j] = { kind: 'pending', key: `p:${entry.clientMessageId}`, entry };
+  for (const entry of sends) {
+    const base = pendingView(entry, me);
+    const view = me && ops.some((op) => targets(op.target, base, me.id)) ? withPendingOps(base, ops, me).message : base;
+    items.push({ kind: 'pending', key: `p:${entry.clientMessageId}`, entry, view });
   }
   return items;
 }
@@ -74,6 +107,8 @@ export function countBelow(messages: readonly Message[], seq: number): number {
   return lo;
 }
 
-export function firstItemIndex(anchor: LogAnchor, messages: readonly Message[]): number {
-  return anchor.seq === null ? FIRST_INDEX_BASE : FIRST_INDEX_BASE - countBelow(messages, anchor.seq);
+/** The index the anchor's item must keep: BASE − the items in front of it (older messages, and the divider when it is there). */
+export function firstItemIndex(anchor: LogAnchor, messages: readonly Message[], dividerBeforeAnchor = false): number {
+  if (anchor.seq === null) return FIRST_INDEX_BASE;
+  return FIRST_INDEX_BASE - countBelow(messages, anchor.seq) - (dividerBeforeAnchor ? 1 : 0);
 }

@@ -2,6 +2,7 @@ import type { RoomSummary } from '@parley/shared-types';
 import { useState } from 'react';
 import { leaveRoom } from '../../realtime/rooms.actions';
 import { InviteDialog } from './InviteDialog';
+import { NotifyMenu } from './NotifyMenu';
 
 const KIND_LABEL: Record<RoomSummary['kind'], string> = {
   public: 'Public room',
@@ -10,8 +11,8 @@ const KIND_LABEL: Record<RoomSummary['kind'], string> = {
 };
 
 /**
- * The open room's name (a DM's is the other person's) and, except for DMs, Invite (I1)
- * and Leave room.
+ * The open room's name (a DM's is the other person's), its Notifications level (N2) and,
+ * except for DMs, Invite (I1) and Leave room.
  */
 export function RoomHeader({ room }: { room: RoomSummary }) {
   const [error, setError] = useState<string | null>(null);
@@ -35,16 +36,19 @@ export function RoomHeader({ room }: { room: RoomSummary }) {
         </h2>
         <span className="room-kind">{KIND_LABEL[room.kind]}</span>
       </div>
-      {room.kind !== 'dm' && (
-        <div className="room-actions">
-          <button type="button" className="ghost" onClick={() => setInviting(true)}>
-            Invite
-          </button>
-          <button type="button" className="ghost" disabled={busy} onClick={() => void leave()}>
-            Leave room
-          </button>
-        </div>
-      )}
+      <div className="room-actions">
+        <NotifyMenu room={room} />
+        {room.kind !== 'dm' && (
+          <>
+            <button type="button" className="ghost" onClick={() => setInviting(true)}>
+              Invite
+            </button>
+            <button type="button" className="ghost" disabled={busy} onClick={() => void leave()}>
+              Leave room
+            </button>
+          </>
+        )}
+      </div>
       {error && (
         <p role="alert" className="form-error header-error">
           {error}
