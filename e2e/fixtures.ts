@@ -252,8 +252,37 @@ export async function sendMessage(page: Page, text: string): Promise<void> {
     await composer.press('Shift+Enter');
     await composer.pressSequentially(line);
   }
+  // A text ending in a mention leaves the suggestions open, where Enter would pick one.
+  const suggestions = page.getByRole('listbox', { name: exactName('Mention suggestions') });
+  if (await suggestions.isVisible()) await composer.press('Escape');
   await composer.press('Enter');
   await expect(ui.message(page, lines.at(-1) ?? text).first()).toBeVisible();
+}
+
+/**
+ * One of a message's actions (Reply, React, Edit, Delete), as a person reaches it: the
+ * actions show when the pointer is over the message.
+ */
+export async function messageAction(
+  page: Page,
+  message: string | Locator,
+  action: 'Reply' | 'React' | 'Edit' | 'Delete',
+): Promise<void> {
+  const article = typeof message === 'string' ? ui.message(page, message).last() : message;
+  await article.hover();
+  await article.getByRole('button', { name: exactName(action) }).click();
+}
+
+/** React → the emoji in the menu. */
+export async function react(page: Page, text: string, emoji: string): Promise<void> {
+  await messageAction(page, text, 'React');
+  await page.getByRole('menu').getByRole('menuitem', { name: nameBeginningWith(emoji) }).click();
+  await expect(page.getByRole('menu')).toHaveCount(0);
+}
+
+/** The reaction button under a message: its name begins with the emoji and its count ("👍 2"). */
+export function reactionButton(page: Page, text: string, emoji: string, count: number): Locator {
+  return ui.message(page, text).last().getByRole('button', { name: nameBeginningWith(`${emoji} ${count}`) });
 }
 
 /** The texts of the articles in the page's Messages log, in order (innerText, trimmed). */
@@ -332,6 +361,10 @@ export async function seedRoom(options: {
   users: readonly string[];
   count: number;
   isPrivate?: boolean;
+  /** E4: the last message answers the first. */
+  replyFirst?: boolean;
+  /** U4: for these users everything seeded is unread (the others have read it). */
+  unreadFor?: readonly string[];
   dataDir?: string;
 }): Promise<SeededRoom> {
   const dataDir = options.dataDir ?? process.env.E2E_DATA_DIR;
@@ -348,6 +381,8 @@ export async function seedRoom(options: {
     '--count',
     String(options.count),
     ...(options.isPrivate ? ['--private'] : []),
+    ...(options.replyFirst ? ['--reply-first'] : []),
+    ...(options.unreadFor?.length ? ['--unread-for', options.unreadFor.join(',')] : []),
   ];
   const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: REPO_ROOT, timeout: 120_000 });
   const line = stdout.trim().split('\n').at(-1) ?? '';

@@ -160,4 +160,68 @@ test.describe('XSS', () => {
     expect(await paragraph.evaluate((el) => getComputedStyle(el).unicodeBidi)).toMatch(/isolate|plaintext/);
     expect(await article.locator('bdi').first().evaluate((el) => getComputedStyle(el).unicodeBidi)).toBe('isolate');
   });
+
+  test('F1: Markdown XSS vectors (raw HTML, javascript: links, images, entity tricks) run nothing; the subset formats and links safely', async ({
+    users,
+  }) => {
+    const [alice, bob] = await users.signUpAll('alice', 'bob');
+    for (const user of [alice, bob]) {
+      await watchCsp(user);
+      await user.page.reload();
+      await expectSignedIn(user.page);
+    }
+    const room = uniqueName('md');
+    await createRoom(alice.page, room);
+    await joinRoom(bob.page, room);
+    const marker = uniqueName('m');
+    const vectors = [
+      `${marker} 1 <script>window.__xss=1</script>`,
+      `${marker} 2 <img src=x onerror="window.__xss=1">`,
+      `${marker} 3 [click](javascript:window.__xss=1)`,
+      `${marker} 4 [click](JaVaScRiPt:window.__xss=1)`,
+      `${marker} 5 [click](&#106;avascript:window.__xss=1)`,
+      `${marker} 6 ![pic](javascript:window.__xss=1)`,
+      `${marker} 7 ![pic](https://example.com/x.png)`,
+      `${marker} 8 &lt;img src=x onerror=window.__xss=1&gt;`,
+      `${marker} 9 [x](data:text/html,<script>window.__xss=1</script>)`,
+      `${marker} 10 <a href="javascript:window.__xss=1">raw link</a>`,
+    ];
+    // The rendered text is not the typed one (entities decode, Markdown formats): wait for each by its number.
+    for (const [i, vector] of vectors.entries()) {
+      await ui.composer(alice.page).fill(vector);
+      await ui.composer(alice.page).press('Enter');
+      await expect(ui.message(alice.page, `${marker} ${i + 1} `)).toHaveCount(1);
+    }
+    await ui.composer(alice.page).fill(`${marker} ok **bold** _it_ \`code\` [docs](https://example.com/docs) https://example.com/bare`);
+    await ui.composer(alice.page).press('Enter');
+    for (const page of [alice.page, bob.page]) {
+      await expect(ui.message(page, `${marker} ok`)).toHaveCount(1);
+      // Formatting, without markup from the text.
+      const ok = ui.message(page, `${marker} ok`);
+      await expect(ok.locator('strong')).toHaveText('bold');
+      await expect(ok.locator('em')).toHaveText('it');
+      await expect(ok.locator('code')).toHaveText('code');
+      const links = ok.getByRole('link');
+      await expect(links).toHaveCount(2);
+      for (const link of await links.all()) {
+        await expect(link).toHaveAttribute('rel', 'noopener noreferrer nofollow');
+        await expect(link).toHaveAttribute('target', '_blank');
+        await expect(link).toHaveAttribute('href', /^https:\/\/example\.com\//);
+      }
+      // Raw HTML is text.
+      await expect(ui.message(page, `${marker} 2`)).toContainText('<img src=x onerror="window.__xss=1">');
+      await expect(ui.message(page, `${marker} 10`)).toContainText('<a href=');
+      // Nothing but https links anywhere in the log, no images, nothing ran.
+      await expect(ui.messageLog(page).locator('a:not([href^="https:"]):not([href^="http:"]):not([href^="mailto:"])')).toHaveCount(0);
+      await expect(ui.messageLog(page).locator('img, script, svg, iframe')).toHaveCount(0);
+      await expectNothingRan(page);
+      // Clicking the refused links does nothing either.
+      await ui.message(page, `${marker} 3`).getByText('click').click();
+      await expectNothingRan(page);
+    }
+    for (const user of [alice, bob]) {
+      const violations = await user.page.evaluate(() => (window as unknown as Probe).__cspViolations ?? []);
+      expect(violations, `${user.name}: CSP violations`).toEqual([]);
+    }
+  });
 });

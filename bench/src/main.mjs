@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killAllChildren } from './proc.mjs';
 import { GUARD } from './gen/load.mjs';
-import { REPO, SERVER_ENTRY, scenarioA, scenarioB, scenarioC, scenarioD, scenarioE, scenarioF } from './scenarios.mjs';
+import { REPO, SERVER_ENTRY, scenarioA, scenarioB, scenarioC, scenarioD, scenarioE, scenarioF, scenarioG } from './scenarios.mjs';
 import { seed } from './seed.mjs';
 import { runProfile, runTuning } from './tuning.mjs';
 import { evaluateTargets, writeReport } from './report.mjs';
@@ -28,6 +28,7 @@ export const CONFIGS = {
     D: { clients: 2000, stormConcurrency: 1000, connectTimeoutMs: 15_000, settleMs: 1000, reconnectWaitMs: 15_000 },
     E: { clients: 100, waveMs: 250, durationMs: 5000 },
     F: { clients: 2000, rate: 500, typingPerMessage: 0.5, churnEveryMs: 4000, stepMs: 5000, settleMs: 1000 },
+    G: { clients: 2000, rate: 1000, editsPerMessage: 0.1, reactionsPerMessage: 0.2, stepMs: 5000, settleMs: 1000 },
     tuning: { rates: [1000], stepMs: 4000, clients: 2000 },
     profile: { rates: [1000], stepMs: 5000, clients: 2000 },
   },
@@ -48,6 +49,8 @@ export const CONFIGS = {
     D: { clients: 10_000, stormConcurrency: 1000, connectTimeoutMs: 30_000, settleMs: 3000, reconnectWaitMs: 60_000 },
     E: { clients: 100, waveMs: 250, durationMs: 10_000 },
     F: { clients: 4000, rate: 1000, typingPerMessage: 0.5, churnEveryMs: 4000, stepMs: 15_000, settleMs: 3000 },
+    // C1's rate with an edit for every ten messages and a reaction for every five.
+    G: { clients: 4000, rate: 1000, editsPerMessage: 0.1, reactionsPerMessage: 0.2, stepMs: 15_000, settleMs: 3000 },
     tuning: { rates: [1000, 2000], stepMs: 8000, clients: 4000 },
     profile: { rates: [1000, 2000], stepMs: 10_000, clients: 4000 },
   },
@@ -144,7 +147,7 @@ async function waitForQuiet(log, maxSeconds, quietSeconds = 30) {
 
 async function main() {
   const quick = Boolean(arg('quick'));
-  const only = String(arg('only') ?? 'A,B,C,D,E,F').split(',');
+  const only = String(arg('only') ?? 'A,B,C,D,E,F,G').split(',');
   const servers = String(arg('servers') ?? 's0,s1,s2').split(',');
   const ctx = { cfg: CONFIGS[quick ? 'quick' : 'full'], mode: quick ? 'quick' : 'full', keep: Boolean(arg('keep')), log: (m) => console.log(m) };
   installCleanup(ctx);
@@ -157,7 +160,7 @@ async function main() {
   if (!arg('no-build')) buildServer(ctx.log);
   const cfg = ctx.cfg;
   await prepare(ctx, {
-    grid: Math.max(cfg.A.levels.at(-1), cfg.C.clients, cfg.D.clients, cfg.F.clients),
+    grid: Math.max(cfg.A.levels.at(-1), cfg.C.clients, cfg.D.clients, cfg.F.clients, cfg.G.clients),
     churners: true,
     broadcast: cfg.B.clients,
     history: { users: cfg.E.clients, messages: 10_000 },
@@ -189,6 +192,7 @@ async function main() {
   await run('D', (k) => scenarioD(ctx, k));
   await run('E', () => scenarioE(ctx));
   await run('F', (k) => scenarioF(ctx, k));
+  await run('G', (k) => scenarioG(ctx, k));
   if (!arg('no-tuning') && servers.includes('s1')) results.tuning = await runTuning(ctx);
   if (!arg('no-profile') && servers.includes('s1')) results.profile = await runProfile(ctx);
   results.durationSeconds = Math.round((performance.now() - started) / 1000);

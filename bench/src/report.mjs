@@ -90,6 +90,13 @@ export function evaluateTargets(results) {
     d?.reconnect ? `99 % in ${d.reconnect.secondsTo99 ?? '>' + 60} s, all in ${d.reconnect.secondsTo100 ?? '–'} s (${d.reconnect.back}/${d.reconnect.clients}; restart took ${d.reconnect.restartSeconds} s)` : 'not run',
   );
   const e = S.E?.s1;
+  const g = S.G?.s1;
+  add(
+    'G',
+    'S1 at C1 with edits (1 per 10 messages) and reactions (1 per 5): messages p99 ≤ 100 ms, 100 % delivered, no errors',
+    g?.latencyMs ? cOk(g) && g.changes.errors === 0 : null,
+    g?.latencyMs ? `${cVal(g)}; ${fmt(g.changes.edits, 0)} edits and ${fmt(g.changes.reactions, 0)} reactions, ack p99 ${fmt(g.changes.ackLatencyMs?.p99)} ms, ${g.changes.errors} errors` : 'not run',
+  );
   add('E', 'S1 history (newest 50 of 10k) p99 ≤ 50 ms under 100 concurrent fetches', e?.latencyMs ? e.latencyMs.p99 <= 50 && e.errors === 0 : null, e?.latencyMs ? `p99 ${e.latencyMs.p99} ms, p50 ${e.latencyMs.p50} ms, ${e.ok}/${e.fetches} ok` : 'not run');
   return t;
 }
@@ -294,6 +301,41 @@ export function markdown(results, notes) {
           const f = S.F[k];
           return [NAMES[k], fmt(f.achievedRate), lat(f.latencyMs), pct(f.deliveredRatio), fmt(f.typing.sent, 0), pct(f.typing.deliveredRatio), fmt(f.churn.ops, 0), fmt(f.churn.errors, 0), fmt(f.churn.ackLatencyMs?.p99), `${fmt(f.serverCpuPct)} %`, `${fmt(f.generator.cpuPct)} %${validMark(f.generator)}`];
         }),
+      ),
+    );
+    L.push('');
+  }
+
+  if (S.G?.s1?.latencyMs) {
+    const g = S.G.s1;
+    const c = stepAt(results, 'C', 's1', g.targetRate);
+    L.push('## G. Edits and reactions mixed into C');
+    L.push('');
+    L.push(
+      `Scenario C's rooms at ${fmt(g.targetRate, 0)} msg/s, plus an edit for every ten messages (by the message's author) and a reaction for every five (by another member), each of a recent message: every change takes the room's next seq in the transaction that stores it and goes to the room's 20 members as \`message:changed\`. Only Parley has them. C at the same rate, earlier in this run, is the baseline.`,
+    );
+    L.push('');
+    L.push(
+      table(
+        ['step', 'msg/s', 'messages: latency ms p50 / p90 / p99 / p99.9 / max', 'delivered', 'edits + reactions', 'change ack p50 / p99 ms', 'changes delivered (per change)', 'errors', 'server CPU', 'deliveries per CPU-s', 'generator'],
+        [
+          ...(c
+            ? [[`C${fmt(c.targetRate, 0)}`, fmt(c.achievedRate), lat(c.latencyMs), pct(c.deliveredRatio), '–', '–', '–', fmt(c.ackErrors, 0), `${fmt(c.serverCpuPct)} %`, fmt(c.deliveriesPerCpuSec, 0), `${fmt(c.generator.cpuPct)} %${validMark(c.generator)}`]]
+            : []),
+          [
+            `G${fmt(g.targetRate, 0)}`,
+            fmt(g.achievedRate),
+            lat(g.latencyMs),
+            pct(g.deliveredRatio),
+            `${fmt(g.changes.edits, 0)} + ${fmt(g.changes.reactions, 0)}`,
+            `${fmt(g.changes.ackLatencyMs?.p50)} / ${fmt(g.changes.ackLatencyMs?.p99)}`,
+            `${fmt(g.changes.delivered, 0)} (${fmt(g.changes.deliveredPerChange)})`,
+            fmt(g.ackErrors + g.changes.errors, 0),
+            `${fmt(g.serverCpuPct)} %`,
+            fmt(g.deliveriesPerCpuSec, 0),
+            `${fmt(g.generator.cpuPct)} %${validMark(g.generator)}`,
+          ],
+        ],
       ),
     );
     L.push('');

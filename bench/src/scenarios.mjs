@@ -7,6 +7,7 @@ import {
   adapter,
   connectPopulation,
   histogram,
+  makeText,
   openLoop,
   parseText,
   record,
@@ -107,14 +108,14 @@ function shuffled(xs, seed = 7) {
  * One open-loop step at `rate` messages/s; returns latency, delivery and CPU figures.
  * `recipients(message)` is how many clients should receive each message.
  */
-async function rateStep(ctx, { srv, ad, pop, sink, senders, rate, durationMs, tag, recipients, extraTick }) {
+async function rateStep(ctx, { srv, ad, pop, sink, senders, rate, durationMs, tag, recipients, extraTick, onSent }) {
   const hist = histogram();
   sink.hists.set(tag, hist);
   const created0 = pop.counters.created;
   const cpu0 = cpuOf(srv.proc.pid);
   const t0 = performance.now();
   const guard = startGuard(srv.proc.pid);
-  const { st, ackHist, total } = await openLoop({ ad, senders, rate, durationMs, tag, extraTick });
+  const { st, ackHist, total } = await openLoop({ ad, senders, rate, durationMs, tag, extraTick, onSent });
   const sendMs = performance.now() - t0;
   const gen = guard();
   const cpuSend = cpuOf(srv.proc.pid) - cpu0;
@@ -417,6 +418,120 @@ export async function scenarioF(ctx, kind) {
     return result;
   } finally {
     churn.close();
+    pop.close();
+    await srv.stop();
+  }
+}
+
+// ------------------------------------------------------------------ G: C with edits and reactions
+
+/**
+ * G: scenario C's traffic (rooms of 20, open loop) with edits and reactions of recent
+ * messages mixed in: every edit and reaction takes the room's next seq in the same
+ * transaction as it is stored (S1) and goes to the 20 members as message:changed. Only
+ * Parley has them, so S0 and S2 sit this one out; C beside it in the same run is the
+ * baseline. Edits are sent by each message's author, reactions by other members.
+ */
+export async function scenarioG(ctx, kind) {
+  if (kind !== 's1') return { na: 'no edits or reactions: only Parley has them' };
+  const cfg = ctx.cfg.G;
+  const srv = await launch(ctx, kind, { label: `G-${kind}` });
+  const ad = adapter(kind, srv.port);
+  const { hists, sink } = probeSink();
+  /** Sent texts → who sent them, until a probe sees the message (and its id). */
+  const senderOf = new Map();
+  /** Recent messages: their id, their author's client, their room. */
+  const recent = [];
+  const onProbe = (text, now, frame) => {
+    sink(text, now);
+    const sender = senderOf.get(text);
+    if (!sender) return;
+    senderOf.delete(text);
+    const id = /"id":"([^"]+)"/.exec(frame)?.[1];
+    if (id) {
+      recent.push({ id, sender });
+      if (recent.length > 500) recent.shift();
+    }
+  };
+  const pop = await roomsPopulation(ctx, kind, ad, cfg.clients, onProbe);
+  try {
+    await sleep(cfg.settleMs);
+    ctx.log(`  ${kind} G: ${pop.connected()} connected in ${Math.round(pop.connectMs)} ms`);
+    const senders = shuffled(pop.members.filter((m) => m.client));
+    const changes = { edits: 0, reactions: 0, acked: 0, ok: 0, unchanged: 0, errors: 0, errorSample: null };
+    const changeHist = histogram();
+    const emoji = ['👍', '❤️', '😂', '🎉', '😮', '😢', '🙏', '👀'];
+    const editEvery = 1000 / (cfg.rate * cfg.editsPerMessage);
+    const reactEvery = 1000 / (cfg.rate * cfg.reactionsPerMessage);
+    let nextEdit = performance.now();
+    let nextReact = performance.now();
+    let k = 0;
+    const ack = (intended) => (buf, off) => {
+      changes.acked++;
+      if (buf && ackOk(buf, off)) {
+        changes.ok++;
+        record(changeHist, performance.now() - intended);
+      } else {
+        changes.errors++;
+        changes.errorSample ??= buf ? buf.toString().slice(0, 160) : 'connection closed';
+      }
+    };
+    const extraTick = (now) => {
+      while (nextEdit <= now) {
+        const intended = nextEdit;
+        nextEdit += editEvery;
+        const target = recent[recent.length - 1 - (k++ % Math.min(50, recent.length || 1))];
+        if (!target) continue;
+        changes.edits++;
+        target.sender.client.emit('message:edit', { messageId: target.id, text: makeText(intended, 'edit') }, ack(intended));
+      }
+      while (nextReact <= now) {
+        const intended = nextReact;
+        nextReact += reactEvery;
+        const target = recent[recent.length - 1 - (k++ % Math.min(50, recent.length || 1))];
+        if (!target) continue;
+        const members = target.sender.room.members;
+        const who = members[(k * 7) % members.length];
+        changes.reactions++;
+        who.client.emit('reaction:add', { messageId: target.id, emoji: emoji[k % emoji.length] }, ack(intended));
+      }
+    };
+    const other0 = pop.counters.otherEvents;
+    const s = await rateStep(ctx, {
+      srv,
+      ad,
+      pop,
+      sink: { hists },
+      senders,
+      rate: cfg.rate,
+      durationMs: cfg.stepMs,
+      tag: `G${cfg.rate}`,
+      recipients: ROOM_SIZE,
+      extraTick,
+      onSent: (sender, text) => senderOf.set(text, sender),
+    });
+    await settle(() => pop.counters.otherEvents + changes.acked * 1e9, { quietMs: 500, maxMs: 10_000 });
+    const changedDelivered = pop.counters.otherEvents - other0;
+    const result = {
+      ...s,
+      changes: {
+        edits: changes.edits,
+        reactions: changes.reactions,
+        ok: changes.ok,
+        errors: changes.errors,
+        errorSample: changes.errorSample,
+        ackLatencyMs: summary(changeHist),
+        delivered: changedDelivered,
+        // At most every change reaches 20 members; an idempotent repeat reaches none.
+        deliveredPerChange: changes.ok ? Math.round((changedDelivered / changes.ok) * 100) / 100 : null,
+      },
+    };
+    ctx.log(
+      `  ${kind} G: ${changes.edits} edits and ${changes.reactions} reactions, ${changes.ok} ok, ${changes.errors} errors; ack p50 ${result.changes.ackLatencyMs.p50} p99 ${result.changes.ackLatencyMs.p99} ms; ${changedDelivered} message:changed delivered (${result.changes.deliveredPerChange} per change)`,
+    );
+    logStep(ctx, kind, s);
+    return result;
+  } finally {
     pop.close();
     await srv.stop();
   }

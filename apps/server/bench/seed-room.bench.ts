@@ -11,16 +11,27 @@ import type { UserRecord } from '../src/storage/storage.js';
  * the server reads rooms, members and seqs from the database on every request.
  *
  *   node apps/server/bench/run.mjs seed-room --data-dir <dir> --room <name> \
- *     --users alice,bob [--count 10000] [--private]
+ *     --users alice,bob [--count 10000] [--private] [--reply-first] [--unread-for bob]
  *
  * (or SEED_DATA_DIR, SEED_ROOM, SEED_USERS, SEED_COUNT, SEED_PRIVATE=1). The users must
  * exist (sign them up first); the first becomes the room's owner, all become members,
  * and messages are written by them in turns of five, half a minute apart, through
  * storage.messages.append, so every message takes the room's next seq (M2, S1) exactly
- * as a sent one would. Prints one JSON line: the room's id and name, the count, lastSeq.
+ * as a sent one would. With --reply-first the last message answers the first (E4). The
+ * members have read everything (U1), but those named by --unread-for, for whom all of it
+ * is unread.
+ * Prints one JSON line: the room's id and name, the count, lastSeq.
  */
 
-type Options = { dataDir: string; room: string; users: string[]; count: number; isPrivate: boolean };
+type Options = {
+  dataDir: string;
+  room: string;
+  users: string[];
+  count: number;
+  isPrivate: boolean;
+  replyFirst: boolean;
+  unreadFor: string[];
+};
 
 function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
   const flags = new Map<string, string>();
@@ -28,7 +39,7 @@ function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
     const arg = argv[i]!;
     if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}"`);
     const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    if (name === 'private') flags.set(name, '1');
+    if (name === 'private' || name === 'reply-first') flags.set(name, '1');
     else flags.set(name, inline ?? argv[++i] ?? '');
   }
   const pick = (flag: string, variable: string) => flags.get(flag) ?? env[variable] ?? '';
@@ -44,7 +55,12 @@ function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
   if (!room) throw new Error('--room (or SEED_ROOM) is required');
   if (users.length === 0) throw new Error('--users (or SEED_USERS) is required: usernames, comma-separated');
   if (!Number.isInteger(count) || count < 0 || count > 1_000_000) throw new Error(`--count must be 0…1000000, got ${count}`);
-  return { dataDir: resolve(dataDir), room, users, count, isPrivate };
+  const replyFirst = ['1', 'true'].includes(pick('reply-first', 'SEED_REPLY_FIRST'));
+  const unreadFor = pick('unread-for', 'SEED_UNREAD_FOR')
+    .split(',')
+    .map((u) => u.trim().toLowerCase())
+    .filter(Boolean);
+  return { dataDir: resolve(dataDir), room, users, count, isPrivate, replyFirst, unreadFor };
 }
 
 const BATCH = 1000;
@@ -85,29 +101,41 @@ async function main(): Promise<void> {
 
     const width = String(options.count).length;
     let lastSeq = 0;
+    const firstId = randomUUID();
+    const messageOf = (i: number) => {
+      const author = users[Math.floor(i / RUN_LENGTH) % users.length]!;
+      const n = String(i + 1).padStart(width, '0');
+      const last = i === options.count - 1 && i > 0;
+      return {
+        id: i === 0 ? firstId : randomUUID(),
+        roomId,
+        authorId: author.id,
+        clientMessageId: randomUUID(),
+        text: `Seeded message [${n}] in ${options.room}`,
+        createdAt: now - (options.count - i) * SPACING_MS,
+        ...(last && options.replyFirst ? { replyToId: firstId } : {}),
+      };
+    };
     for (let start = 0; start < options.count; start += BATCH) {
       const end = Math.min(options.count, start + BATCH);
+      // The first message goes alone, so the ones after it may answer it.
+      if (start === 0 && end > 0) {
+        const first = await storage.messages.append(messageOf(0));
+        if (first.status !== 'created') throw new Error(`append refused: ${first.status}`);
+      }
       const results = await Promise.all(
-        Array.from({ length: end - start }, (_, k) => {
-          const i = start + k;
-          const author = users[Math.floor(i / RUN_LENGTH) % users.length]!;
-          const n = String(i + 1).padStart(width, '0');
-          return storage.messages.append({
-            id: randomUUID(),
-            roomId,
-            authorId: author.id,
-            clientMessageId: randomUUID(),
-            text: `Seeded message [${n}] in ${options.room}`,
-            createdAt: now - (options.count - i) * SPACING_MS,
-          });
-        }),
+        Array.from({ length: end - Math.max(start, 1) }, (_, k) => storage.messages.append(messageOf(Math.max(start, 1) + k))),
       );
       for (const result of results) {
         if (result.status !== 'created') throw new Error(`append refused: ${result.status}`);
         lastSeq = Math.max(lastSeq, result.message.seq);
       }
     }
+    for (const user of users) {
+      if (!options.unreadFor.includes(user.username.toLowerCase())) await storage.reads.mark(user.id, roomId, options.count);
+    }
     const room = await storage.rooms.findById(roomId);
+    lastSeq = Math.max(lastSeq, options.count > 0 ? 1 : 0);
     if (room?.lastSeq !== options.count) throw new Error(`room lastSeq is ${room?.lastSeq}, expected ${options.count}`);
     console.log(
       JSON.stringify({

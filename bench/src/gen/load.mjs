@@ -201,7 +201,7 @@ export async function connectPopulation(o) {
             const now = performance.now();
             const text = ad.textOf(frame);
             if (track) probeText.get(m.room.index).push(text);
-            o.onProbe?.(text, now);
+            o.onProbe?.(text, now, frame);
           }
         : undefined,
     });
@@ -267,7 +267,7 @@ export function parseText(text) {
  * the next sender (round robin), so each sender sends rate/senders.length per second.
  * @returns counts and the ack histogram
  */
-export async function openLoop({ ad, senders, rate, durationMs, tag, extraTick }) {
+export async function openLoop({ ad, senders, rate, durationMs, tag, extraTick, onSent }) {
   const interval = 1000 / rate;
   const total = Math.round((rate * durationMs) / 1000);
   const ackHist = histogram();
@@ -298,7 +298,10 @@ export async function openLoop({ ad, senders, rate, durationMs, tag, extraTick }
             }
           : undefined);
         if (ok === false) st.notConnected++;
-        else st.sent++;
+        else {
+          st.sent++;
+          onSent?.(s, text);
+        }
       }
       extraTick?.(now);
       if (k >= total) {

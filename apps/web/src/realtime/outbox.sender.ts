@@ -48,7 +48,9 @@ export function startOutbox(userId: string): void {
       // A send's ack is its creation (S1); an operation's ack is the message as it is now,
       // its change (if any) comes as message:changed.
       delivered: (record, message) =>
-        store().changesApplied(message.roomId, [message], (record.kind ?? 'send') === 'send' ? [createdChange(message)] : []),
+        (record.kind ?? 'send') === 'send'
+          ? store().changesApplied(message.roomId, [message], [createdChange(message)])
+          : store().changesApplied(message.roomId, [message], [], [record.clientMessageId]),
       dropped: (record) => store().outboxRemoved(record.clientMessageId),
       refused: (record, error) => {
         const what = record.kind === 'edit' ? 'edit' : record.kind === 'delete' ? 'delete' : 'react to';

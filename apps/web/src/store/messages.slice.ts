@@ -22,9 +22,10 @@ export type MessagesSlice = MessagesState & {
    * Changes of one room (S1, E5): a send's or edit's ack, a live message:created or
    * message:changed, a resume's sync:changes, a fetched hole. `views` are the messages as
    * they are after them; `changes` the change seqs they account for (none for an ack that
-   * cannot tell). The timeline, my read counts and my outbox follow in one update.
+   * cannot tell). The timeline, my read counts and my outbox follow in one update;
+   * `settled` are outbox operations (edits, deletions, reactions) these views confirm.
    */
-  changesApplied(roomId: string, views: readonly Message[], changes: readonly RoomChange[]): void;
+  changesApplied(roomId: string, views: readonly Message[], changes: readonly RoomChange[], settled?: readonly string[]): void;
   /** S3: forget what is held of the room (its newest page is loaded again). */
   timelineReset(roomId: string): void;
   /** Forgets every held room, so the next handshake sends no cursor at all. */
@@ -69,12 +70,16 @@ export const createMessagesSlice: AppSlice<MessagesSlice> = (set) => {
       })),
     olderPageFailed: (roomId) =>
       set((s) => updateTimeline(s, roomId, (t) => ({ ...t, loadingOlder: false }))),
-    changesApplied: (roomId, views, changes) =>
-      set((s) => ({
-        ...updateTimeline(s, roomId, (t) => applyChanges(t, views, changes.map((c) => c.seq))),
-        ...readsAfter(s, roomId, views, changes),
-        outbox: withoutDelivered(s, views),
-      })),
+    changesApplied: (roomId, views, changes, settled = []) =>
+      set((s) => {
+        let outbox = withoutDelivered(s, views);
+        for (const key of settled) outbox = withoutKey(outbox, key);
+        return {
+          ...updateTimeline(s, roomId, (t) => applyChanges(t, views, changes.map((c) => c.seq))),
+          ...readsAfter(s, roomId, views, changes),
+          outbox,
+        };
+      }),
     timelineReset: (roomId) => set((s) => ({ timelines: withoutKey(s.timelines, roomId) })),
     timelinesDropped: () => set({ timelines: {} }),
   };

@@ -102,7 +102,6 @@ function MessageArticle({
         <time className="message-time" dateTime={at.toISOString()} title={at.toLocaleString()}>
           {timeFormat.format(at)}
         </time>
-        {message.editedAt !== undefined && !deleted && <span className="message-edited"> edited</span>}
         {state && <span className="message-state"> {state}</span>}
         {mentionsMe && <span className="visually-hidden"> (mentions you)</span>}
       </header>
@@ -112,7 +111,7 @@ function MessageArticle({
       ) : editing ? (
         <EditBox roomId={roomId} target={target} text={message.text} onDone={() => appStore.getState().editStarted(null)} />
       ) : (
-        <MessageText text={message.text} mentioned={mentioned} />
+        <MessageText text={message.text} mentioned={mentioned} edited={message.editedAt !== undefined} />
       )}
       {!deleted && message.reactions && (
         <ReactionBar reactions={message.reactions} myId={context.me?.id} onToggle={toggle} />

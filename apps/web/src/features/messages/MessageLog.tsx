@@ -133,12 +133,13 @@ export function MessageLog({ roomId }: { roomId: string }) {
   const room = useAppStore(selectActiveRoom);
   const members = useAppStore(selectMembers(roomId));
   const focusRequest = useAppStore((s) => (s.focusRequest?.roomId === roomId ? s.focusRequest : null));
-  // U4: the "New messages" divider stays where my marker was when I opened the room.
-  const [unreadAfter] = useState<number | null>(() => {
-    const state = appStore.getState();
-    const read = state.reads[roomId];
-    return read && read.unreadCount + read.log.length > 0 ? read.lastReadSeq : null;
-  });
+  // U4: the "New messages" divider stays where my marker was when the room's messages
+  // first showed (decided once, then kept while the room is open).
+  const [unreadAfter, setUnreadAfter] = useState<number | null | undefined>(undefined);
+  if (unreadAfter === undefined && timeline.loaded) {
+    const read = appStore.getState().reads[roomId];
+    setUnreadAfter(read && read.unreadCount + read.log.length > 0 ? read.lastReadSeq : null);
+  }
   const [unreadPages, setUnreadPages] = useState(0);
   const virtuoso = useRef<VirtuosoHandle>(null);
   const scroller = useRef<HTMLElement | null>(null);
@@ -153,7 +154,7 @@ export function MessageLog({ roomId }: { roomId: string }) {
   if (currentAnchor !== anchor) setAnchor(currentAnchor);
 
   const items = useMemo(
-    () => buildLogItems(timeline.messages, pending, me, unreadAfter),
+    () => buildLogItems(timeline.messages, pending, me, unreadAfter ?? null),
     [timeline.messages, pending, me, unreadAfter],
   );
   const dividerIndex = useMemo(() => items.findIndex((i) => i.kind === 'divider'), [items]);
@@ -169,7 +170,7 @@ export function MessageLog({ roomId }: { roomId: string }) {
   // The first unread message is shown where it is: load back to it (a bounded number of pages).
   const oldestSeq = timeline.messages[0]?.seq;
   const unreadOutOfReach =
-    unreadAfter !== null && timeline.loaded && timeline.hasMore && oldestSeq !== undefined && oldestSeq > unreadAfter + 1;
+    unreadAfter !== null && unreadAfter !== undefined && timeline.loaded && timeline.hasMore && oldestSeq !== undefined && oldestSeq > unreadAfter + 1;
   const fetchingUnread = unreadOutOfReach && unreadPages < UNREAD_PAGES_MAX;
   useEffect(() => {
     if (!fetchingUnread || timeline.loadingOlder) return;
@@ -255,7 +256,7 @@ export function MessageLog({ roomId }: { roomId: string }) {
     shownPendingKey.current = lastPendingKey;
   }, [lastPendingKey]);
 
-  if ((!timeline.loaded && items.length === 0) || fetchingUnread) {
+  if ((!timeline.loaded && items.length === 0) || fetchingUnread || (timeline.loaded && unreadAfter === undefined)) {
     return (
       <div className="message-log" role="log" aria-label="Messages" aria-busy="true">
         <div className="log-top">

@@ -53,8 +53,11 @@ function withMentions(text: string, names: ReadonlyMap<string, 'me' | 'other'>, 
 export const MessageText = memo(function MessageText({
   text,
   mentioned,
+  edited,
 }: {
   text: string;
+  /** E1: followed by the word "edited". */
+  edited: boolean;
   /** Lower-case usernames this message mentions, and whether each is me. */
   mentioned: ReadonlyMap<string, 'me' | 'other'>;
 }) {
@@ -64,6 +67,7 @@ export const MessageText = memo(function MessageText({
     // dir=auto isolates the text: bidi controls in it cannot reorder the UI around it.
     <div className="message-text" dir="auto">
       {markdown ? markdown.renderMarkdown(text, renderText) : <p>{renderText(text, 'plain')}</p>}
+      {edited && <span className="message-edited"> (edited)</span>}
     </div>
   );
 });

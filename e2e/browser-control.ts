@@ -1,0 +1,57 @@
+import type { BrowserContext, Page } from '@playwright/test';
+
+/*
+ * What Playwright cannot do to a real tab, emulated in the page: being in the
+ * background (document.visibilityState, document.hasFocus) and showing desktop
+ * notifications (a Notification stand-in that counts what would have been shown, with
+ * the permission already granted). Installed with addInitScript, so they are in place
+ * before the app's own code runs; pages already open need a reload.
+ */
+
+type Controlled = Window & {
+  __setTabActive?: (active: boolean) => void;
+  __notifications?: Array<{ title: string; body: string; tag: string }>;
+};
+
+/** Every tab of `context` starts in the background: nobody reads what it shows. */
+export async function controlFocus(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    let active = false;
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (active ? 'visible' : 'hidden') });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => !active });
+    document.hasFocus = () => active;
+    (window as Controlled).__setTabActive = (next: boolean) => {
+      active = next;
+      document.dispatchEvent(new Event('visibilitychange'));
+      window.dispatchEvent(new Event(next ? 'focus' : 'blur'));
+    };
+  });
+}
+
+/** Brings `page` to the front (visible and focused), or sends it to the background. */
+export async function setTabActive(page: Page, active: boolean): Promise<void> {
+  await page.evaluate((next) => (window as Controlled).__setTabActive?.(next), active);
+}
+
+/** Desktop notifications are allowed, and each one is recorded instead of shown. */
+export async function recordNotifications(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const shown: Array<{ title: string; body: string; tag: string }> = [];
+    (window as Controlled).__notifications = shown;
+    class RecordedNotification {
+      static readonly permission = 'granted';
+      static requestPermission = async () => 'granted';
+      onclick: (() => void) | null = null;
+      constructor(title: string, options: { body?: string; tag?: string } = {}) {
+        shown.push({ title, body: options.body ?? '', tag: options.tag ?? '' });
+      }
+      close() {}
+    }
+    Object.defineProperty(window, 'Notification', { configurable: true, writable: true, value: RecordedNotification });
+  });
+}
+
+/** The notifications `page` has shown so far. */
+export async function notificationsShown(page: Page): Promise<Array<{ title: string; body: string; tag: string }>> {
+  return page.evaluate(() => (window as Controlled).__notifications ?? []);
+}
