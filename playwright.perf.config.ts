@@ -18,7 +18,10 @@ const BASE_URL = baseUrlFor(PORT);
 
 // Chosen once in the runner; workers inherit it. Removed by e2e/perf/teardown.ts.
 if (!process.env.PERF_DATA_DIR) {
-  process.env.PERF_DATA_DIR = join(tmpdir(), `parley-perf-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`);
+  process.env.PERF_DATA_DIR = join(
+    tmpdir(),
+    `parley-perf-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`,
+  );
   process.env.PERF_DATA_DIR_CREATED = '1';
 }
 

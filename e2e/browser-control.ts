@@ -17,7 +17,10 @@ type Controlled = Window & {
 export async function controlFocus(context: BrowserContext): Promise<void> {
   await context.addInitScript(() => {
     let active = false;
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (active ? 'visible' : 'hidden') });
+    Object.defineProperty(document, 'visibilityState', {
+      configurable: true,
+      get: () => (active ? 'visible' : 'hidden'),
+    });
     Object.defineProperty(document, 'hidden', { configurable: true, get: () => !active });
     document.hasFocus = () => active;
     (window as Controlled).__setTabActive = (next: boolean) => {

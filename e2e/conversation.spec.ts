@@ -76,7 +76,8 @@ test.describe('conversations', () => {
     await sendMessage(alice.page, text);
 
     await react(bob.page, text, '👍');
-    for (const page of [alice.page, bob.page, carol.page]) await expect(reactionButton(page, text, '👍', 1)).toBeVisible();
+    for (const page of [alice.page, bob.page, carol.page])
+      await expect(reactionButton(page, text, '👍', 1)).toBeVisible();
     await expect(reactionButton(bob.page, text, '👍', 1)).toHaveAttribute('aria-pressed', 'true');
     await expect(reactionButton(alice.page, text, '👍', 1)).toHaveAttribute('aria-pressed', 'false');
     // Who reacted shows on hover or focus (the button's description).
@@ -84,11 +85,13 @@ test.describe('conversations', () => {
 
     // Pressing a reaction adds mine; the count follows everywhere.
     await reactionButton(carol.page, text, '👍', 1).click();
-    for (const page of [alice.page, bob.page, carol.page]) await expect(reactionButton(page, text, '👍', 2)).toBeVisible();
+    for (const page of [alice.page, bob.page, carol.page])
+      await expect(reactionButton(page, text, '👍', 2)).toBeVisible();
     await expect(reactionButton(carol.page, text, '👍', 2)).toHaveAttribute('aria-pressed', 'true');
     // Choosing it again from the menu takes mine away (a toggle, never a second one).
     await react(bob.page, text, '👍');
-    for (const page of [alice.page, bob.page, carol.page]) await expect(reactionButton(page, text, '👍', 1)).toBeVisible();
+    for (const page of [alice.page, bob.page, carol.page])
+      await expect(reactionButton(page, text, '👍', 1)).toBeVisible();
     await expect(reactionButton(bob.page, text, '👍', 1)).toHaveAttribute('aria-pressed', 'false');
     // Another emoji is its own count; the last one of an emoji takes it away.
     await react(alice.page, text, '🎉');
@@ -105,7 +108,9 @@ test.describe('conversations', () => {
     await expect(reactionButton(alice.page, text, '❤️', 1)).toBeVisible();
   });
 
-  test('E4: a reply quotes its original, jumps to it in a long room, and shows when it was deleted', async ({ users }) => {
+  test('E4: a reply quotes its original, jumps to it in a long room, and shows when it was deleted', async ({
+    users,
+  }) => {
     test.setTimeout(90_000);
     const [alice, bob] = await users.signUpAll('alice', 'bob');
     const room = uniqueName('long');
@@ -113,9 +118,13 @@ test.describe('conversations', () => {
     await alice.page.reload();
     await openRoom(alice.page, room);
     // The original itself (not the reply that quotes it): far above, not loaded.
-    const first = ui.message(alice.page, 'Seeded message [001]').filter({ hasNot: alice.page.getByRole('button', { name: /^In reply to/ }) });
+    const first = ui
+      .message(alice.page, 'Seeded message [001]')
+      .filter({ hasNot: alice.page.getByRole('button', { name: /^In reply to/ }) });
     await expect(first).toHaveCount(0);
-    const quote = ui.message(alice.page, 'Seeded message [400]').getByRole('button', { name: nameBeginningWith(`In reply to ${alice.name}`) });
+    const quote = ui
+      .message(alice.page, 'Seeded message [400]')
+      .getByRole('button', { name: nameBeginningWith(`In reply to ${alice.name}`) });
     await expect(quote).toContainText('Seeded message [001]');
     await quote.click();
     await expect(first).toBeInViewport();
@@ -134,11 +143,16 @@ test.describe('conversations', () => {
     const answer = uniqueName('answer');
     await sendMessage(bob.page, answer);
     await expect(bob.page.getByText(`Replying to ${alice.name}`)).toHaveCount(0);
-    const replyQuote = ui.message(alice.page, answer).getByRole('button', { name: nameBeginningWith(`In reply to ${alice.name}`) });
+    const replyQuote = ui
+      .message(alice.page, answer)
+      .getByRole('button', { name: nameBeginningWith(`In reply to ${alice.name}`) });
     await expect(replyQuote).toContainText(target);
     // The original is deleted later: the reply says so. (The reply quotes it: take the first.)
     await messageAction(alice.page, ui.message(alice.page, target).first(), 'Delete');
-    await alice.page.getByRole('dialog').getByRole('button', { name: exactName('Delete') }).click();
+    await alice.page
+      .getByRole('dialog')
+      .getByRole('button', { name: exactName('Delete') })
+      .click();
     await expect(replyQuote).toContainText('deleted');
     await expect(replyQuote).not.toContainText(target);
   });

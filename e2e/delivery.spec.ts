@@ -122,7 +122,9 @@ test.describe('delivery', () => {
     await expectDeliveredInOrder(bob.page, [{ author: alice.name, text: before }, ...missed]);
   });
 
-  test('S5: messages written offline show as sending, then go out once each in the order written', async ({ users }) => {
+  test('S5: messages written offline show as sending, then go out once each in the order written', async ({
+    users,
+  }) => {
     const [alice, bob] = await users.signUpAll('alice', 'bob');
     const room = uniqueName('room');
     await createRoom(alice.page, room);

@@ -1,14 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import {
-  test as base,
-  expect,
-  type Browser,
-  type BrowserContext,
-  type Locator,
-  type Page,
-} from '@playwright/test';
+import { test as base, expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 
 /*
  * Helpers that drive Parley the way a person does: only through the accessible names of
@@ -68,8 +61,7 @@ export const ui = {
 
   roomsNav: (page: Page) => page.getByRole('navigation', { name: exactName('Rooms') }),
   /** A room or DM link in the Rooms nav; its name begins with the room name (DM: the other person). */
-  roomLink: (page: Page, name: string) =>
-    ui.roomsNav(page).getByRole('link', { name: nameBeginningWith(name) }),
+  roomLink: (page: Page, name: string) => ui.roomsNav(page).getByRole('link', { name: nameBeginningWith(name) }),
   newRoomButton: (page: Page) => page.getByRole('button', { name: exactName('New room') }),
   browseRoomsButton: (page: Page) => page.getByRole('button', { name: exactName('Browse rooms') }),
   dialog: (page: Page) => page.getByRole('dialog'),
@@ -86,12 +78,10 @@ export const ui = {
   /** The typing line (a role=status element that mentions typing). */
   typingStatus: (page: Page) => page.getByRole('status').filter({ hasText: /typing/i }),
   /** The connection banner: a role=status saying Connecting…, Reconnecting… or Offline. */
-  connectionBanner: (page: Page) =>
-    page.getByRole('status').filter({ hasText: /connecting…|\boffline\b/i }),
+  connectionBanner: (page: Page) => page.getByRole('status').filter({ hasText: /connecting…|\boffline\b/i }),
 
   members: (page: Page) => page.getByRole('region', { name: exactName('Members') }),
-  member: (page: Page, username: string) =>
-    ui.members(page).getByRole('listitem').filter({ hasText: username }),
+  member: (page: Page, username: string) => ui.members(page).getByRole('listitem').filter({ hasText: username }),
   messageUserButton: (page: Page, username: string) =>
     ui.members(page).getByRole('button', { name: exactName(`Message ${username}`) }),
   /** I3: shown to the room's owner on every other member's entry. */
@@ -276,13 +266,19 @@ export async function messageAction(
 /** React → the emoji in the menu. */
 export async function react(page: Page, text: string, emoji: string): Promise<void> {
   await messageAction(page, text, 'React');
-  await page.getByRole('menu').getByRole('menuitem', { name: nameBeginningWith(emoji) }).click();
+  await page
+    .getByRole('menu')
+    .getByRole('menuitem', { name: nameBeginningWith(emoji) })
+    .click();
   await expect(page.getByRole('menu')).toHaveCount(0);
 }
 
 /** The reaction button under a message: its name begins with the emoji and its count ("👍 2"). */
 export function reactionButton(page: Page, text: string, emoji: string, count: number): Locator {
-  return ui.message(page, text).last().getByRole('button', { name: nameBeginningWith(`${emoji} ${count}`) });
+  return ui
+    .message(page, text)
+    .last()
+    .getByRole('button', { name: nameBeginningWith(`${emoji} ${count}`) });
 }
 
 /** The texts of the articles in the page's Messages log, in order (innerText, trimmed). */

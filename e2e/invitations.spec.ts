@@ -123,7 +123,9 @@ test.describe('invitations and removal', () => {
     await expect(pending.getByRole('listitem').filter({ hasText: bob.name })).toContainText(`invited by ${alice.name}`);
     await pending.getByRole('button', { name: exactName(`Withdraw invitation to ${bob.name}`) }).click();
     await expect(pending.getByRole('listitem')).toHaveCount(1);
-    await expect(pending.getByRole('button', { name: exactName(`Withdraw invitation to ${carol.name}`) })).toBeVisible();
+    await expect(
+      pending.getByRole('button', { name: exactName(`Withdraw invitation to ${carol.name}`) }),
+    ).toBeVisible();
     await dialog.getByRole('button', { name: exactName('Cancel') }).click();
 
     // bob's notice goes at once, and the room is not in his Browse rooms any more.
@@ -138,7 +140,9 @@ test.describe('invitations and removal', () => {
     await expect(ui.roomHeading(carol.page, room)).toBeVisible();
   });
 
-  test('I4: an invitation sent by a member who is then removed is withdrawn: the invitee cannot join', async ({ users }) => {
+  test('I4: an invitation sent by a member who is then removed is withdrawn: the invitee cannot join', async ({
+    users,
+  }) => {
     const [alice, bob, carol] = await users.signUpAll('alice', 'bob', 'carol');
     const room = await privateRoomWithBob(alice, bob);
     await inviteUser(bob.page, carol.name);
@@ -188,7 +192,10 @@ test.describe('invitations and removal', () => {
     const sentinel = uniqueName('sentinel');
     await sendMessage(alice.page, sentinel);
     await expect(ui.message(bob.page, sentinel)).toHaveCount(1);
-    expect(bobFrames.some((frame) => frame.includes(sentinel)), 'bob\'s socket frames are recorded').toBe(true);
+    expect(
+      bobFrames.some((frame) => frame.includes(sentinel)),
+      "bob's socket frames are recorded",
+    ).toBe(true);
     expect(bobFrames.filter((frame) => frame.includes(after))).toEqual([]);
     await expect(ui.message(bob.page, after)).toHaveCount(0);
     await expect(ui.roomLink(bob.page, room)).toHaveCount(0);

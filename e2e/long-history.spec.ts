@@ -1,15 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import {
-  exactName,
-  expect,
-  expectSignedIn,
-  openRoom,
-  seedRoom,
-  sendMessage,
-  test,
-  ui,
-  uniqueName,
-} from './fixtures';
+import { exactName, expect, expectSignedIn, openRoom, seedRoom, sendMessage, test, ui, uniqueName } from './fixtures';
 
 /*
  * A room holding 10,000 messages, written straight into the running server's database

@@ -1,5 +1,15 @@
 import { PRESENCE_GRACE_MS } from './constants';
-import { createRoom, expect, expectPresence, expectSignedIn, joinRoom, openTab, test, ui, uniqueName } from './fixtures';
+import {
+  createRoom,
+  expect,
+  expectPresence,
+  expectSignedIn,
+  joinRoom,
+  openTab,
+  test,
+  ui,
+  uniqueName,
+} from './fixtures';
 
 /*
  * The server runs with PRESENCE_GRACE_MS = 1000 (playwright.config.ts). To show that
@@ -9,9 +19,7 @@ import { createRoom, expect, expectPresence, expectSignedIn, joinRoom, openTab, 
 const PAST_GRACE_MS = PRESENCE_GRACE_MS * 2 + 500;
 
 test.describe('presence', () => {
-  test('P1/P2: a user with two tabs stays online when one closes and goes offline when both do', async ({
-    users,
-  }) => {
+  test('P1/P2: a user with two tabs stays online when one closes and goes offline when both do', async ({ users }) => {
     const [alice, bob] = await users.signUpAll('alice', 'bob');
     const room = uniqueName('room');
     await createRoom(alice.page, room);
@@ -67,7 +75,10 @@ test.describe('presence', () => {
     await watching;
 
     expect(samples.length).toBeGreaterThan(10);
-    expect(samples.filter((text) => !/\bonline\b/i.test(text)), 'alice not shown online during her reload').toEqual([]);
+    expect(
+      samples.filter((text) => !/\bonline\b/i.test(text)),
+      'alice not shown online during her reload',
+    ).toEqual([]);
     await expectPresence(bob.page, alice.name, 'online');
   });
 });

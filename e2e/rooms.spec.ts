@@ -37,7 +37,10 @@ test.describe('rooms and messages', () => {
     await expect(async () => {
       const [a, b, c] = await Promise.all(pages.map((page) => sentMessagesIn(page, sent)));
       expect(a, "alice's log holds all 9 messages, each with its author").toHaveLength(sent.length);
-      expect(a!.filter((line) => line.startsWith('?:')), 'messages shown without their author').toEqual([]);
+      expect(
+        a!.filter((line) => line.startsWith('?:')),
+        'messages shown without their author',
+      ).toEqual([]);
       expect(b, "bob's log is in alice's order").toEqual(a);
       expect(c, "carol's log is in alice's order").toEqual(a);
     }).toPass({ timeout: 10_000 });
@@ -164,9 +167,7 @@ test.describe('rooms and messages', () => {
     await expect(ui.member(alice.page, bob.name)).toHaveCount(0);
 
     await ui.browseRoomsButton(bob.page).click();
-    await expect(
-      ui.dialog(bob.page).getByRole('button', { name: exactName(`Join ${room}`) }),
-    ).toBeVisible();
+    await expect(ui.dialog(bob.page).getByRole('button', { name: exactName(`Join ${room}`) })).toBeVisible();
   });
 
   test('M4: a message shows only in its own room', async ({ users }) => {
@@ -193,4 +194,3 @@ test.describe('rooms and messages', () => {
     await expect(ui.message(alice.page, rightRoom)).toHaveCount(0);
   });
 });
-

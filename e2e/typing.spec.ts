@@ -10,9 +10,7 @@ import { createRoom, expect, joinRoom, test, typingText, ui, uniqueName } from '
 const STOP_TIMEOUT = TYPING_TTL_MS - 2000;
 
 test.describe('typing indicator', () => {
-  test('T1: others see who is typing, never themselves; sending clears it; two and more typers', async ({
-    users,
-  }) => {
+  test('T1: others see who is typing, never themselves; sending clears it; two and more typers', async ({ users }) => {
     const [alice, bob, carol, dave] = await users.signUpAll('alice', 'bob', 'carol', 'dave');
     const room = uniqueName('room');
     await createRoom(alice.page, room);

@@ -25,7 +25,11 @@ import {
 /** The Rooms link of `room` says exactly this much unread (none: neither word). */
 async function expectCounts(page: Page, room: string, unread: number, mentions = 0): Promise<void> {
   const link = ui.roomLink(page, room);
-  const parts = [room, unread > 0 ? `${unread} unread` : null, mentions > 0 ? `${mentions} mention${mentions === 1 ? '' : 's'}` : null];
+  const parts = [
+    room,
+    unread > 0 ? `${unread} unread` : null,
+    mentions > 0 ? `${mentions} mention${mentions === 1 ? '' : 's'}` : null,
+  ];
   await expect(link).toHaveAccessibleName(exactName(parts.filter(Boolean).join(' ')));
 }
 
@@ -130,7 +134,11 @@ test.describe('unread state and notifications', () => {
     await alice.page.waitForTimeout(1500); // a second one would have come by now
     const [shown] = await all();
     expect(await all()).toHaveLength(1);
-    expect(shown).toMatchObject({ title: `${alice.name} mentioned you in ${room}`, body: mention, tag: expect.stringMatching(/.+/) });
+    expect(shown).toMatchObject({
+      title: `${alice.name} mentioned you in ${room}`,
+      body: mention,
+      tag: expect.stringMatching(/.+/),
+    });
 
     // With one tab in front, nothing is shown.
     await setTabActive(tabs[1]!, true);
@@ -143,7 +151,10 @@ test.describe('unread state and notifications', () => {
     // N2: the room set to All messages notifies for a plain message; Nothing for nothing.
     await openRoom(tabs[0]!, room);
     await tabs[0]!.getByRole('button', { name: exactName('Notifications') }).click();
-    await expect(tabs[0]!.getByRole('menuitemradio', { name: exactName('Mentions') })).toHaveAttribute('aria-checked', 'true');
+    await expect(tabs[0]!.getByRole('menuitemradio', { name: exactName('Mentions') })).toHaveAttribute(
+      'aria-checked',
+      'true',
+    );
     await tabs[0]!.getByRole('menuitemradio', { name: exactName('All messages') }).click();
     // The leader, whichever tab it is, knows the new level: every tab heard it.
     const everything = uniqueName('everything');

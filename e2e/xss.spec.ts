@@ -72,9 +72,7 @@ test.describe('XSS', () => {
     expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
   });
 
-  test('markup in message text and room names is shown as text in both browsers and never runs', async ({
-    users,
-  }) => {
+  test('markup in message text and room names is shown as text in both browsers and never runs', async ({ users }) => {
     const [alice, bob] = await users.signUpAll('alice', 'bob');
     for (const user of [alice, bob]) {
       await watchCsp(user);
@@ -140,7 +138,9 @@ test.describe('XSS', () => {
     await expectNothingRan(bob.page);
   });
 
-  test('bidi controls: a room name holding one is refused; in a message they stay inside its own isolated text', async ({ users }) => {
+  test('bidi controls: a room name holding one is refused; in a message they stay inside its own isolated text', async ({
+    users,
+  }) => {
     const [alice, bob] = await users.signUpAll('alice', 'bob');
     await ui.newRoomButton(alice.page).click();
     const dialog = ui.dialog(alice.page);
@@ -158,7 +158,12 @@ test.describe('XSS', () => {
     const paragraph = article.locator('[dir="auto"]');
     await expect(paragraph).toHaveCount(1);
     expect(await paragraph.evaluate((el) => getComputedStyle(el).unicodeBidi)).toMatch(/isolate|plaintext/);
-    expect(await article.locator('bdi').first().evaluate((el) => getComputedStyle(el).unicodeBidi)).toBe('isolate');
+    expect(
+      await article
+        .locator('bdi')
+        .first()
+        .evaluate((el) => getComputedStyle(el).unicodeBidi),
+    ).toBe('isolate');
   });
 
   test('F1: Markdown XSS vectors (raw HTML, javascript: links, images, entity tricks) run nothing; the subset formats and links safely', async ({
@@ -192,7 +197,9 @@ test.describe('XSS', () => {
       await ui.composer(alice.page).press('Enter');
       await expect(ui.message(alice.page, `${marker} ${i + 1} `)).toHaveCount(1);
     }
-    await ui.composer(alice.page).fill(`${marker} ok **bold** _it_ \`code\` [docs](https://example.com/docs) https://example.com/bare`);
+    await ui
+      .composer(alice.page)
+      .fill(`${marker} ok **bold** _it_ \`code\` [docs](https://example.com/docs) https://example.com/bare`);
     await ui.composer(alice.page).press('Enter');
     for (const page of [alice.page, bob.page]) {
       await expect(ui.message(page, `${marker} ok`)).toHaveCount(1);
@@ -212,7 +219,9 @@ test.describe('XSS', () => {
       await expect(ui.message(page, `${marker} 2`)).toContainText('<img src=x onerror="window.__xss=1">');
       await expect(ui.message(page, `${marker} 10`)).toContainText('<a href=');
       // Nothing but https links anywhere in the log, no images, nothing ran.
-      await expect(ui.messageLog(page).locator('a:not([href^="https:"]):not([href^="http:"]):not([href^="mailto:"])')).toHaveCount(0);
+      await expect(
+        ui.messageLog(page).locator('a:not([href^="https:"]):not([href^="http:"]):not([href^="mailto:"])'),
+      ).toHaveCount(0);
       await expect(ui.messageLog(page).locator('img, script, svg, iframe')).toHaveCount(0);
       await expectNothingRan(page);
       // Clicking the refused links does nothing either.

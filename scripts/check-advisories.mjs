@@ -24,7 +24,9 @@ const cmp = (a, b) => {
 let bad = 0;
 for (const [name, [floor, advisories]] of Object.entries(FLOORS)) {
   const escaped = name.replace(/[.]/g, '\\.');
-  const versions = [...new Set([...lock.matchAll(new RegExp(`^  '?${escaped}@(\\d+\\.\\d+\\.\\d+)[^:]*'?:`, 'gm'))].map((m) => m[1]))];
+  const versions = [
+    ...new Set([...lock.matchAll(new RegExp(`^  '?${escaped}@(\\d+\\.\\d+\\.\\d+)[^:]*'?:`, 'gm'))].map((m) => m[1])),
+  ];
   if (versions.length === 0) {
     console.log(`  ${name}: not in the lockfile`);
     continue;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: install what the tests need (pnpm, dependencies, Chromium), then run every
-# check: type checks, unit and integration tests (Vitest), end-to-end tests (Playwright).
+# check: type checks, lint and format, unit and integration tests (Vitest), end-to-end
+# tests (Playwright).
 # Every runner runs even if an earlier one failed; the last line counts them all.
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
@@ -26,6 +27,10 @@ echo "› type checks"
 for pkg in packages/shared-types apps/server apps/web e2e; do
   check "typecheck $pkg" bash -c "cd '$pkg' && pnpm exec tsc -p tsconfig.json"
 done
+
+echo "› lint (eslint: typescript-eslint, react-hooks) and format (prettier)"
+check "eslint" pnpm --filter @parley/lint run lint
+check "prettier" pnpm --filter @parley/lint run format:check
 
 echo "› dependency audit"
 check "dependency audit" bash scripts/audit.sh

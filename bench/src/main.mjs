@@ -11,7 +11,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killAllChildren } from './proc.mjs';
 import { GUARD } from './gen/load.mjs';
-import { REPO, SERVER_ENTRY, scenarioA, scenarioB, scenarioC, scenarioD, scenarioE, scenarioF, scenarioG } from './scenarios.mjs';
+import {
+  REPO,
+  SERVER_ENTRY,
+  scenarioA,
+  scenarioB,
+  scenarioC,
+  scenarioD,
+  scenarioE,
+  scenarioF,
+  scenarioG,
+} from './scenarios.mjs';
 import { seed } from './seed.mjs';
 import { runProfile, runTuning } from './tuning.mjs';
 import { evaluateTargets, writeReport } from './report.mjs';
@@ -23,7 +33,16 @@ export const CONFIGS = {
   // For development and a shared machine: every load phase at most ~15 s and 2k connections.
   quick: {
     A: { levels: [1000, 2000], settleMs: 2000, idleMs: 5000, idleMsTop: 5000 },
-    B: { clients: 500, probeEvery: 50, rates: [20, 40, 80, 160], stepMs: 3000, gapMs: 500, settleMs: 1000, p99LimitMs: 100, minDelivered: 0.999 },
+    B: {
+      clients: 500,
+      probeEvery: 50,
+      rates: [20, 40, 80, 160],
+      stepMs: 3000,
+      gapMs: 500,
+      settleMs: 1000,
+      p99LimitMs: 100,
+      minDelivered: 0.999,
+    },
     C: { clients: 2000, rates: [50, 250, 500, 1000], stepMs: 3000, gapMs: 500, settleMs: 1000 },
     D: { clients: 2000, stormConcurrency: 1000, connectTimeoutMs: 15_000, settleMs: 1000, reconnectWaitMs: 15_000 },
     E: { clients: 100, waveMs: 250, durationMs: 5000 },
@@ -121,7 +140,9 @@ export async function prepare(ctx, seedSpec) {
   const t = performance.now();
   ctx.seedOut = await seed({ dataDir: seedDir, roomSize: 20, ...seedSpec });
   ctx.seedDb = join(seedDir, 'parley.sqlite');
-  ctx.log(`› seeded ${ctx.seedOut.grid.tokens.length + ctx.seedOut.broadcast.tokens.length + ctx.seedOut.history.tokens.length} users, ${ctx.seedOut.history.messages} history messages through the storage layer in ${Math.round(performance.now() - t)} ms`);
+  ctx.log(
+    `› seeded ${ctx.seedOut.grid.tokens.length + ctx.seedOut.broadcast.tokens.length + ctx.seedOut.history.tokens.length} users, ${ctx.seedOut.history.messages} history messages through the storage layer in ${Math.round(performance.now() - t)} ms`,
+  );
 }
 
 /**
@@ -149,14 +170,21 @@ async function main() {
   const quick = Boolean(arg('quick'));
   const only = String(arg('only') ?? 'A,B,C,D,E,F,G').split(',');
   const servers = String(arg('servers') ?? 's0,s1,s2').split(',');
-  const ctx = { cfg: CONFIGS[quick ? 'quick' : 'full'], mode: quick ? 'quick' : 'full', keep: Boolean(arg('keep')), log: (m) => console.log(m) };
+  const ctx = {
+    cfg: CONFIGS[quick ? 'quick' : 'full'],
+    mode: quick ? 'quick' : 'full',
+    keep: Boolean(arg('keep')),
+    log: (m) => console.log(m),
+  };
   installCleanup(ctx);
   if (arg('wait-quiet')) {
     ctx.log(`› waiting (at most ${arg('wait-quiet')} s) for the machine to be quiet`);
     await waitForQuiet(ctx.log, Number(arg('wait-quiet')));
   }
   const pinned = pinSelf(1);
-  ctx.log(`› parley bench (${ctx.mode}); generator pid ${process.pid} ${pinned ? 'pinned to core 1' : 'NOT pinned (taskset failed)'}`);
+  ctx.log(
+    `› parley bench (${ctx.mode}); generator pid ${process.pid} ${pinned ? 'pinned to core 1' : 'NOT pinned (taskset failed)'}`,
+  );
   if (!arg('no-build')) buildServer(ctx.log);
   const cfg = ctx.cfg;
   await prepare(ctx, {
@@ -173,7 +201,9 @@ async function main() {
     results.scenarios[name] = {};
     for (const kind of servers) {
       if (name === 'E' && kind !== 's1') {
-        results.scenarios[name][kind] = { na: kind === 's0' ? 'no storage: the guide keeps no history' : 'no storage: the ceiling keeps no history' };
+        results.scenarios[name][kind] = {
+          na: kind === 's0' ? 'no storage: the guide keeps no history' : 'no storage: the ceiling keeps no history',
+        };
         continue;
       }
       // With --wait-quiet, each server's part of a scenario also waits (briefly) for quiet.
@@ -202,9 +232,14 @@ async function main() {
   const jsonName = arg('out') ? String(arg('out')) : quick ? 'quick.json' : 'latest.json';
   writeFileSync(join(outDir, jsonName), `${JSON.stringify(results, null, 2)}\n`);
   if (!quick && !arg('only') && !arg('servers')) writeReport(results, BENCH);
-  else writeReport(results, BENCH, { resultsName: `RESULTS.${jsonName.replace('.json', '')}.md`, svgName: `latency.${jsonName.replace('.json', '')}.svg` });
+  else
+    writeReport(results, BENCH, {
+      resultsName: `RESULTS.${jsonName.replace('.json', '')}.md`,
+      svgName: `latency.${jsonName.replace('.json', '')}.svg`,
+    });
   ctx.log(`› done in ${results.durationSeconds} s; results/${jsonName}`);
-  for (const t of results.targets) ctx.log(`  ${t.met === true ? 'MET   ' : t.met === false ? 'MISSED' : 'n/a   '} ${t.id}: ${t.text} — ${t.value}`);
+  for (const t of results.targets)
+    ctx.log(`  ${t.met === true ? 'MET   ' : t.met === false ? 'MISSED' : 'n/a   '} ${t.id}: ${t.text} — ${t.value}`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

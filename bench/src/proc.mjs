@@ -12,7 +12,9 @@ export function killAllChildren() {
   for (const child of children) {
     try {
       process.kill(child.pid, 'SIGKILL');
-    } catch {}
+    } catch {
+      // gone already: nothing to do
+    }
   }
   children.clear();
 }
@@ -59,11 +61,15 @@ export async function stopServer(server, graceMs = 8000) {
   if (server.child.exitCode !== null || server.child.signalCode !== null) return;
   try {
     process.kill(server.pid, 'SIGTERM');
-  } catch {}
+  } catch {
+    // gone already: nothing to do
+  }
   const timer = setTimeout(() => {
     try {
       process.kill(server.pid, 'SIGKILL');
-    } catch {}
+    } catch {
+      // gone already: nothing to do
+    }
   }, graceMs);
   await server.exited;
   clearTimeout(timer);
@@ -72,7 +78,9 @@ export async function stopServer(server, graceMs = 8000) {
 export async function killServer(server) {
   try {
     process.kill(server.pid, 'SIGKILL');
-  } catch {}
+  } catch {
+    // gone already: nothing to do
+  }
   await server.exited;
 }
 

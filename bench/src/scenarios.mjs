@@ -60,7 +60,8 @@ export async function launch(ctx, kind, { env = {}, nodeArgs = [], label = kind 
       LOG_LEVEL: 'warn',
     };
   }
-  const start = () => startServer({ name: label, args: [ENTRIES[kind]], env: { ...serverEnv, ...env }, logFile, nodeArgs });
+  const start = () =>
+    startServer({ name: label, args: [ENTRIES[kind]], env: { ...serverEnv, ...env }, logFile, nodeArgs });
   const srv = { kind, port, dataDir, logFile, proc: start() };
   await waitForPort(port);
   srv.restart = async () => {
@@ -75,7 +76,8 @@ export async function launch(ctx, kind, { env = {}, nodeArgs = [], label = kind 
 /** Keys and tokens of the grid users (rooms of 20), per server kind. */
 function grid(ctx, kind, count) {
   const rooms = Math.ceil(count / ROOM_SIZE);
-  if (kind === 's1') return { tokens: ctx.seedOut.grid.tokens.slice(0, count), roomKeys: ctx.seedOut.grid.roomIds.slice(0, rooms) };
+  if (kind === 's1')
+    return { tokens: ctx.seedOut.grid.tokens.slice(0, count), roomKeys: ctx.seedOut.grid.roomIds.slice(0, rooms) };
   return {
     tokens: Array.from({ length: count }, (_, i) => `g${i}`),
     roomKeys: Array.from({ length: rooms }, (_, r) => `grid-${r}`),
@@ -163,7 +165,9 @@ async function guardedStep(ctx, kind, args) {
     s.tag = args.tag;
     s.attempts = attempt + 1;
     if (s.generator.quiet !== false || attempt === retries) break;
-    ctx.log(`  ${kind} ${args.tag}: machine busy (others ${s.generator.foreignCpuPct}% of a core), running the step again`);
+    ctx.log(
+      `  ${kind} ${args.tag}: machine busy (others ${s.generator.foreignCpuPct}% of a core), running the step again`,
+    );
     await sleep(ctx.busyPauseMs ?? 5000);
   }
   return s;
@@ -230,7 +234,9 @@ export async function scenarioA(ctx, kind) {
         idleWindowS: window / 1000,
       };
       levels.push(level);
-      ctx.log(`  ${kind} A ${n}: connected ${connected}, rss ${level.rssMB} MB (${level.rssPerConnKB} KB/conn; after GC ${level.rssAfterGcPerConnKB} KB/conn), heap after GC ${level.heapPerConnKB} KB/conn, idle cpu ${level.idleCpuPct}% over ${window / 1000}s`);
+      ctx.log(
+        `  ${kind} A ${n}: connected ${connected}, rss ${level.rssMB} MB (${level.rssPerConnKB} KB/conn; after GC ${level.rssAfterGcPerConnKB} KB/conn), heap after GC ${level.heapPerConnKB} KB/conn, idle cpu ${level.idleCpuPct}% over ${window / 1000}s`,
+      );
     }
     return { baselineRssMB: r1(rss0 / 2 ** 20), baselineHeapMB: heap0 === null ? null : r1(heap0 / 2 ** 20), levels };
   } finally {
@@ -248,7 +254,10 @@ export async function scenarioB(ctx, kind) {
   const { hists, sink } = probeSink();
   // S0: the guide's io.emit to everyone (no room). S1: one room holding every user. S2: one room.
   const roomKey = kind === 's0' ? null : kind === 's1' ? ctx.seedOut.broadcast.roomId : 'everyone';
-  const tokens = kind === 's1' ? ctx.seedOut.broadcast.tokens.slice(0, cfg.clients) : Array.from({ length: cfg.clients }, (_, i) => `b${i}`);
+  const tokens =
+    kind === 's1'
+      ? ctx.seedOut.broadcast.tokens.slice(0, cfg.clients)
+      : Array.from({ length: cfg.clients }, (_, i) => `b${i}`);
   // Probes: every `probeEvery`-th client parses and times (room size = probeEvery).
   const pop = await connectPopulation({
     ad: { ...ad, join: (c) => (roomKey ? ad.join(c, roomKey) : undefined) },
@@ -267,9 +276,23 @@ export async function scenarioB(ctx, kind) {
     const steps = [];
     let knee = null;
     for (const rate of cfg.rates) {
-      const s = await guardedStep(ctx, kind, { srv, ad, pop, sink: { hists }, senders, rate, durationMs: cfg.stepMs, tag: `B${rate}`, recipients });
+      const s = await guardedStep(ctx, kind, {
+        srv,
+        ad,
+        pop,
+        sink: { hists },
+        senders,
+        rate,
+        durationMs: cfg.stepMs,
+        tag: `B${rate}`,
+        recipients,
+      });
       logStep(ctx, kind, s);
-      s.ok = s.latencyMs.p99 !== null && s.latencyMs.p99 <= cfg.p99LimitMs && s.deliveredRatio >= cfg.minDelivered && s.achievedRate >= 0.95 * rate;
+      s.ok =
+        s.latencyMs.p99 !== null &&
+        s.latencyMs.p99 <= cfg.p99LimitMs &&
+        s.deliveredRatio >= cfg.minDelivered &&
+        s.achievedRate >= 0.95 * rate;
       steps.push(s);
       // Only a step the guards accept can end the search; a failed step taken while the
       // machine was busy says nothing about the server, so the search goes on.
@@ -301,10 +324,22 @@ export async function scenarioB(ctx, kind) {
 
 async function roomsPopulation(ctx, kind, ad, count, sink, extra = {}) {
   const g = grid(ctx, kind, count);
-  return connectPopulation({ ad, count, roomSize: ROOM_SIZE, roomKeys: g.roomKeys, tokens: g.tokens, onProbe: sink, ...extra });
+  return connectPopulation({
+    ad,
+    count,
+    roomSize: ROOM_SIZE,
+    roomKeys: g.roomKeys,
+    tokens: g.tokens,
+    onProbe: sink,
+    ...extra,
+  });
 }
 
-export async function scenarioC(ctx, kind, { env = {}, nodeArgs = [], label = `C-${kind}`, rates, stepMs, clients } = {}) {
+export async function scenarioC(
+  ctx,
+  kind,
+  { env = {}, nodeArgs = [], label = `C-${kind}`, rates, stepMs, clients } = {},
+) {
   const cfg = ctx.cfg.C;
   const srv = await launch(ctx, kind, { env, nodeArgs, label });
   const ad = adapter(kind, srv.port);
@@ -312,16 +347,34 @@ export async function scenarioC(ctx, kind, { env = {}, nodeArgs = [], label = `C
   const pop = await roomsPopulation(ctx, kind, ad, clients ?? cfg.clients, sink);
   try {
     await sleep(cfg.settleMs);
-    ctx.log(`  ${kind} C: ${pop.connected()} connected in ${Math.round(pop.connectMs)} ms${pop.errors.length ? `, errors: ${pop.errors.length} ${pop.errors[0]}` : ''}`);
+    ctx.log(
+      `  ${kind} C: ${pop.connected()} connected in ${Math.round(pop.connectMs)} ms${pop.errors.length ? `, errors: ${pop.errors.length} ${pop.errors[0]}` : ''}`,
+    );
     const senders = shuffled(pop.members.filter((m) => m.client));
     const steps = [];
     for (const rate of rates ?? cfg.rates) {
-      const s = await guardedStep(ctx, kind, { srv, ad, pop, sink: { hists }, senders, rate, durationMs: stepMs ?? cfg.stepMs, tag: `C${rate}`, recipients: ROOM_SIZE });
+      const s = await guardedStep(ctx, kind, {
+        srv,
+        ad,
+        pop,
+        sink: { hists },
+        senders,
+        rate,
+        durationMs: stepMs ?? cfg.stepMs,
+        tag: `C${rate}`,
+        recipients: ROOM_SIZE,
+      });
       logStep(ctx, kind, s);
       steps.push(s);
       await sleep(cfg.gapMs);
     }
-    return { clients: pop.connected(), connectErrors: pop.errors.length, steps, conformance: pop.conformance(), serverPid: srv.proc.pid };
+    return {
+      clients: pop.connected(),
+      connectErrors: pop.errors.length,
+      steps,
+      conformance: pop.conformance(),
+      serverPid: srv.proc.pid,
+    };
   } finally {
     pop.close();
     await srv.stop();
@@ -337,7 +390,8 @@ export async function scenarioF(ctx, kind) {
   const pop = await roomsPopulation(ctx, kind, ad, cfg.clients, sink);
   // One churner per room: not a member at first; joins, then leaves, then joins again...
   const rooms = pop.rooms.length;
-  const churnTokens = kind === 's1' ? ctx.seedOut.grid.churnerTokens.slice(0, rooms) : Array.from({ length: rooms }, (_, r) => `c${r}`);
+  const churnTokens =
+    kind === 's1' ? ctx.seedOut.grid.churnerTokens.slice(0, rooms) : Array.from({ length: rooms }, (_, r) => `c${r}`);
   const churn = await connectPopulation({
     ad: { ...ad, join: () => {} },
     count: rooms,
@@ -408,9 +462,17 @@ export async function scenarioF(ctx, kind) {
         sent: typingSt.sent,
         delivered: typingDelivered,
         // Typing goes to the room but the typer: 19 of 20 (volatile in S1: it may drop).
-        deliveredRatio: typingSt.sent ? Math.round((typingDelivered / (typingSt.sent * (ROOM_SIZE - 1))) * 1e4) / 1e4 : null,
+        deliveredRatio: typingSt.sent
+          ? Math.round((typingDelivered / (typingSt.sent * (ROOM_SIZE - 1))) * 1e4) / 1e4
+          : null,
       },
-      churn: { ops: churnSt.ops, ok: churnSt.ok, errors: churnSt.err, errorSample: churnSt.errSample, ackLatencyMs: ad.hasAck ? summary(churnHist) : null },
+      churn: {
+        ops: churnSt.ops,
+        ok: churnSt.ok,
+        errors: churnSt.err,
+        errorSample: churnSt.errSample,
+        ackLatencyMs: ad.hasAck ? summary(churnHist) : null,
+      },
     };
     ctx.log(
       `  ${kind} F: typing ${typingSt.sent} sent, ${typingDelivered} delivered (${result.typing.deliveredRatio}); churn ${churnSt.ops} ops, ${churnSt.err} errors, ack p99 ${result.churn.ackLatencyMs?.p99 ?? 'n/a'} ms`,
@@ -483,7 +545,11 @@ export async function scenarioG(ctx, kind) {
         const target = recent[recent.length - 1 - (k++ % Math.min(50, recent.length || 1))];
         if (!target) continue;
         changes.edits++;
-        target.sender.client.emit('message:edit', { messageId: target.id, text: makeText(intended, 'edit') }, ack(intended));
+        target.sender.client.emit(
+          'message:edit',
+          { messageId: target.id, text: makeText(intended, 'edit') },
+          ack(intended),
+        );
       }
       while (nextReact <= now) {
         const intended = nextReact;
@@ -558,8 +624,16 @@ export async function scenarioD(ctx, kind) {
       reconnect: true,
       connectTimeoutMs: cfg.connectTimeoutMs,
     });
-    const connect = { clients: cfg.clients, connected: pop.connected(), errors: pop.errors.length, errorSample: pop.errors[0] ?? null, seconds: Math.round(pop.connectMs) / 1000 };
-    ctx.log(`  ${kind} D connect storm: ${connect.connected}/${cfg.clients} in ${connect.seconds} s, errors ${connect.errors}`);
+    const connect = {
+      clients: cfg.clients,
+      connected: pop.connected(),
+      errors: pop.errors.length,
+      errorSample: pop.errors[0] ?? null,
+      seconds: Math.round(pop.connectMs) / 1000,
+    };
+    ctx.log(
+      `  ${kind} D connect storm: ${connect.connected}/${cfg.clients} in ${connect.seconds} s, errors ${connect.errors}`,
+    );
     await sleep(cfg.settleMs);
     const thin = pop.members.filter((m) => m.client && m.client.connected).map((m) => m.client);
     // kill -9, then start again at once (as a supervisor would), and watch the clients come back.
@@ -591,7 +665,9 @@ export async function scenarioD(ctx, kind) {
       failedAttempts: pop.counters.connectErrors,
       namespaceConnects: pop.counters.connects - connects0,
     };
-    ctx.log(`  ${kind} D reconnect after kill -9: ${back}/${thin.length} back; 99% in ${reconnect.secondsTo99} s, 100% in ${reconnect.secondsTo100} s (restart ${reconnect.restartSeconds} s)`);
+    ctx.log(
+      `  ${kind} D reconnect after kill -9: ${back}/${thin.length} back; 99% in ${reconnect.secondsTo99} s, 100% in ${reconnect.secondsTo100} s (restart ${reconnect.restartSeconds} s)`,
+    );
     return { connect, reconnect };
   } finally {
     pop?.close();
@@ -643,7 +719,11 @@ export async function scenarioE(ctx) {
             checked = true;
             const page = JSON.parse(buf.toString().slice(off))[0].data;
             if (page.messages.length !== 50 || !page.hasMore) st.wrongSize++;
-            st.firstPage = { messages: page.messages.length, hasMore: page.hasMore, newestSeq: page.messages.at(-1)?.seq };
+            st.firstPage = {
+              messages: page.messages.length,
+              hasMore: page.hasMore,
+              newestSeq: page.messages.at(-1)?.seq,
+            };
           }
         });
       }
@@ -664,7 +744,9 @@ export async function scenarioE(ctx) {
       serverCpuPct: r1(((cpuOf(srv.proc.pid) - cpu0) / sec) * 100),
       generator: gen,
     };
-    ctx.log(`  s1 E: ${st.ok}/${st.sent} fetches, p50 ${result.latencyMs.p50} p99 ${result.latencyMs.p99} max ${result.latencyMs.max} ms, page ${JSON.stringify(st.firstPage)}`);
+    ctx.log(
+      `  s1 E: ${st.ok}/${st.sent} fetches, p50 ${result.latencyMs.p50} p99 ${result.latencyMs.p99} max ${result.latencyMs.max} ms, page ${JSON.stringify(st.firstPage)}`,
+    );
     return result;
   } finally {
     pop.close();

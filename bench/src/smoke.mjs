@@ -52,16 +52,36 @@ try {
       generator: s.generator,
       conformance: r.conformance.ok,
     };
-    check(`${kind} all clients connected`, r.clients === CLIENTS && r.connectErrors === 0, `${r.clients}/${CLIENTS}, ${r.connectErrors} errors`);
-    check(`${kind} 100% delivered`, s.deliveredRatio === 1 && s.ackErrors === 0 && s.sent > 0, `${s.delivered}/${s.expected}, ${s.ackErrors} errors`);
-    check(`${kind} p99 < ${P99_LIMIT_MS} ms`, s.latencyMs.p99 !== null && s.latencyMs.p99 < P99_LIMIT_MS, `p99 ${s.latencyMs.p99} ms (p50 ${s.latencyMs.p50})${s.generator.valid ? '' : ` [guard: gen cpu ${s.generator.cpuPct}%, eld p99 ${s.generator.eldP99Ms} ms, others ${s.generator.foreignCpuPct}%]`}`);
-    check(`${kind} socket.io-client probes got what thin probes got`, r.conformance.ok, JSON.stringify(r.conformance.rooms.map((x) => `${x.sio}/${x.thin}`)));
+    check(
+      `${kind} all clients connected`,
+      r.clients === CLIENTS && r.connectErrors === 0,
+      `${r.clients}/${CLIENTS}, ${r.connectErrors} errors`,
+    );
+    check(
+      `${kind} 100% delivered`,
+      s.deliveredRatio === 1 && s.ackErrors === 0 && s.sent > 0,
+      `${s.delivered}/${s.expected}, ${s.ackErrors} errors`,
+    );
+    check(
+      `${kind} p99 < ${P99_LIMIT_MS} ms`,
+      s.latencyMs.p99 !== null && s.latencyMs.p99 < P99_LIMIT_MS,
+      `p99 ${s.latencyMs.p99} ms (p50 ${s.latencyMs.p50})${s.generator.valid ? '' : ` [guard: gen cpu ${s.generator.cpuPct}%, eld p99 ${s.generator.eldP99Ms} ms, others ${s.generator.foreignCpuPct}%]`}`,
+    );
+    check(
+      `${kind} socket.io-client probes got what thin probes got`,
+      r.conformance.ok,
+      JSON.stringify(r.conformance.rooms.map((x) => `${x.sio}/${x.thin}`)),
+    );
   }
   const e1 = summary.s1.deliveriesPerCpuSec;
   const e2 = summary.s2.deliveriesPerCpuSec;
   const ratio = e1 && e2 ? Math.round((e1 / e2) * 1000) / 1000 : null;
   summary.efficiencyRatio = ratio;
-  check(`S1/S2 deliveries per server CPU-second >= ${MIN_EFFICIENCY_RATIO}`, ratio !== null && ratio >= MIN_EFFICIENCY_RATIO, `${e1} / ${e2} = ${ratio}`);
+  check(
+    `S1/S2 deliveries per server CPU-second >= ${MIN_EFFICIENCY_RATIO}`,
+    ratio !== null && ratio >= MIN_EFFICIENCY_RATIO,
+    `${e1} / ${e2} = ${ratio}`,
+  );
   summary.seconds = Math.round((performance.now() - started) / 1000);
   console.log(JSON.stringify({ smoke: summary }));
 } catch (err) {

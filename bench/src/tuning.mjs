@@ -14,12 +14,18 @@ export async function runTuning(ctx) {
   const cfg = ctx.cfg.tuning;
   const comparisons = {
     nativeAddons: [
-      { name: 'without native add-ons (WS_NO_BUFFER_UTIL=1 WS_NO_UTF_8_VALIDATE=1)', env: { WS_NO_BUFFER_UTIL: '1', WS_NO_UTF_8_VALIDATE: '1' } },
+      {
+        name: 'without native add-ons (WS_NO_BUFFER_UTIL=1 WS_NO_UTF_8_VALIDATE=1)',
+        env: { WS_NO_BUFFER_UTIL: '1', WS_NO_UTF_8_VALIDATE: '1' },
+      },
       { name: 'with bufferutil + utf-8-validate (shipped)', env: {} },
     ],
     sqliteWriter: [
       { name: 'SQLite commits on the event loop (SQLITE_WRITER=main)', env: { SQLITE_WRITER: 'main' } },
-      { name: 'writer thread, next commit as soon as the last returned (SQLITE_COMMIT_INTERVAL_MS=0)', env: { SQLITE_COMMIT_INTERVAL_MS: '0' } },
+      {
+        name: 'writer thread, next commit as soon as the last returned (SQLITE_COMMIT_INTERVAL_MS=0)',
+        env: { SQLITE_COMMIT_INTERVAL_MS: '0' },
+      },
       { name: 'writer thread, under load at most one commit per 2 ms (shipped)', env: {}, shipped: true },
     ],
   };
@@ -29,7 +35,13 @@ export async function runTuning(ctx) {
     // Interleaved twice (A B A B) so drift of the machine hits both alike.
     for (let round = 0; round < 2; round++) {
       for (const v of variants) {
-        const r = await scenarioC(ctx, 's1', { env: v.env, label: `tuning-${key}-${round}`, rates: cfg.rates, stepMs: cfg.stepMs, clients: cfg.clients });
+        const r = await scenarioC(ctx, 's1', {
+          env: v.env,
+          label: `tuning-${key}-${round}`,
+          rates: cfg.rates,
+          stepMs: cfg.stepMs,
+          clients: cfg.clients,
+        });
         out[key].push({ variant: v.name, round, shipped: Boolean(v.shipped), steps: r.steps });
       }
     }
@@ -81,12 +93,24 @@ export async function runProfile(ctx) {
   const writerFile = newest(files.filter((f) => threadOf(f) !== 0));
   const summary = summarizeProfile(JSON.parse(readFileSync(mainFile, 'utf8')));
   const writer = writerFile ? summarizeProfile(JSON.parse(readFileSync(writerFile, 'utf8'))) : null;
-  ctx.log(`  profile: ${summary.busyMs} ms busy of ${summary.totalMs} ms; top: ${summary.functions.slice(0, 5).map((f) => `${f.name} ${f.pctBusy}%`).join(', ')}`);
+  ctx.log(
+    `  profile: ${summary.busyMs} ms busy of ${summary.totalMs} ms; top: ${summary.functions
+      .slice(0, 5)
+      .map((f) => `${f.name} ${f.pctBusy}%`)
+      .join(', ')}`,
+  );
   if (writer) ctx.log(`  writer thread: ${writer.busyMs} ms busy of ${writer.totalMs} ms`);
   return {
-    steps: run.steps.map((s) => ({ tag: s.tag, targetRate: s.targetRate, latencyMs: s.latencyMs, serverCpuPct: s.serverCpuPct })),
+    steps: run.steps.map((s) => ({
+      tag: s.tag,
+      targetRate: s.targetRate,
+      latencyMs: s.latencyMs,
+      serverCpuPct: s.serverCpuPct,
+    })),
     ...summary,
-    ...(writer ? { writerThread: { busyMs: writer.busyMs, totalMs: writer.totalMs, functions: writer.functions.slice(0, 5) } } : {}),
+    ...(writer
+      ? { writerThread: { busyMs: writer.busyMs, totalMs: writer.totalMs, functions: writer.functions.slice(0, 5) } }
+      : {}),
   };
 }
 
@@ -146,5 +170,10 @@ export function summarizeProfile(profile) {
       .sort((a, b) => b[1] - a[1])
       .slice(0, n)
       .map(([name, us]) => ({ name, selfMs: Math.round(us / 1000), pctBusy: pct(us) }));
-  return { totalMs: Math.round(total / 1000), busyMs: Math.round(busy / 1000), functions: top(fn, 20), packages: top(cat, 12) };
+  return {
+    totalMs: Math.round(total / 1000),
+    busyMs: Math.round(busy / 1000),
+    functions: top(fn, 20),
+    packages: top(cat, 12),
+  };
 }

@@ -268,7 +268,10 @@ test('web performance: a room of 10,000 messages', async ({ users }) => {
     });
     const observerWorks = await expect
       .poll(() =>
-        page.evaluate((since) => ((window as unknown as Probe).__longTasks ?? []).some((t) => t.start >= since), probeFrom),
+        page.evaluate(
+          (since) => ((window as unknown as Probe).__longTasks ?? []).some((t) => t.start >= since),
+          probeFrom,
+        ),
       )
       .toBe(true)
       .then(

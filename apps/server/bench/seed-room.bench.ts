@@ -51,10 +51,11 @@ function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
     .filter(Boolean);
   const count = Number(pick('count', 'SEED_COUNT') || 10_000);
   const isPrivate = ['1', 'true'].includes(pick('private', 'SEED_PRIVATE'));
-  if (!dataDir) throw new Error('--data-dir (or SEED_DATA_DIR) is required: the server\'s DATA_DIR');
+  if (!dataDir) throw new Error("--data-dir (or SEED_DATA_DIR) is required: the server's DATA_DIR");
   if (!room) throw new Error('--room (or SEED_ROOM) is required');
   if (users.length === 0) throw new Error('--users (or SEED_USERS) is required: usernames, comma-separated');
-  if (!Number.isInteger(count) || count < 0 || count > 1_000_000) throw new Error(`--count must be 0…1000000, got ${count}`);
+  if (!Number.isInteger(count) || count < 0 || count > 1_000_000)
+    throw new Error(`--count must be 0…1000000, got ${count}`);
   const replyFirst = ['1', 'true'].includes(pick('reply-first', 'SEED_REPLY_FIRST'));
   const unreadFor = pick('unread-for', 'SEED_UNREAD_FOR')
     .split(',')
@@ -71,7 +72,8 @@ async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(3), process.env);
   const filename = join(options.dataDir, 'parley.sqlite');
   // Never create a database of our own by mistake: the server makes it on its first start.
-  if (!existsSync(filename)) throw new Error(`${filename} does not exist: start the server with DATA_DIR=${options.dataDir} first`);
+  if (!existsSync(filename))
+    throw new Error(`${filename} does not exist: start the server with DATA_DIR=${options.dataDir} first`);
   const started = performance.now();
   // NORMAL is enough for test data; group commit writes each batch in one transaction.
   const storage = openSqliteStorage({ filename, synchronous: 'NORMAL' });
@@ -124,7 +126,9 @@ async function main(): Promise<void> {
         if (first.status !== 'created') throw new Error(`append refused: ${first.status}`);
       }
       const results = await Promise.all(
-        Array.from({ length: end - Math.max(start, 1) }, (_, k) => storage.messages.append(messageOf(Math.max(start, 1) + k))),
+        Array.from({ length: end - Math.max(start, 1) }, (_, k) =>
+          storage.messages.append(messageOf(Math.max(start, 1) + k)),
+        ),
       );
       for (const result of results) {
         if (result.status !== 'created') throw new Error(`append refused: ${result.status}`);
@@ -132,7 +136,8 @@ async function main(): Promise<void> {
       }
     }
     for (const user of users) {
-      if (!options.unreadFor.includes(user.username.toLowerCase())) await storage.reads.mark(user.id, roomId, options.count);
+      if (!options.unreadFor.includes(user.username.toLowerCase()))
+        await storage.reads.mark(user.id, roomId, options.count);
     }
     const room = await storage.rooms.findById(roomId);
     lastSeq = Math.max(lastSeq, options.count > 0 ? 1 : 0);

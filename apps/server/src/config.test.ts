@@ -13,7 +13,9 @@ describe('configuration from the environment', () => {
 
   it('SQLITE_COMMIT_INTERVAL_MS takes 0 to 50 ms and refuses anything else', () => {
     expect(loadConfig({ SQLITE_COMMIT_INTERVAL_MS: '0' }).sqliteCommitIntervalMs).toBe(0);
-    expect(() => loadConfig({ SQLITE_COMMIT_INTERVAL_MS: '51' })).toThrow(/SQLITE_COMMIT_INTERVAL_MS must be an integer from 0 to 50/);
+    expect(() => loadConfig({ SQLITE_COMMIT_INTERVAL_MS: '51' })).toThrow(
+      /SQLITE_COMMIT_INTERVAL_MS must be an integer from 0 to 50/,
+    );
     expect(() => loadConfig({ SQLITE_COMMIT_INTERVAL_MS: 'soon' })).toThrow(/got "soon"/);
   });
 
@@ -29,7 +31,10 @@ describe('configuration from the environment', () => {
 
   it('ALLOWED_HOSTS defaults to this machine, takes names in any case, and refuses schemes, ports and junk', () => {
     expect(loadConfig({}).allowedHosts).toEqual([...DEFAULT_ALLOWED_HOSTS]);
-    expect(loadConfig({ ALLOWED_HOSTS: 'Chat.Example.com, [::1]' }).allowedHosts).toEqual(['chat.example.com', '[::1]']);
+    expect(loadConfig({ ALLOWED_HOSTS: 'Chat.Example.com, [::1]' }).allowedHosts).toEqual([
+      'chat.example.com',
+      '[::1]',
+    ]);
     for (const bad of ['https://chat.example.com', 'chat.example.com:443', 'a b', '*.example.com']) {
       expect(() => loadConfig({ ALLOWED_HOSTS: bad }), bad).toThrow(/ALLOWED_HOSTS/);
     }

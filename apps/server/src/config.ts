@@ -92,7 +92,10 @@ const IP_OR_CIDR = /^(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)(?
 function parseTrustProxy(raw: string): string[] {
   const value = raw.trim();
   if (value === '' || value === '0' || value === 'false') return [];
-  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = list.find((entry) => !IP_OR_CIDR.test(entry));
   if (bad !== undefined) {
     throw new Error(
@@ -112,11 +115,16 @@ const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*
 
 /** `ALLOWED_HOSTS`: comma-separated host names without scheme or port. */
 function parseAllowedHosts(raw: string): string[] {
-  const hosts = raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const hosts = raw
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   if (hosts.length === 0) return [...DEFAULT_ALLOWED_HOSTS];
   for (const host of hosts) {
     if (!HOST_NAME.test(host)) {
-      throw new Error(`ALLOWED_HOSTS: "${host}" is not a host name (write chat.example.com or [::1], without scheme or port)`);
+      throw new Error(
+        `ALLOWED_HOSTS: "${host}" is not a host name (write chat.example.com or [::1], without scheme or port)`,
+      );
     }
   }
   return hosts;
@@ -133,7 +141,12 @@ export function tokenStrengthBits(token: string): number {
   if (/^[0-9a-f]+$/i.test(token)) pool = 16;
   else if (/^[A-Za-z0-9_-]+$/.test(token)) pool = 64;
   else {
-    const classes: Array<[RegExp, number]> = [[/[a-z]/, 26], [/[A-Z]/, 26], [/[0-9]/, 10], [/[^a-zA-Z0-9]/, 33]];
+    const classes: Array<[RegExp, number]> = [
+      [/[a-z]/, 26],
+      [/[A-Z]/, 26],
+      [/[0-9]/, 10],
+      [/[^a-zA-Z0-9]/, 33],
+    ];
     pool = classes.reduce((sum, [re, size]) => (re.test(token) ? sum + size : sum), 0);
   }
   if (distinct < Math.min(pool, token.length) / 2) return 0;
@@ -143,7 +156,10 @@ export const ADMIN_TOKEN_MIN_BITS = 128;
 
 /** `ALLOWED_ORIGINS`: comma-separated exact origins; anything else is a configuration error. */
 function parseOrigins(raw: string): string[] {
-  const origins = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const origins = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const origin of origins) {
     let parsed: URL;
     try {

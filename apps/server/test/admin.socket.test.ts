@@ -61,7 +61,9 @@ describe('N1: the /admin namespace', () => {
 
   it('N1: without a configured admin token, /admin refuses everyone', async () => {
     const server = await h.start({ adminToken: null });
-    expect((await h.connectError(server, NAMESPACES.admin, { auth: { token: ADMIN_TOKEN } })).message).toBe('unauthorized');
+    expect((await h.connectError(server, NAMESPACES.admin, { auth: { token: ADMIN_TOKEN } })).message).toBe(
+      'unauthorized',
+    );
     expect((await h.connectError(server, NAMESPACES.admin, { auth: { token: '' } })).message).toBe('unauthorized');
   });
 
@@ -74,7 +76,10 @@ describe('N1: the /admin namespace', () => {
     admin.emit('room:list', {}, () => {
       answered = true;
     });
-    const good = (await admin.timeout(WAIT_MS).emitWithAck('notice:send', { text: 'after' })) as { ok: true; data: Notice };
+    const good = (await admin.timeout(WAIT_MS).emitWithAck('notice:send', { text: 'after' })) as {
+      ok: true;
+      data: Notice;
+    };
     expect(good.ok).toBe(true);
     expect(answered).toBe(false);
     expect(await tab.waitFor('server:notice')).toEqual(good.data);

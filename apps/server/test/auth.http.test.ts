@@ -79,7 +79,9 @@ describe('REST accounts and sessions', () => {
   it('A2: a username taken regardless of case is 409 username_taken', async () => {
     const server = await h.start();
     await h.register(server, 'Alice');
-    const res = await h.http(server, API_ROUTES.register, { body: { username: 'aLICE', password: 'another password' } });
+    const res = await h.http(server, API_ROUTES.register, {
+      body: { username: 'aLICE', password: 'another password' },
+    });
     expect(res.status).toBe(409);
     expect(res.json).toEqual({ error: 'username_taken', message: ERROR_MESSAGES.username_taken });
     expect(res.headers.getSetCookie()).toEqual([]);
@@ -87,7 +89,9 @@ describe('REST accounts and sessions', () => {
 
   it('A2/A3: an invalid username or password is 400 with its own code', async () => {
     const server = await h.start();
-    const badName = await h.http(server, API_ROUTES.register, { body: { username: 'a b', password: DEFAULT_PASSWORD } });
+    const badName = await h.http(server, API_ROUTES.register, {
+      body: { username: 'a b', password: DEFAULT_PASSWORD },
+    });
     expect(badName.status).toBe(400);
     expect((badName.json as ApiError).error).toBe('invalid_username');
     const shortPw = await h.http(server, API_ROUTES.register, { body: { username: 'alice', password: '1234567' } });
@@ -100,7 +104,9 @@ describe('REST accounts and sessions', () => {
   it('A3: passwords are not trimmed over the wire either', async () => {
     const server = await h.start();
     await h.register(server, 'alice', ' spaced password ');
-    const trimmed = await h.http(server, API_ROUTES.login, { body: { username: 'alice', password: 'spaced password' } });
+    const trimmed = await h.http(server, API_ROUTES.login, {
+      body: { username: 'alice', password: 'spaced password' },
+    });
     expect(trimmed.status).toBe(401);
     expect((await h.login(server, 'alice', ' spaced password ')).user.username).toBe('alice');
   });
@@ -109,7 +115,9 @@ describe('REST accounts and sessions', () => {
     const server = await h.start();
     await h.register(server, 'alice');
     const wrong = await h.http(server, API_ROUTES.login, { body: { username: 'alice', password: 'wrong password' } });
-    const unknown = await h.http(server, API_ROUTES.login, { body: { username: 'nobody', password: DEFAULT_PASSWORD } });
+    const unknown = await h.http(server, API_ROUTES.login, {
+      body: { username: 'nobody', password: DEFAULT_PASSWORD },
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.json).toEqual({ error: 'invalid_credentials', message: ERROR_MESSAGES.invalid_credentials });
@@ -135,8 +143,14 @@ describe('REST accounts and sessions', () => {
     const nonJson: Array<[string, { rawBody: string; headers?: Record<string, string> }]> = [
       ['a plain-text body', { rawBody: 'username=alice', headers: { 'content-type': 'text/plain' } }],
       ['an empty plain-text body', { rawBody: '' }],
-      ['a form body', { rawBody: 'username=alice&password=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }],
-      ['a multipart body', { rawBody: '--x\r\n\r\n--x--', headers: { 'content-type': 'multipart/form-data; boundary=x' } }],
+      [
+        'a form body',
+        { rawBody: 'username=alice&password=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      ],
+      [
+        'a multipart body',
+        { rawBody: '--x\r\n\r\n--x--', headers: { 'content-type': 'multipart/form-data; boundary=x' } },
+      ],
     ];
 
     // Refused bodies change nothing, so these cases share one server.

@@ -27,7 +27,19 @@ describe('conversations over /chat', () => {
     const lobby = await alice1.ok('room:create', { name: 'Lobby' });
     await bob1.ok('room:join', { roomId: lobby.id });
     await dave1.ok('room:join', { roomId: lobby.id });
-    return { alice, bob, carol, dave, alice1, alice2, bob1, carol1, dave1, lobby, members: [alice1, alice2, bob1, dave1] };
+    return {
+      alice,
+      bob,
+      carol,
+      dave,
+      alice1,
+      alice2,
+      bob1,
+      carol1,
+      dave1,
+      lobby,
+      members: [alice1, alice2, bob1, dave1],
+    };
   }
 
   const say = (tab: TestClient, roomId: string, text: string, replyTo?: string) =>
@@ -58,7 +70,9 @@ describe('conversations over /chat', () => {
       }
       const again = await c.alice2.ok('message:edit', { messageId: original.id, text: 'hello, world' });
       expect(again.version).toBe(original.seq + 2);
-      expect((await c.bob1.waitFor('message:changed', (e) => e.change.seq === original.seq + 2)).message.text).toBe('hello, world');
+      expect((await c.bob1.waitFor('message:changed', (e) => e.change.seq === original.seq + 2)).message.text).toBe(
+        'hello, world',
+      );
       await c.carol1.sync();
       expect(c.carol1.received('message:changed')).toEqual([]);
       const page = await c.dave1.ok('message:history', { roomId: c.lobby.id });
@@ -71,19 +85,39 @@ describe('conversations over /chat', () => {
       const c = await cast(server);
       const original = await say(c.alice1, c.lobby.id, 'mine');
       const before = counts(c.members);
-      expect(await c.bob1.request('message:edit', { messageId: original.id, text: 'hijacked' })).toMatchObject({ ok: false, error: 'forbidden' });
-      expect(await c.carol1.request('message:edit', { messageId: original.id, text: 'outsider' })).toMatchObject({ ok: false, error: 'forbidden' });
-      expect(await c.alice1.request('message:edit', { messageId: 'no-such-message', text: 'x' })).toMatchObject({ ok: false, error: 'forbidden' });
-      expect(await c.alice1.request('message:edit', { messageId: original.id, text: '   ' })).toMatchObject({ ok: false, error: 'empty_message' });
-      expect(await c.alice1.request('message:edit', { messageId: original.id, text: 'x'.repeat(MESSAGE_TEXT_MAX + 1) })).toMatchObject({
+      expect(await c.bob1.request('message:edit', { messageId: original.id, text: 'hijacked' })).toMatchObject({
+        ok: false,
+        error: 'forbidden',
+      });
+      expect(await c.carol1.request('message:edit', { messageId: original.id, text: 'outsider' })).toMatchObject({
+        ok: false,
+        error: 'forbidden',
+      });
+      expect(await c.alice1.request('message:edit', { messageId: 'no-such-message', text: 'x' })).toMatchObject({
+        ok: false,
+        error: 'forbidden',
+      });
+      expect(await c.alice1.request('message:edit', { messageId: original.id, text: '   ' })).toMatchObject({
+        ok: false,
+        error: 'empty_message',
+      });
+      expect(
+        await c.alice1.request('message:edit', { messageId: original.id, text: 'x'.repeat(MESSAGE_TEXT_MAX + 1) }),
+      ).toMatchObject({
         ok: false,
         error: 'too_long',
       });
       // The same text again is fine, and no news.
-      expect(await c.alice1.request('message:edit', { messageId: original.id, text: 'mine' })).toEqual({ ok: true, data: original });
+      expect(await c.alice1.request('message:edit', { messageId: original.id, text: 'mine' })).toEqual({
+        ok: true,
+        data: original,
+      });
       await expectNoChangeBroadcast(c.members, before);
       await c.alice1.ok('message:delete', { messageId: original.id });
-      expect(await c.alice1.request('message:edit', { messageId: original.id, text: 'back' })).toMatchObject({ ok: false, error: 'message_deleted' });
+      expect(await c.alice1.request('message:edit', { messageId: original.id, text: 'back' })).toMatchObject({
+        ok: false,
+        error: 'message_deleted',
+      });
       expect((await server.app.storage.rooms.findById(c.lobby.id))?.lastSeq).toBe(original.seq + 1);
     });
   });
@@ -99,7 +133,11 @@ describe('conversations over /chat', () => {
       expect(tombstone).toEqual({ ...first, text: '', deletedAt: expect.any(Number), version: second.seq + 2 });
       for (const tab of c.members) {
         const event = await tab.waitFor('message:changed', (e) => e.change.kind === 'message:deleted');
-        expect(event).toEqual({ roomId: c.lobby.id, change: { seq: second.seq + 2, kind: 'message:deleted', messageId: first.id }, message: tombstone });
+        expect(event).toEqual({
+          roomId: c.lobby.id,
+          change: { seq: second.seq + 2, kind: 'message:deleted', messageId: first.id },
+          message: tombstone,
+        });
       }
       const page = await c.bob1.ok('message:history', { roomId: c.lobby.id });
       expect(page.messages.map((m) => [m.id, m.text])).toEqual([
@@ -117,13 +155,22 @@ describe('conversations over /chat', () => {
       const c = await cast(server);
       const bobs = await say(c.bob1, c.lobby.id, 'by bob');
       const before = counts(c.members);
-      expect(await c.dave1.request('message:delete', { messageId: bobs.id })).toMatchObject({ ok: false, error: 'forbidden' });
+      expect(await c.dave1.request('message:delete', { messageId: bobs.id })).toMatchObject({
+        ok: false,
+        error: 'forbidden',
+      });
       await expectNoChangeBroadcast(c.members, before);
       expect((await c.alice1.ok('message:delete', { messageId: bobs.id })).deletedAt).toEqual(expect.any(Number));
       const dm = await c.alice1.ok('dm:open', { userId: c.bob.user.id });
       const inDm = await say(c.bob1, dm.id, 'private');
-      expect(await c.alice1.request('message:delete', { messageId: inDm.id })).toMatchObject({ ok: false, error: 'forbidden' });
-      expect(await c.carol1.request('message:delete', { messageId: inDm.id })).toMatchObject({ ok: false, error: 'forbidden' });
+      expect(await c.alice1.request('message:delete', { messageId: inDm.id })).toMatchObject({
+        ok: false,
+        error: 'forbidden',
+      });
+      expect(await c.carol1.request('message:delete', { messageId: inDm.id })).toMatchObject({
+        ok: false,
+        error: 'forbidden',
+      });
     });
   });
 
@@ -137,7 +184,10 @@ describe('conversations over /chat', () => {
       const one = await c.bob1.ok('reaction:add', { messageId: m.id, emoji: '🎉' });
       expect(one.reactions).toEqual([{ emoji: '🎉', users: [bobUser] }]);
       for (const tab of c.members) {
-        expect((await tab.waitFor('message:changed', (e) => e.change.kind === 'reaction:added')).message, tab.label).toEqual(one);
+        expect(
+          (await tab.waitFor('message:changed', (e) => e.change.kind === 'reaction:added')).message,
+          tab.label,
+        ).toEqual(one);
       }
       const before = counts(c.members);
       expect(await c.bob1.request('reaction:add', { messageId: m.id, emoji: '🎉' })).toEqual({ ok: true, data: one });
@@ -146,8 +196,13 @@ describe('conversations over /chat', () => {
       expect(two.reactions).toEqual([{ emoji: '🎉', users: [bobUser, daveUser] }]);
       const back = await c.bob1.ok('reaction:remove', { messageId: m.id, emoji: '🎉' });
       expect(back.reactions).toEqual([{ emoji: '🎉', users: [daveUser] }]);
-      expect((await c.alice1.waitFor('message:changed', (e) => e.change.kind === 'reaction:removed')).message).toEqual(back);
-      expect(await c.bob1.request('reaction:remove', { messageId: m.id, emoji: '🎉' })).toEqual({ ok: true, data: back });
+      expect((await c.alice1.waitFor('message:changed', (e) => e.change.kind === 'reaction:removed')).message).toEqual(
+        back,
+      );
+      expect(await c.bob1.request('reaction:remove', { messageId: m.id, emoji: '🎉' })).toEqual({
+        ok: true,
+        data: back,
+      });
     });
 
     it('E3/W3/E7: an emoji outside the set, a non-member or a tombstone are refused; nothing is stored or broadcast', async () => {
@@ -156,12 +211,21 @@ describe('conversations over /chat', () => {
       const m = await say(c.alice1, c.lobby.id, 'x');
       const before = counts(c.members);
       for (const emoji of ['🍕', 'thumbs', '', '👍👍', '<img>']) {
-        expect(await c.bob1.raw('reaction:add', [{ messageId: m.id, emoji }]), emoji).toMatchObject({ ok: false, error: 'invalid_payload' });
+        expect(await c.bob1.raw('reaction:add', [{ messageId: m.id, emoji }]), emoji).toMatchObject({
+          ok: false,
+          error: 'invalid_payload',
+        });
       }
-      expect(await c.carol1.request('reaction:add', { messageId: m.id, emoji: '👍' })).toMatchObject({ ok: false, error: 'forbidden' });
+      expect(await c.carol1.request('reaction:add', { messageId: m.id, emoji: '👍' })).toMatchObject({
+        ok: false,
+        error: 'forbidden',
+      });
       await expectNoChangeBroadcast(c.members, before);
       await c.alice1.ok('message:delete', { messageId: m.id });
-      expect(await c.bob1.request('reaction:add', { messageId: m.id, emoji: '👍' })).toMatchObject({ ok: false, error: 'message_deleted' });
+      expect(await c.bob1.request('reaction:add', { messageId: m.id, emoji: '👍' })).toMatchObject({
+        ok: false,
+        error: 'message_deleted',
+      });
       expect((await server.app.storage.messages.find(m.id))?.reactions).toBeUndefined();
     });
   });
@@ -172,11 +236,19 @@ describe('conversations over /chat', () => {
       const c = await cast(server);
       const original = await say(c.alice1, c.lobby.id, 'question?');
       const reply = await say(c.bob1, c.lobby.id, 'answer', original.id);
-      expect(reply.replyTo).toEqual({ id: original.id, seq: original.seq, authorId: c.alice.user.id, authorName: 'alice', excerpt: 'question?', deleted: false });
+      expect(reply.replyTo).toEqual({
+        id: original.id,
+        seq: original.seq,
+        authorId: c.alice.user.id,
+        authorName: 'alice',
+        excerpt: 'question?',
+        deleted: false,
+      });
       expect((await c.dave1.waitFor('message:created', (m) => m.id === reply.id)).replyTo).toEqual(reply.replyTo);
       const general = (await c.carol1.ok('room:list', {})).find((r) => r.name === DEFAULT_ROOM_NAME)!;
       const elsewhere = await say(c.carol1, general.id, 'elsewhere');
-      const refuse = (replyTo: string) => c.bob1.request('message:send', { roomId: c.lobby.id, clientMessageId: newCmid(), text: 'x', replyTo });
+      const refuse = (replyTo: string) =>
+        c.bob1.request('message:send', { roomId: c.lobby.id, clientMessageId: newCmid(), text: 'x', replyTo });
       expect(await refuse(elsewhere.id)).toMatchObject({ ok: false, error: 'invalid_reply' });
       expect(await refuse('no-such-message')).toMatchObject({ ok: false, error: 'invalid_reply' });
       await c.alice1.ok('message:delete', { messageId: original.id });
@@ -226,7 +298,9 @@ describe('conversations over /chat', () => {
       expect(views.get(a.id)).toMatchObject({ text: 'a, edited', version: cursor + 6 });
       expect(views.get(a.id)?.reactions).toBeUndefined();
       expect(views.get(b.id)).toMatchObject({ text: '', deletedAt: expect.any(Number) });
-      expect(views.get(fresh.id)?.reactions).toEqual([{ emoji: '❤️', users: [{ id: c.alice.user.id, username: 'alice' }] }]);
+      expect(views.get(fresh.id)?.reactions).toEqual([
+        { emoji: '❤️', users: [{ id: c.alice.user.id, username: 'alice' }] },
+      ]);
       expect(sync!.messages).toHaveLength(3);
     });
 
@@ -245,9 +319,16 @@ describe('conversations over /chat', () => {
         messages: [expect.objectContaining({ id: a.id, text: 'a2' })],
         lastSeq: a.seq + 1,
       });
-      expect(await c.carol1.request('message:changes', { roomId: c.lobby.id, after: 0 })).toMatchObject({ ok: false, error: 'forbidden' });
+      expect(await c.carol1.request('message:changes', { roomId: c.lobby.id, after: 0 })).toMatchObject({
+        ok: false,
+        error: 'forbidden',
+      });
       const sends = Array.from({ length: RESUME_MAX_CHANGES + 1 }, (_, i) =>
-        server.app.services.messages.send(c.alice.user, { roomId: c.lobby.id, clientMessageId: newCmid(), text: `bulk ${i}` }),
+        server.app.services.messages.send(c.alice.user, {
+          roomId: c.lobby.id,
+          clientMessageId: newCmid(),
+          text: `bulk ${i}`,
+        }),
       );
       const stored: Message[] = (await Promise.all(sends)).map((s) => s.message);
       const far = await c.bob1.ok('message:changes', { roomId: c.lobby.id, after: a.seq });

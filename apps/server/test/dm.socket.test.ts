@@ -8,7 +8,14 @@ describe('direct messages over /chat', () => {
     const server = await h.start();
     const c = await h.cast(server);
     const mine = await c.alice1.ok('dm:open', { userId: c.bob.user.id });
-    expect(mine).toEqual({ id: expect.any(String), kind: 'dm', name: 'bob', peer: c.bob.user, lastSeq: 0, read: { lastReadSeq: 0, unreadCount: 0, mentionCount: 0 } });
+    expect(mine).toEqual({
+      id: expect.any(String),
+      kind: 'dm',
+      name: 'bob',
+      peer: c.bob.user,
+      lastSeq: 0,
+      read: { lastReadSeq: 0, unreadCount: 0, mentionCount: 0 },
+    });
     for (const tab of [c.alice1, c.alice2]) {
       expect(await tab.waitFor('room:added', (r) => r.id === mine.id), tab.label).toEqual(mine);
     }
@@ -37,7 +44,11 @@ describe('direct messages over /chat', () => {
     expect(page.messages.map((m) => m.text)).toEqual(['hi bob', 'hi alice']);
     // A tab connected later is in the DM from the start.
     const bob3 = await h.connect(server, c.bob, 'bob3');
-    const later = await c.alice2.ok('message:send', { roomId: dm.id, clientMessageId: newCmid(), text: 'still there?' });
+    const later = await c.alice2.ok('message:send', {
+      roomId: dm.id,
+      clientMessageId: newCmid(),
+      text: 'still there?',
+    });
     expect(await bob3.waitFor('message:created', (m) => m.id === later.id)).toEqual(later);
   });
 
@@ -67,9 +78,9 @@ describe('direct messages over /chat', () => {
     await c.bob1.waitFor('message:created', (m) => m.id === secret.id);
     const forbidden = { ok: false, error: 'forbidden' };
     expect(await c.carol1.request('message:history', { roomId: dm.id })).toEqual(forbidden);
-    expect(await c.carol1.request('message:send', { roomId: dm.id, clientMessageId: newCmid(), text: 'me too' })).toEqual(
-      forbidden,
-    );
+    expect(
+      await c.carol1.request('message:send', { roomId: dm.id, clientMessageId: newCmid(), text: 'me too' }),
+    ).toEqual(forbidden);
     expect(await c.carol1.request('room:join', { roomId: dm.id })).toEqual(forbidden);
     expect(await c.carol1.request('room:members', { roomId: dm.id })).toEqual(forbidden);
     expect(await c.carol1.request('typing:start', { roomId: dm.id })).toEqual(forbidden);

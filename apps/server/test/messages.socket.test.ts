@@ -47,7 +47,11 @@ describe('messages over /chat', () => {
   it('M4: message:created goes to every socket in the room, the sender and its other tabs included, and to no one else', async () => {
     const server = await h.start();
     const c = await cast(server);
-    const message = await c.alice1.ok('message:send', { roomId: c.general.id, clientMessageId: newCmid(), text: 'hi all' });
+    const message = await c.alice1.ok('message:send', {
+      roomId: c.general.id,
+      clientMessageId: newCmid(),
+      text: 'hi all',
+    });
     for (const tab of [c.alice1, c.alice2, c.bob1]) {
       expect(await tab.waitFor('message:created', (m) => m.id === message.id), tab.label).toEqual(message);
     }
@@ -59,13 +63,18 @@ describe('messages over /chat', () => {
     const server = await h.start();
     const c = await cast(server);
     const acks = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => send(i % 3 === 0 ? c.bob1 : i % 2 ? c.alice1 : c.alice2, c.general.id, `n${i}`)),
+      Array.from({ length: 30 }, (_, i) =>
+        send(i % 3 === 0 ? c.bob1 : i % 2 ? c.alice1 : c.alice2, c.general.id, `n${i}`),
+      ),
     );
     const seqs = acks.map((a) => (a.ok ? a.data.seq : -1)).sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     for (const tab of [c.alice1, c.alice2, c.bob1]) {
       await tab.waitFor('message:created', (m) => m.seq === 30);
-      expect(tab.received('message:created').map((m) => m.seq), tab.label).toEqual(seqs);
+      expect(
+        tab.received('message:created').map((m) => m.seq),
+        tab.label,
+      ).toEqual(seqs);
     }
   });
 
@@ -78,11 +87,18 @@ describe('messages over /chat', () => {
     expect(first.ok).toBe(true);
     expect(retry).toEqual(first);
     // One broadcast only: a later message arrives, and the first one was seen exactly once before it.
-    const later = await c.alice1.ok('message:send', { roomId: c.general.id, clientMessageId: newCmid(), text: 'later' });
+    const later = await c.alice1.ok('message:send', {
+      roomId: c.general.id,
+      clientMessageId: newCmid(),
+      text: 'later',
+    });
     expect(later.seq).toBe(2);
     for (const tab of [c.alice1, c.alice2, c.bob1]) {
       await tab.waitFor('message:created', (m) => m.id === later.id);
-      expect(tab.received('message:created').map((m) => m.text), tab.label).toEqual(['once', 'later']);
+      expect(
+        tab.received('message:created').map((m) => m.text),
+        tab.label,
+      ).toEqual(['once', 'later']);
     }
     const page = await c.bob1.ok('message:history', { roomId: c.general.id });
     expect(page.messages.map((m) => m.clientMessageId)).toEqual([clientMessageId, later.clientMessageId]);
@@ -103,7 +119,11 @@ describe('messages over /chat', () => {
   it('M5: 4000 characters are accepted, counted in code points (4000 emoji too)', async () => {
     const server = await h.start();
     const c = await cast(server);
-    const ascii = await c.alice1.ok('message:send', { roomId: c.general.id, clientMessageId: newCmid(), text: 'a'.repeat(MESSAGE_TEXT_MAX) });
+    const ascii = await c.alice1.ok('message:send', {
+      roomId: c.general.id,
+      clientMessageId: newCmid(),
+      text: 'a'.repeat(MESSAGE_TEXT_MAX),
+    });
     expect(ascii.text).toHaveLength(MESSAGE_TEXT_MAX);
     const emoji = '🦜'.repeat(MESSAGE_TEXT_MAX);
     const wide = await c.alice1.ok('message:send', { roomId: c.general.id, clientMessageId: newCmid(), text: emoji });
@@ -125,7 +145,11 @@ describe('messages over /chat', () => {
     for (const [text, error] of refusals) {
       expect(await send(c.alice1, c.general.id, text), `${text.length} units`).toMatchObject({ ok: false, error });
     }
-    const marker = await c.alice1.ok('message:send', { roomId: c.general.id, clientMessageId: newCmid(), text: 'marker' });
+    const marker = await c.alice1.ok('message:send', {
+      roomId: c.general.id,
+      clientMessageId: newCmid(),
+      text: 'marker',
+    });
     expect(marker.seq).toBe(1);
     await c.bob1.waitFor('message:created', (m) => m.id === marker.id);
     expect(c.bob1.received('message:created')).toEqual([marker]);
@@ -153,7 +177,9 @@ describe('messages over /chat', () => {
     const server = await h.start();
     const c = await cast(server);
     await Promise.all(
-      Array.from({ length: HISTORY_PAGE_DEFAULT + 5 }, (_, i) => send(i % 2 ? c.alice1 : c.bob1, c.general.id, `m${i}`)),
+      Array.from({ length: HISTORY_PAGE_DEFAULT + 5 }, (_, i) =>
+        send(i % 2 ? c.alice1 : c.bob1, c.general.id, `m${i}`),
+      ),
     );
     const page = await c.alice2.ok('message:history', { roomId: c.general.id });
     expect(page.messages.map((m) => m.seq)).toEqual(Array.from({ length: HISTORY_PAGE_DEFAULT }, (_, i) => i + 6));
@@ -173,7 +199,10 @@ describe('messages over /chat', () => {
     expect(await c.bob1.request('message:history', { roomId: secret.id })).toEqual({ ok: false, error: 'forbidden' });
     // carol left general: she may no longer post or read there.
     expect(await send(c.carol1, c.general.id, 'hello?')).toEqual({ ok: false, error: 'forbidden' });
-    expect(await c.carol1.request('message:history', { roomId: c.general.id })).toEqual({ ok: false, error: 'forbidden' });
+    expect(await c.carol1.request('message:history', { roomId: c.general.id })).toEqual({
+      ok: false,
+      error: 'forbidden',
+    });
     // Unknown rooms look the same as rooms one is not in.
     expect(await send(c.bob1, 'no-such-room', 'hi')).toEqual({ ok: false, error: 'forbidden' });
     expect((await c.alice1.ok('message:history', { roomId: secret.id })).messages.map((m) => m.text)).toEqual([

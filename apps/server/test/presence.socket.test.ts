@@ -11,7 +11,10 @@ describe('presence over /chat', () => {
 
   /** Waits until the server has seen `user` down to `count` open connections. */
   const serverSees = (server: TestServer, user: Account, count: number) =>
-    until(() => server.app.services.presence.connectionCount(user.user.id) === count, `${user.user.username} has ${count} connections`);
+    until(
+      () => server.app.services.presence.connectionCount(user.user.id) === count,
+      `${user.user.username} has ${count} connections`,
+    );
 
   async function generalOf(tab: TestClient): Promise<string> {
     return (await tab.ok('room:list', {})).find((r) => r.name === DEFAULT_ROOM_NAME)!.id;
@@ -123,7 +126,10 @@ describe('presence over /chat', () => {
     });
     for (const tab of [bobTab, daveTab]) {
       await tab.sync();
-      expect(tab.received('presence:changed').filter((e) => e.userId === alice.user.id), tab.label).toEqual([]);
+      expect(
+        tab.received('presence:changed').filter((e) => e.userId === alice.user.id),
+        tab.label,
+      ).toEqual([]);
     }
 
     // Coming back: carol hears it, bob and dave do not.
@@ -131,7 +137,10 @@ describe('presence over /chat', () => {
     await carolTab.waitFor('presence:changed', aboutUser(alice.user.id, true));
     for (const tab of [bobTab, daveTab]) {
       await tab.sync();
-      expect(tab.received('presence:changed').filter((e) => e.userId === alice.user.id), tab.label).toEqual([]);
+      expect(
+        tab.received('presence:changed').filter((e) => e.userId === alice.user.id),
+        tab.label,
+      ).toEqual([]);
     }
 
     // And alice hears only about carol, with whom she shares the DM: dave leaving is not her business.

@@ -41,7 +41,7 @@ describe('resume after a (re)connect', () => {
     expect(tab.received('sync:reset')).toEqual([]);
   });
 
-  it('S2: a client at the room\'s newest seq gets no changes', async () => {
+  it("S2: a client at the room's newest seq gets no changes", async () => {
     const { server, bob, aliceTab, general } = await setup();
     const last = await aliceTab.ok('message:send', { roomId: general, clientMessageId: newCmid(), text: 'only' });
     const tab = await h.connect(server, bob, 'bob', { auth: { cursors: { [general]: last.seq } } });

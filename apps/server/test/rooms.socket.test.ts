@@ -11,7 +11,13 @@ describe('rooms over /chat', () => {
     const tab = await h.connect(server, alice);
     const rooms = await tab.ok('room:list', {});
     expect(rooms).toEqual([
-      { id: expect.any(String), kind: 'public', name: DEFAULT_ROOM_NAME, lastSeq: 0, read: { lastReadSeq: 0, unreadCount: 0, mentionCount: 0 } },
+      {
+        id: expect.any(String),
+        kind: 'public',
+        name: DEFAULT_ROOM_NAME,
+        lastSeq: 0,
+        read: { lastReadSeq: 0, unreadCount: 0, mentionCount: 0 },
+      },
     ]);
   });
 
@@ -29,7 +35,14 @@ describe('rooms over /chat', () => {
     const server = await h.start();
     const c = await h.cast(server);
     const room = await c.alice1.ok('room:create', { name: '  Lobby  ' });
-    expect(room).toEqual({ id: expect.any(String), kind: 'public', name: 'Lobby', lastSeq: 0, ownerId: c.alice.user.id, read: { lastReadSeq: 0, unreadCount: 0, mentionCount: 0 } });
+    expect(room).toEqual({
+      id: expect.any(String),
+      kind: 'public',
+      name: 'Lobby',
+      lastSeq: 0,
+      ownerId: c.alice.user.id,
+      read: { lastReadSeq: 0, unreadCount: 0, mentionCount: 0 },
+    });
     expect(await c.alice1.waitFor('room:added', (r) => r.id === room.id)).toEqual(room);
     expect(await c.alice2.waitFor('room:added', (r) => r.id === room.id)).toEqual(room);
     await c.bob1.sync();
@@ -52,7 +65,10 @@ describe('rooms over /chat', () => {
     const server = await h.start();
     const c = await h.cast(server);
     await c.alice1.ok('room:create', { name: 'Lobby' });
-    expect(await c.bob1.request('room:create', { name: 'LOBBY' })).toMatchObject({ ok: false, error: 'room_name_taken' });
+    expect(await c.bob1.request('room:create', { name: 'LOBBY' })).toMatchObject({
+      ok: false,
+      error: 'room_name_taken',
+    });
     expect(await c.bob1.request('room:create', { name: ' General ' })).toMatchObject({
       ok: false,
       error: 'room_name_taken',
@@ -63,7 +79,10 @@ describe('rooms over /chat', () => {
         error: 'invalid_room_name',
       });
     }
-    expect(await c.bob1.request('room:create', { name: 'x'.repeat(600) })).toMatchObject({ ok: false, error: 'too_long' });
+    expect(await c.bob1.request('room:create', { name: 'x'.repeat(600) })).toMatchObject({
+      ok: false,
+      error: 'too_long',
+    });
     await c.bob2.sync();
     expect(c.bob2.received('room:added')).toEqual([]);
     expect((await c.bob1.ok('room:list', {})).map((r) => r.name)).toEqual([DEFAULT_ROOM_NAME]);
@@ -92,7 +111,8 @@ describe('rooms over /chat', () => {
     const lobby = await c.alice1.ok('room:create', { name: 'Lobby' });
     const joined = await c.bob1.ok('room:join', { roomId: lobby.id });
     expect(joined).toEqual(lobby);
-    for (const tab of [c.bob1, c.bob2]) expect(await tab.waitFor('room:added', (r) => r.id === lobby.id)).toEqual(lobby);
+    for (const tab of [c.bob1, c.bob2])
+      expect(await tab.waitFor('room:added', (r) => r.id === lobby.id)).toEqual(lobby);
     const expected = { roomId: lobby.id, member: { userId: c.bob.user.id, username: 'bob', online: true } };
     for (const tab of [c.alice1, c.alice2]) expect(await tab.waitFor('room:member-joined')).toEqual(expected);
     // Not to the joiner's own tabs, and not to people outside the room.
@@ -147,7 +167,8 @@ describe('rooms over /chat', () => {
     await c.bob1.ok('room:join', { roomId: lobby.id });
     await c.bob2.waitFor('room:added', (r) => r.id === lobby.id);
     expect(await c.bob1.request('room:leave', { roomId: lobby.id })).toEqual({ ok: true, data: { roomId: lobby.id } });
-    for (const tab of [c.bob1, c.bob2]) expect(await tab.waitFor('room:removed')).toEqual({ roomId: lobby.id, reason: 'left' });
+    for (const tab of [c.bob1, c.bob2])
+      expect(await tab.waitFor('room:removed')).toEqual({ roomId: lobby.id, reason: 'left' });
     for (const tab of [c.alice1, c.alice2]) {
       expect(await tab.waitFor('room:member-left')).toEqual({ roomId: lobby.id, userId: c.bob.user.id });
     }
@@ -185,9 +206,23 @@ describe('rooms over /chat', () => {
     const byId = new Map(rooms.map((r) => [r.id, r] as [string, RoomSummary]));
     expect(rooms).toHaveLength(3);
     expect(byId.get(lobby.id)).toEqual(lobby);
-    expect(byId.get(dm.id)).toEqual({ id: dm.id, kind: 'dm', name: 'bob', peer: c.bob.user, lastSeq: 0, read: { lastReadSeq: 0, unreadCount: 0, mentionCount: 0 } });
+    expect(byId.get(dm.id)).toEqual({
+      id: dm.id,
+      kind: 'dm',
+      name: 'bob',
+      peer: c.bob.user,
+      lastSeq: 0,
+      read: { lastReadSeq: 0, unreadCount: 0, mentionCount: 0 },
+    });
     const bobRooms = await c.bob1.ok('room:list', {});
-    expect(bobRooms.find((r) => r.id === dm.id)).toEqual({ id: dm.id, kind: 'dm', name: 'alice', peer: c.alice.user, lastSeq: 0, read: { lastReadSeq: 0, unreadCount: 0, mentionCount: 0 } });
+    expect(bobRooms.find((r) => r.id === dm.id)).toEqual({
+      id: dm.id,
+      kind: 'dm',
+      name: 'alice',
+      peer: c.alice.user,
+      lastSeq: 0,
+      read: { lastReadSeq: 0, unreadCount: 0, mentionCount: 0 },
+    });
   });
 
   it('R6: room:members lists members with online; only members may ask (forbidden)', async () => {
@@ -212,7 +247,8 @@ describe('rooms over /chat', () => {
     const server = await h.start();
     const c = await h.cast(server);
     const lobby = await c.alice1.ok('room:create', { name: 'Lobby' });
-    for (let i = 0; i < 3; i++) await c.alice1.ok('message:send', { roomId: lobby.id, clientMessageId: newCmid(), text: `m${i}` });
+    for (let i = 0; i < 3; i++)
+      await c.alice1.ok('message:send', { roomId: lobby.id, clientMessageId: newCmid(), text: `m${i}` });
     expect((await c.alice2.ok('room:list', {})).find((r) => r.id === lobby.id)?.lastSeq).toBe(3);
     expect((await c.bob1.ok('room:browse', {})).find((r) => r.id === lobby.id)?.lastSeq).toBe(3);
   });

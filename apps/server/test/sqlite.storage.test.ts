@@ -30,7 +30,11 @@ describeStorageContract('SQLite on a file', async () =>
 describeConversationContract('SQLite in memory', async () => openSqliteStorage({ filename: ':memory:' }));
 
 describeConversationContract('SQLite on a file, newest-page cache off', async () =>
-  openSqliteStorage({ filename: join(tempRoot, randomUUID(), 'parley.sqlite'), synchronous: 'NORMAL', newestPagesMaxChars: 0 }),
+  openSqliteStorage({
+    filename: join(tempRoot, randomUUID(), 'parley.sqlite'),
+    synchronous: 'NORMAL',
+    newestPagesMaxChars: 0,
+  }),
 );
 
 describe('SQLite storage on a file', () => {
@@ -48,15 +52,41 @@ describe('SQLite storage on a file', () => {
   it('E2: a deleted message’s text is gone from the database file, not just hidden (the writer thread too)', async () => {
     storage = openSqliteStorage({ filename, writerThread: await builtWriterThread() });
     const user = { id: randomUUID(), username: 'alice', passwordHash: 'h', createdAt: 1 };
-    const room = { id: randomUUID(), kind: 'public' as const, name: 'Lobby', ownerId: user.id, lastSeq: 0, createdAt: 1 };
+    const room = {
+      id: randomUUID(),
+      kind: 'public' as const,
+      name: 'Lobby',
+      ownerId: user.id,
+      lastSeq: 0,
+      createdAt: 1,
+    };
     await storage.users.create(user, []);
     await storage.rooms.create(room, user.id);
     const secret = `secret-${randomUUID()}`;
     const kept = `kept-${randomUUID()}`;
-    const sent = await storage.messages.append({ id: randomUUID(), roomId: room.id, authorId: user.id, clientMessageId: 'cmid-0001', text: secret, createdAt: 2 });
-    await storage.messages.append({ id: randomUUID(), roomId: room.id, authorId: user.id, clientMessageId: 'cmid-0002', text: kept, createdAt: 3 });
+    const sent = await storage.messages.append({
+      id: randomUUID(),
+      roomId: room.id,
+      authorId: user.id,
+      clientMessageId: 'cmid-0001',
+      text: secret,
+      createdAt: 2,
+    });
+    await storage.messages.append({
+      id: randomUUID(),
+      roomId: room.id,
+      authorId: user.id,
+      clientMessageId: 'cmid-0002',
+      text: kept,
+      createdAt: 3,
+    });
     if (sent.status !== 'created') throw new Error('append');
-    const deleted = await storage.messages.change({ kind: 'delete', messageId: sent.message.id, actorId: user.id, at: 4 });
+    const deleted = await storage.messages.change({
+      kind: 'delete',
+      messageId: sent.message.id,
+      actorId: user.id,
+      at: 4,
+    });
     expect(deleted.status).toBe('changed');
     await storage.close();
     storage = undefined;
@@ -69,7 +99,14 @@ describe('SQLite storage on a file', () => {
   it('M1: data survives closing and reopening the file', async () => {
     storage = openSqliteStorage({ filename });
     const user = { id: randomUUID(), username: 'alice', passwordHash: 'h', createdAt: 1 };
-    const room = { id: randomUUID(), kind: 'public' as const, name: 'Lobby', ownerId: user.id, lastSeq: 0, createdAt: 1 };
+    const room = {
+      id: randomUUID(),
+      kind: 'public' as const,
+      name: 'Lobby',
+      ownerId: user.id,
+      lastSeq: 0,
+      createdAt: 1,
+    };
     expect(await storage.users.create(user, [])).toBe('created');
     expect(await storage.rooms.create(room, user.id)).toBe('created');
     const appended = await storage.messages.append({

@@ -14,7 +14,11 @@ export const user = (username: string, extra: Partial<UserRecord> = {}): UserRec
   ...extra,
 });
 
-export const room = (roomName: string | null, kind: RoomRecord['kind'] = 'public', ownerId: string | null = null): RoomRecord => ({
+export const room = (
+  roomName: string | null,
+  kind: RoomRecord['kind'] = 'public',
+  ownerId: string | null = null,
+): RoomRecord => ({
   id: randomUUID(),
   kind,
   name: roomName,
@@ -25,7 +29,13 @@ export const room = (roomName: string | null, kind: RoomRecord['kind'] = 'public
 
 export const dmDraft = (): RoomRecord => room(null, 'dm');
 
-export const message = (roomId: string, authorId: string, clientMessageId: string, text = 'hi', extra: Partial<NewMessage> = {}): NewMessage => ({
+export const message = (
+  roomId: string,
+  authorId: string,
+  clientMessageId: string,
+  text = 'hi',
+  extra: Partial<NewMessage> = {},
+): NewMessage => ({
   id: randomUUID(),
   roomId,
   authorId,
@@ -52,7 +62,11 @@ export function seeders(storage: () => Storage) {
       expect(await storage().users.create(u, autoJoin)).toBe('created');
       return u;
     },
-    async addRoom(roomName: string, creatorId: string | null, kind: RoomRecord['kind'] = 'public'): Promise<RoomRecord> {
+    async addRoom(
+      roomName: string,
+      creatorId: string | null,
+      kind: RoomRecord['kind'] = 'public',
+    ): Promise<RoomRecord> {
       const r = room(roomName, kind, creatorId);
       expect(await storage().rooms.create(r, creatorId)).toBe('created');
       return r;

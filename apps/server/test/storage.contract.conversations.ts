@@ -26,7 +26,9 @@ export function describeConversationContract(name: string, makeStorage: () => Pr
       const bob = await addUser('bob');
       const lobby = await addRoom('Lobby', alice.id);
       await storage.rooms.addMember(lobby.id, bob.id, T0);
-      const sent = await storage.messages.append(message(lobby.id, alice.id, 'cmid-0001', text, { mentionKeys: ['bob'] }));
+      const sent = await storage.messages.append(
+        message(lobby.id, alice.id, 'cmid-0001', text, { mentionKeys: ['bob'] }),
+      );
       if (sent.status !== 'created') throw new Error(`append answered ${sent.status}`);
       return { alice, bob, lobby, first: sent.message };
     }
@@ -74,7 +76,10 @@ export function describeConversationContract(name: string, makeStorage: () => Pr
         delete expected.mentions;
         expect(result.message).toEqual(expected);
         expect(await storage.messages.find(first.id)).toEqual(expected);
-        expect(await storage.messages.history(first.roomId, { limit: 10 })).toEqual({ messages: [expected], lastSeq: 2 });
+        expect(await storage.messages.history(first.roomId, { limit: 10 })).toEqual({
+          messages: [expected],
+          lastSeq: 2,
+        });
         // Mentions follow the new text.
         const again = changed(await storage.messages.change(edit(first.id, alice.id, 'hi @bob', ['bob'])));
         expect(again.message.mentions).toEqual([bob.id]);
@@ -84,10 +89,17 @@ export function describeConversationContract(name: string, makeStorage: () => Pr
       it('E1: the same text again, someone else, a tombstone, an unknown id or a non-member change nothing', async () => {
         const { alice, bob, lobby, first } = await lobbyWithMessage();
         const carol = await addUser('carol');
-        expect(await storage.messages.change(edit(first.id, alice.id, first.text))).toEqual({ status: 'unchanged', message: first });
+        expect(await storage.messages.change(edit(first.id, alice.id, first.text))).toEqual({
+          status: 'unchanged',
+          message: first,
+        });
         expect(await storage.messages.change(edit(first.id, bob.id, 'not mine'))).toEqual({ status: 'forbidden' });
-        expect(await storage.messages.change(edit(first.id, carol.id, 'not my room'))).toEqual({ status: 'not_visible' });
-        expect(await storage.messages.change(edit('no-such-message', alice.id, 'x'))).toEqual({ status: 'not_visible' });
+        expect(await storage.messages.change(edit(first.id, carol.id, 'not my room'))).toEqual({
+          status: 'not_visible',
+        });
+        expect(await storage.messages.change(edit('no-such-message', alice.id, 'x'))).toEqual({
+          status: 'not_visible',
+        });
         changed(await storage.messages.change(del(first.id, alice.id)));
         expect(await storage.messages.change(edit(first.id, alice.id, 'back'))).toEqual({ status: 'deleted' });
         expect((await storage.rooms.findById(lobby.id))?.lastSeq).toBe(2);
@@ -102,7 +114,10 @@ export function describeConversationContract(name: string, makeStorage: () => Pr
         delete tombstone.mentions;
         expect(result.message).toEqual(tombstone);
         expect(await storage.messages.find(first.id)).toEqual(tombstone);
-        expect(await storage.messages.change(del(first.id, alice.id))).toEqual({ status: 'unchanged', message: tombstone });
+        expect(await storage.messages.change(del(first.id, alice.id))).toEqual({
+          status: 'unchanged',
+          message: tombstone,
+        });
         expect(await storage.messages.change(react(first.id, bob.id, true))).toEqual({ status: 'deleted' });
       });
 
@@ -120,11 +135,15 @@ export function describeConversationContract(name: string, makeStorage: () => Pr
         // An owner who left no longer moderates (not a member: the message is not visible).
         const again = await storage.messages.append(message(lobby.id, bob.id, 'cmid-bob-2'));
         await storage.rooms.removeMember(lobby.id, alice.id);
-        expect(again.status === 'created' && (await storage.messages.change(del(again.message.id, alice.id)))).toEqual({ status: 'not_visible' });
+        expect(again.status === 'created' && (await storage.messages.change(del(again.message.id, alice.id)))).toEqual({
+          status: 'not_visible',
+        });
 
         const { room: dm } = await storage.rooms.openDm(dmDraft(), alice.id, bob.id);
         const inDm = await storage.messages.append(message(dm.id, bob.id, 'cmid-bob-3'));
-        expect(inDm.status === 'created' && (await storage.messages.change(del(inDm.message.id, alice.id)))).toEqual({ status: 'forbidden' });
+        expect(inDm.status === 'created' && (await storage.messages.change(del(inDm.message.id, alice.id)))).toEqual({
+          status: 'forbidden',
+        });
       });
 
       it('E3: one reaction per person, message and emoji; adding twice or removing what is not there changes nothing; users listed in order', async () => {
@@ -133,11 +152,20 @@ export function describeConversationContract(name: string, makeStorage: () => Pr
         expect(added.change).toEqual({ seq: 2, kind: 'reaction:added', messageId: first.id });
         expect(added.message.reactions).toEqual([{ emoji: '👍', users: [{ id: bob.id, username: 'bob' }] }]);
         expect(added.message.version).toBe(2);
-        expect(await storage.messages.change(react(first.id, bob.id, true))).toEqual({ status: 'unchanged', message: added.message });
+        expect(await storage.messages.change(react(first.id, bob.id, true))).toEqual({
+          status: 'unchanged',
+          message: added.message,
+        });
         const two = changed(await storage.messages.change(react(first.id, alice.id, true)));
         changed(await storage.messages.change(react(first.id, alice.id, true, '🎉')));
         expect((await storage.messages.find(first.id))?.reactions).toEqual([
-          { emoji: '👍', users: [{ id: bob.id, username: 'bob' }, { id: alice.id, username: 'alice' }] },
+          {
+            emoji: '👍',
+            users: [
+              { id: bob.id, username: 'bob' },
+              { id: alice.id, username: 'alice' },
+            ],
+          },
           { emoji: '🎉', users: [{ id: alice.id, username: 'alice' }] },
         ]);
         expect(two.change.seq).toBe(3);
@@ -151,20 +179,42 @@ export function describeConversationContract(name: string, makeStorage: () => Pr
         const { alice, bob, lobby, first } = await lobbyWithMessage('a'.repeat(200));
         const other = await addRoom('Other', alice.id);
         const elsewhere = await storage.messages.append(message(other.id, alice.id, 'cmid-other'));
-        const reply = await storage.messages.append(message(lobby.id, bob.id, 'cmid-reply', 'yes', { replyToId: first.id }));
+        const reply = await storage.messages.append(
+          message(lobby.id, bob.id, 'cmid-reply', 'yes', { replyToId: first.id }),
+        );
         if (reply.status !== 'created') throw new Error('append');
-        const ref = { id: first.id, seq: first.seq, authorId: alice.id, authorName: 'alice', excerpt: `${'a'.repeat(139)}…`, deleted: false };
+        const ref = {
+          id: first.id,
+          seq: first.seq,
+          authorId: alice.id,
+          authorName: 'alice',
+          excerpt: `${'a'.repeat(139)}…`,
+          deleted: false,
+        };
         expect(reply.message.replyTo).toEqual(ref);
         expect((await storage.messages.find(reply.message.id))?.replyTo).toEqual(ref);
-        expect(elsewhere.status === 'created' && (await storage.messages.append(message(lobby.id, bob.id, 'cmid-r2', 'x', { replyToId: elsewhere.message.id })))).toEqual({
+        expect(
+          elsewhere.status === 'created' &&
+            (await storage.messages.append(
+              message(lobby.id, bob.id, 'cmid-r2', 'x', { replyToId: elsewhere.message.id }),
+            )),
+        ).toEqual({
           status: 'invalid_reply',
         });
-        expect(await storage.messages.append(message(lobby.id, bob.id, 'cmid-r3', 'x', { replyToId: 'no-such-message' }))).toEqual({
+        expect(
+          await storage.messages.append(message(lobby.id, bob.id, 'cmid-r3', 'x', { replyToId: 'no-such-message' })),
+        ).toEqual({
           status: 'invalid_reply',
         });
         changed(await storage.messages.change(del(first.id, alice.id)));
-        expect((await storage.messages.find(reply.message.id))?.replyTo).toEqual({ ...ref, excerpt: '', deleted: true });
-        expect(await storage.messages.append(message(lobby.id, bob.id, 'cmid-r4', 'x', { replyToId: first.id }))).toEqual({
+        expect((await storage.messages.find(reply.message.id))?.replyTo).toEqual({
+          ...ref,
+          excerpt: '',
+          deleted: true,
+        });
+        expect(
+          await storage.messages.append(message(lobby.id, bob.id, 'cmid-r4', 'x', { replyToId: first.id })),
+        ).toEqual({
           status: 'reply_deleted',
         });
         expect((await storage.rooms.findById(lobby.id))?.lastSeq).toBe(3);
@@ -203,7 +253,11 @@ export function describeConversationContract(name: string, makeStorage: () => Pr
         const { alice, bob, lobby, first } = await lobbyWithMessage();
         const work: Array<Promise<unknown>> = [];
         for (let i = 0; i < 30; i++) {
-          work.push(storage.messages.append(message(lobby.id, i % 2 ? alice.id : bob.id, `cmid-c-${String(i).padStart(3, '0')}`)));
+          work.push(
+            storage.messages.append(
+              message(lobby.id, i % 2 ? alice.id : bob.id, `cmid-c-${String(i).padStart(3, '0')}`),
+            ),
+          );
           work.push(storage.messages.change(edit(first.id, alice.id, `edit ${i}`)));
           work.push(storage.messages.change(react(first.id, bob.id, i % 2 === 0)));
         }
@@ -219,7 +273,13 @@ export function describeConversationContract(name: string, makeStorage: () => Pr
         const { lobby } = await lobbyWithMessage();
         const carol = await addUser('carol');
         await storage.rooms.addMember(lobby.id, carol.id, T0);
-        expect(await storage.reads.get(carol.id, lobby.id)).toEqual({ roomId: lobby.id, lastReadSeq: 1, unreadCount: 0, mentionCount: 0, asOfSeq: 1 });
+        expect(await storage.reads.get(carol.id, lobby.id)).toEqual({
+          roomId: lobby.id,
+          lastReadSeq: 1,
+          unreadCount: 0,
+          mentionCount: 0,
+          asOfSeq: 1,
+        });
         const dave = await addUser('dave', [lobby.id]);
         expect((await storage.reads.get(dave.id, lobby.id))?.lastReadSeq).toBe(1);
         expect(await storage.reads.get(dave.id, 'no-such-room')).toBeNull();
@@ -228,22 +288,47 @@ export function describeConversationContract(name: string, makeStorage: () => Pr
       it('U2: unread counts messages by others, not deleted, after the marker; mentions those of them that mention me', async () => {
         const { alice, bob, lobby, first } = await lobbyWithMessage();
         // bob joined before the first message: it is unread for him, and mentions him.
-        expect(await storage.reads.get(bob.id, lobby.id)).toEqual({ roomId: lobby.id, lastReadSeq: 0, unreadCount: 1, mentionCount: 1, asOfSeq: 1 });
+        expect(await storage.reads.get(bob.id, lobby.id)).toEqual({
+          roomId: lobby.id,
+          lastReadSeq: 0,
+          unreadCount: 1,
+          mentionCount: 1,
+          asOfSeq: 1,
+        });
         expect(await storage.reads.get(alice.id, lobby.id)).toMatchObject({ unreadCount: 0, mentionCount: 0 });
         await storage.messages.append(message(lobby.id, alice.id, 'cmid-0002', 'plain'));
         await storage.messages.append(message(lobby.id, bob.id, 'cmid-0003', 'mine'));
         changed(await storage.messages.change(react(first.id, alice.id, true)));
-        expect(await storage.reads.get(bob.id, lobby.id)).toMatchObject({ unreadCount: 2, mentionCount: 1, asOfSeq: 4 });
+        expect(await storage.reads.get(bob.id, lobby.id)).toMatchObject({
+          unreadCount: 2,
+          mentionCount: 1,
+          asOfSeq: 4,
+        });
         changed(await storage.messages.change(del(first.id, alice.id)));
-        expect(await storage.reads.get(bob.id, lobby.id)).toMatchObject({ unreadCount: 1, mentionCount: 0, asOfSeq: 5 });
+        expect(await storage.reads.get(bob.id, lobby.id)).toMatchObject({
+          unreadCount: 1,
+          mentionCount: 0,
+          asOfSeq: 5,
+        });
         const views = await storage.rooms.listForUser(bob.id);
-        expect(views.find((v) => v.id === lobby.id)).toMatchObject({ lastReadSeq: 0, unreadCount: 1, mentionCount: 0, lastSeq: 5 });
+        expect(views.find((v) => v.id === lobby.id)).toMatchObject({
+          lastReadSeq: 0,
+          unreadCount: 1,
+          mentionCount: 0,
+          lastSeq: 5,
+        });
       });
 
       it('U3: mark moves forward only; past the newest seq or outside my rooms is refused', async () => {
         const { alice, bob, lobby } = await lobbyWithMessage();
         await storage.messages.append(message(lobby.id, alice.id, 'cmid-0002', 'two'));
-        expect(await storage.reads.mark(bob.id, lobby.id, 1)).toEqual({ roomId: lobby.id, lastReadSeq: 1, unreadCount: 1, mentionCount: 0, asOfSeq: 2 });
+        expect(await storage.reads.mark(bob.id, lobby.id, 1)).toEqual({
+          roomId: lobby.id,
+          lastReadSeq: 1,
+          unreadCount: 1,
+          mentionCount: 0,
+          asOfSeq: 2,
+        });
         expect(await storage.reads.mark(bob.id, lobby.id, 0)).toMatchObject({ lastReadSeq: 1 });
         expect(await storage.reads.mark(bob.id, lobby.id, 3)).toBe('beyond');
         expect(await storage.reads.mark(bob.id, lobby.id, 2)).toMatchObject({ lastReadSeq: 2, unreadCount: 0 });

@@ -172,7 +172,11 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
           mine.id,
           zeta.id,
         ]);
-        expect((await storage.rooms.listPublicNotJoined(alice.id)).map((r) => r.name)).toEqual(['alpha', 'Beta', 'zeta']);
+        expect((await storage.rooms.listPublicNotJoined(alice.id)).map((r) => r.name)).toEqual([
+          'alpha',
+          'Beta',
+          'zeta',
+        ]);
         expect((await storage.rooms.listPublicNotJoined(bob.id)).map((r) => r.name)).toEqual(['mine']);
       });
 
@@ -235,8 +239,20 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         expect(await storage.rooms.isInvited(board.id, owner.id)).toBe(false);
         expect((await storage.rooms.listInvitedRooms(bob.id)).map((r) => r.id)).toEqual([board.id]);
         expect(await storage.rooms.listInvitations(board.id)).toEqual([
-          { roomId: board.id, userId: bob.id, username: 'bob', invitedBy: { id: owner.id, username: 'owner' }, createdAt: T0 + 1 },
-          { roomId: board.id, userId: carol.id, username: 'Carol', invitedBy: { id: owner.id, username: 'owner' }, createdAt: T0 + 3 },
+          {
+            roomId: board.id,
+            userId: bob.id,
+            username: 'bob',
+            invitedBy: { id: owner.id, username: 'owner' },
+            createdAt: T0 + 1,
+          },
+          {
+            roomId: board.id,
+            userId: carol.id,
+            username: 'Carol',
+            invitedBy: { id: owner.id, username: 'owner' },
+            createdAt: T0 + 3,
+          },
         ]);
         expect(await storage.rooms.addMember(board.id, bob.id, T0 + 4)).toBe(true);
         expect(await storage.rooms.isInvited(board.id, bob.id)).toBe(false);
@@ -258,13 +274,19 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         await storage.rooms.invite(board.id, accomplice.id, insider.id, T0 + 1);
         await storage.rooms.invite(board.id, friend.id, owner.id, T0 + 2);
         await storage.rooms.invite(other.id, accomplice.id, insider.id, T0 + 3);
-        expect(await storage.rooms.removeMember(board.id, insider.id)).toEqual({ wasMember: true, withdrawnInvitees: [accomplice.id] });
+        expect(await storage.rooms.removeMember(board.id, insider.id)).toEqual({
+          wasMember: true,
+          withdrawnInvitees: [accomplice.id],
+        });
         expect(await storage.rooms.isInvited(board.id, accomplice.id)).toBe(false);
         expect(await storage.rooms.isInvited(board.id, friend.id)).toBe(true);
         expect(await storage.rooms.isInvited(other.id, accomplice.id)).toBe(true);
         // A pending invitation of the removed person goes too.
         await storage.rooms.invite(board.id, insider.id, owner.id, T0 + 4);
-        expect(await storage.rooms.removeMember(board.id, insider.id)).toEqual({ wasMember: false, withdrawnInvitees: [] });
+        expect(await storage.rooms.removeMember(board.id, insider.id)).toEqual({
+          wasMember: false,
+          withdrawnInvitees: [],
+        });
         expect(await storage.rooms.isInvited(board.id, insider.id)).toBe(false);
       });
 
@@ -308,7 +330,9 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         const bob = await addUser('bob');
         const results = await Promise.all(
           Array.from({ length: 20 }, (_, i) =>
-            i % 2 ? storage.rooms.openDm(dmDraft(), alice.id, bob.id) : storage.rooms.openDm(dmDraft(), bob.id, alice.id),
+            i % 2
+              ? storage.rooms.openDm(dmDraft(), alice.id, bob.id)
+              : storage.rooms.openDm(dmDraft(), bob.id, alice.id),
           ),
         );
         expect(new Set(results.map((r) => r.room.id)).size).toBe(1);
@@ -416,7 +440,9 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         for (const a of authors) await storage.rooms.addMember(lobby.id, a.id, T0);
         const results = await Promise.all(
           Array.from({ length: 200 }, (_, i) =>
-            storage.messages.append(message(lobby.id, authors[i % authors.length]!.id, `cmid-${String(i).padStart(4, '0')}`, `m${i}`)),
+            storage.messages.append(
+              message(lobby.id, authors[i % authors.length]!.id, `cmid-${String(i).padStart(4, '0')}`, `m${i}`),
+            ),
           ),
         );
         const seqs = results.map((r) => (r.status === 'created' ? r.message.seq : -1)).sort((x, y) => x - y);
@@ -435,7 +461,9 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         const created = results.filter((r) => r.status === 'created');
         expect(created).toHaveLength(1);
         expect(results.filter((r) => r.status === 'duplicate')).toHaveLength(24);
-        const ids = new Set(results.map((r) => (r.status === 'created' || r.status === 'duplicate' ? r.message.id : '')));
+        const ids = new Set(
+          results.map((r) => (r.status === 'created' || r.status === 'duplicate' ? r.message.id : '')),
+        );
         expect(ids.size).toBe(1);
         expect((await storage.messages.history(lobby.id, { limit: 50 })).messages).toHaveLength(1);
       });
@@ -443,7 +471,8 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
       it('M6: history returns up to limit messages below before, ascending; the newest page without before', async () => {
         const alice = await addUser('alice');
         const lobby = await addRoom('Lobby', alice.id);
-        for (let i = 1; i <= 10; i++) await storage.messages.append(message(lobby.id, alice.id, `cmid-${i}-xxxx`, `t${i}`));
+        for (let i = 1; i <= 10; i++)
+          await storage.messages.append(message(lobby.id, alice.id, `cmid-${i}-xxxx`, `t${i}`));
         const seqs = async (options: { before?: number; limit: number }) =>
           (await storage.messages.history(lobby.id, options)).messages.map((m) => m.seq);
         expect(await seqs({ limit: 3 })).toEqual([8, 9, 10]);

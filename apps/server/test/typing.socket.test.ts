@@ -53,7 +53,11 @@ describe('typing over /chat', () => {
     const server = await h.start();
     const c = await cast(server);
     c.alice2.emitNoAck('typing:start', { roomId: c.generalId });
-    expect(await c.bob1.waitFor('typing:started')).toEqual({ roomId: c.generalId, userId: c.alice.user.id, username: 'alice' });
+    expect(await c.bob1.waitFor('typing:started')).toEqual({
+      roomId: c.generalId,
+      userId: c.alice.user.id,
+      username: 'alice',
+    });
   });
 
   it('T1: a stop without a start forwards nothing', async () => {
@@ -71,11 +75,18 @@ describe('typing over /chat', () => {
     await c.alice1.ok('typing:start', { roomId: c.generalId });
     await c.bob1.waitFor('typing:started');
     await settle(c.bob1);
-    const message = await c.alice1.ok('message:send', { roomId: c.generalId, clientMessageId: newCmid(), text: 'done' });
+    const message = await c.alice1.ok('message:send', {
+      roomId: c.generalId,
+      clientMessageId: newCmid(),
+      text: 'done',
+    });
     expect(await c.bob1.waitFor('message:created')).toEqual(message);
     // The server forgot the typing: closing the typer's connection now says nothing.
     c.alice1.close();
-    await until(() => server.app.services.presence.connectionCount(c.alice.user.id) === 1, 'the server saw alice1 close');
+    await until(
+      () => server.app.services.presence.connectionCount(c.alice.user.id) === 1,
+      'the server saw alice1 close',
+    );
     await c.alice2.ok('message:send', { roomId: c.generalId, clientMessageId: newCmid(), text: 'marker' });
     await c.bob1.waitFor('message:created', (m) => m.text === 'marker');
     expect(c.bob1.received('typing:stopped')).toEqual([]);
@@ -95,8 +106,14 @@ describe('typing over /chat', () => {
 
     c.alice1.close();
     const event = { userId: c.alice.user.id, username: 'alice' };
-    expect(await c.bob1.waitFor('typing:stopped', (e) => e.roomId === c.generalId)).toEqual({ ...event, roomId: c.generalId });
-    expect(await c.bob1.waitFor('typing:stopped', (e) => e.roomId === lobby.id)).toEqual({ ...event, roomId: lobby.id });
+    expect(await c.bob1.waitFor('typing:stopped', (e) => e.roomId === c.generalId)).toEqual({
+      ...event,
+      roomId: c.generalId,
+    });
+    expect(await c.bob1.waitFor('typing:stopped', (e) => e.roomId === lobby.id)).toEqual({
+      ...event,
+      roomId: lobby.id,
+    });
     await settle(c.alice2, c.carol1);
     expect(c.alice2.received('typing:stopped')).toEqual([]);
     expect(c.carol1.received('typing:stopped')).toEqual([]);
@@ -108,7 +125,10 @@ describe('typing over /chat', () => {
     await c.alice1.ok('typing:start', { roomId: c.generalId });
     await c.bob1.waitFor('typing:started');
     c.alice2.close();
-    await until(() => server.app.services.presence.connectionCount(c.alice.user.id) === 1, 'the server saw alice2 close');
+    await until(
+      () => server.app.services.presence.connectionCount(c.alice.user.id) === 1,
+      'the server saw alice2 close',
+    );
     await c.alice1.ok('message:send', { roomId: c.generalId, clientMessageId: newCmid(), text: 'marker' });
     await c.bob1.waitFor('message:created');
     // Nothing: alice2 was not typing, and the message ends alice1's typing silently (T5).
@@ -123,7 +143,10 @@ describe('typing over /chat', () => {
     expect(await c.carol1.request('typing:start', { roomId: c.generalId })).toEqual({ ok: false, error: 'forbidden' });
     expect(await c.alice1.request('typing:start', { roomId: secret.id })).toEqual({ ok: false, error: 'forbidden' });
     expect(await c.alice1.request('typing:stop', { roomId: secret.id })).toEqual({ ok: false, error: 'forbidden' });
-    expect(await c.carol1.request('typing:start', { roomId: 'no-such-room' })).toEqual({ ok: false, error: 'forbidden' });
+    expect(await c.carol1.request('typing:start', { roomId: 'no-such-room' })).toEqual({
+      ok: false,
+      error: 'forbidden',
+    });
     // Then something bob does hear, later on each connection.
     await c.alice1.ok('message:send', { roomId: c.generalId, clientMessageId: newCmid(), text: 'marker' });
     await c.bob1.waitFor('message:created');
@@ -141,7 +164,10 @@ describe('typing over /chat', () => {
     await c.alice1.waitFor('room:removed');
     await settle(c.bob1);
     for (const tab of [c.alice1, c.alice2]) {
-      expect(await tab.request('typing:start', { roomId: c.generalId }), tab.label).toEqual({ ok: false, error: 'forbidden' });
+      expect(await tab.request('typing:start', { roomId: c.generalId }), tab.label).toEqual({
+        ok: false,
+        error: 'forbidden',
+      });
     }
     await c.bob1.ok('message:send', { roomId: c.generalId, clientMessageId: newCmid(), text: 'marker' });
     await c.bob1.waitFor('message:created');

@@ -1,4 +1,10 @@
-import { API_ROUTES, CHAT_COMMAND_SCHEMAS, DEFAULT_ROOM_NAME, ERROR_CODES, type ChatCommand } from '@parley/shared-types';
+import {
+  API_ROUTES,
+  CHAT_COMMAND_SCHEMAS,
+  DEFAULT_ROOM_NAME,
+  ERROR_CODES,
+  type ChatCommand,
+} from '@parley/shared-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, newCmid, type Account, type TestClient, type TestServer } from './harness.js';
 
@@ -64,8 +70,16 @@ describe('W3: every command payload is validated before any handler runs', () =>
     ['message:send', 'a missing clientMessageId', ({ generalId }) => ({ roomId: generalId, text: 'x' })],
     ['message:send', 'a missing text', ({ generalId }) => ({ roomId: generalId, clientMessageId: newCmid() })],
     ['message:send', 'a missing roomId', () => ({ clientMessageId: newCmid(), text: 'x' })],
-    ['message:send', 'a number as text', ({ generalId }) => ({ roomId: generalId, clientMessageId: newCmid(), text: 1 })],
-    ['message:send', 'a too short clientMessageId', ({ generalId }) => ({ roomId: generalId, clientMessageId: 'abc', text: 'x' })],
+    [
+      'message:send',
+      'a number as text',
+      ({ generalId }) => ({ roomId: generalId, clientMessageId: newCmid(), text: 1 }),
+    ],
+    [
+      'message:send',
+      'a too short clientMessageId',
+      ({ generalId }) => ({ roomId: generalId, clientMessageId: 'abc', text: 'x' }),
+    ],
     [
       'message:send',
       'a clientMessageId with spaces',
@@ -87,13 +101,16 @@ describe('W3: every command payload is validated before any handler runs', () =>
     ['typing:stop', 'a number as roomId', () => ({ roomId: 9 })],
   ];
 
-  it.each(cases)('W3: %s with %s answers invalid_payload and the connection stays open', async (command, _label, make) => {
-    const payload = make({ generalId, aliceId: alice.user.id });
-    const ack = (await actor.raw(command, [payload])) as { ok: boolean; error: string; details?: { path?: string } };
-    expect(ack).toMatchObject({ ok: false, error: 'invalid_payload' });
-    expect(ack.details?.path).toEqual(expect.any(String));
-    await stillServed();
-  });
+  it.each(cases)(
+    'W3: %s with %s answers invalid_payload and the connection stays open',
+    async (command, _label, make) => {
+      const payload = make({ generalId, aliceId: alice.user.id });
+      const ack = (await actor.raw(command, [payload])) as { ok: boolean; error: string; details?: { path?: string } };
+      expect(ack).toMatchObject({ ok: false, error: 'invalid_payload' });
+      expect(ack.details?.path).toEqual(expect.any(String));
+      await stillServed();
+    },
+  );
 
   for (const command of COMMANDS) {
     it.each(NON_OBJECTS)(`W3: ${command} with %s as payload answers invalid_payload`, async (_label, payload) => {
@@ -161,9 +178,13 @@ describe('W3: every command payload is validated before any handler runs', () =>
 
   it('W4: an event name that is not a command is ignored, with or without a callback', async () => {
     let answered = false;
-    (actor.socket as unknown as { emit(event: string, ...args: unknown[]): void }).emit('room:destroy', { roomId: generalId }, () => {
-      answered = true;
-    });
+    (actor.socket as unknown as { emit(event: string, ...args: unknown[]): void }).emit(
+      'room:destroy',
+      { roomId: generalId },
+      () => {
+        answered = true;
+      },
+    );
     actor.emitNoAck('admin:notice', { text: 'hi' });
     actor.emitNoAck('notice:send', { text: 'not on this namespace' });
     // Later commands on the same connection are answered; the unknown ones never were.

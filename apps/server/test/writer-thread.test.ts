@@ -37,10 +37,14 @@ describe('SQLite writer thread', () => {
 
   it('S5: 500 concurrent appends get gapless seqs in call order; a failing one fails alone', async () => {
     storage = await seed(fileName());
-    const sends = Array.from({ length: 500 }, (_, i) => storage!.messages.append(message(i, i === 250 ? null : `m${i}`)));
+    const sends = Array.from({ length: 500 }, (_, i) =>
+      storage!.messages.append(message(i, i === 250 ? null : `m${i}`)),
+    );
     const results = await Promise.allSettled(sends);
     expect(results[250]!.status).toBe('rejected');
-    const seqs = results.flatMap((r) => (r.status === 'fulfilled' && r.value.status === 'created' ? [r.value.message.seq] : []));
+    const seqs = results.flatMap((r) =>
+      r.status === 'fulfilled' && r.value.status === 'created' ? [r.value.message.seq] : [],
+    );
     expect(seqs).toEqual(Array.from({ length: 499 }, (_, i) => i + 1));
     const first = results[0]!;
     expect(first.status === 'fulfilled' && first.value.status === 'created' && first.value.message).toMatchObject({

@@ -12,7 +12,11 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // ---------------------------------------------------------------- histograms, guard
 
 export function histogram() {
-  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+  return hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
 }
 /** Records milliseconds (stored as microseconds). */
 export function record(h, ms) {
@@ -52,7 +56,9 @@ export function startGuard(serverPid) {
       const server = serverPid ? cpuOf(serverPid) - server0 : 0;
       const foreign = machineBusy() - busy0 - server - (cpu.user + cpu.system) / 1e6;
       foreignCpuPct = r2(Math.max(0, (foreign / (wall / 1000)) * 100));
-    } catch {}
+    } catch {
+      // not measurable here (no /proc): the guard reports null
+    }
     const generatorOk = cpuPct <= GUARD.maxCpuPct && eldP99Ms <= GUARD.maxEldP99Ms;
     const quiet = foreignCpuPct === null || foreignCpuPct <= GUARD.maxForeignCpuPct;
     return { cpuPct, eldP99Ms, foreignCpuPct, valid: generatorOk && quiet, generatorOk, quiet };
@@ -85,11 +91,16 @@ export function adapter(kind, port) {
         c.emit('join', room);
         ack?.(true);
       },
-      send: (c, room, clientMessageId, text) => c.emit('message', room ? { room, clientMessageId, text } : { clientMessageId, text }),
+      send: (c, room, clientMessageId, text) =>
+        c.emit('message', room ? { room, clientMessageId, text } : { clientMessageId, text }),
       typing: (c, room) => c.emit('typing', room),
       textOf: (frame) => JSON.parse(frame.slice(2))[1].text,
       sio: (token, room) => {
-        const s = sioConnect(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false, forceNew: true });
+        const s = sioConnect(`http://127.0.0.1:${port}`, {
+          transports: ['websocket'],
+          reconnection: false,
+          forceNew: true,
+        });
         s.on('connect', () => room && s.emit('join', room));
         return { socket: s, event: 'message' };
       },
@@ -161,7 +172,8 @@ export async function connectPopulation(o) {
     if (!rooms[r]) rooms[r] = { index: r, key, members: [], size: 0, probe: null, sio: null };
     const room = rooms[r];
     room.size++;
-    const role = i % roomSize === 0 ? 'probe' : i % roomSize === 1 && r < conformanceRooms && o.sio !== false ? 'sio' : 'bulk';
+    const role =
+      i % roomSize === 0 ? 'probe' : i % roomSize === 1 && r < conformanceRooms && o.sio !== false ? 'sio' : 'bulk';
     members.push({ index: i, room, role, token: o.tokens[i], client: null });
   }
   const t0 = performance.now();
@@ -283,20 +295,26 @@ export async function openLoop({ ad, senders, rate, durationMs, tag, extraTick, 
         k++;
         const s = senders[rr++ % senders.length];
         const text = makeText(intended, tag);
-        const cmid = `bench-${String(++cmidSeq).padStart(9, "0")}`;
-        const ok = ad.send(s.client, s.room.key, cmid, text, ad.hasAck
-          ? (buf, off) => {
-              st.acked++;
-              if (buf === null) st.ackLost++;
-              else if (ackOk(buf, off)) {
-                st.ackOk++;
-                record(ackHist, performance.now() - intended);
-              } else {
-                st.ackErr++;
-                st.errSample ??= buf.toString().slice(0, 200);
+        const cmid = `bench-${String(++cmidSeq).padStart(9, '0')}`;
+        const ok = ad.send(
+          s.client,
+          s.room.key,
+          cmid,
+          text,
+          ad.hasAck
+            ? (buf, off) => {
+                st.acked++;
+                if (buf === null) st.ackLost++;
+                else if (ackOk(buf, off)) {
+                  st.ackOk++;
+                  record(ackHist, performance.now() - intended);
+                } else {
+                  st.ackErr++;
+                  st.errSample ??= buf.toString().slice(0, 200);
+                }
               }
-            }
-          : undefined);
+            : undefined,
+        );
         if (ok === false) st.notConnected++;
         else {
           st.sent++;

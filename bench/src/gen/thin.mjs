@@ -33,7 +33,9 @@ export class Thin {
     this.ackPrefixLen = o.nsp === '/' ? 2 : 3 + o.nsp.length; // "43" + "/chat,"
     this.createdPrefix = Buffer.from(`${this.eventPrefix}["${o.createdEvent}"`);
     // S0 relays 'typing'; Parley and S2 send 'typing:started' (and 'typing:stopped', counted apart).
-    this.typingPrefix = Buffer.from(o.nsp === '/' ? `${this.eventPrefix}["typing"` : `${this.eventPrefix}["typing:started"`);
+    this.typingPrefix = Buffer.from(
+      o.nsp === '/' ? `${this.eventPrefix}["typing"` : `${this.eventPrefix}["typing:started"`,
+    );
     this.presencePrefix = Buffer.from(`${this.eventPrefix}["presence`);
     this.ackId = 0;
     this.pending = new Map();
@@ -110,7 +112,9 @@ export class Thin {
           if (o.onCreated) o.onCreated(data.toString());
         } else if (data.compare(this.typingPrefix, 0, this.typingPrefix.length, 0, this.typingPrefix.length) === 0) {
           o.counters.typing++;
-        } else if (data.compare(this.presencePrefix, 0, this.presencePrefix.length, 0, this.presencePrefix.length) === 0) {
+        } else if (
+          data.compare(this.presencePrefix, 0, this.presencePrefix.length, 0, this.presencePrefix.length) === 0
+        ) {
           o.counters.presence++;
         } else {
           o.counters.otherEvents++;

@@ -35,10 +35,19 @@ const now = Date.now();
 
 async function user(name: string): Promise<{ id: string; token: string }> {
   const id = randomUUID();
-  const outcome = await storage.users.create({ id, username: name, passwordHash: 'not-a-hash:bench', createdAt: now }, []);
+  const outcome = await storage.users.create(
+    { id, username: name, passwordHash: 'not-a-hash:bench', createdAt: now },
+    [],
+  );
   if (outcome !== 'created') throw new Error(`user ${name}: ${outcome}`);
   const token = randomBytes(32).toString('base64url');
-  await storage.sessions.create({ key: sessionKeyOf(token), userId: id, createdAt: now, lastSeenAt: now, expiresAt: now + 30 * DAY });
+  await storage.sessions.create({
+    key: sessionKeyOf(token),
+    userId: id,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: now + 30 * DAY,
+  });
   return { id, token };
 }
 

@@ -21,7 +21,12 @@ let nextSid = 0;
 const httpServer = createServer((req, res) => {
   res.writeHead(404).end();
 });
-const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 64 * 1024, clientTracking: false });
+const wss = new WebSocketServer({
+  noServer: true,
+  perMessageDeflate: false,
+  maxPayload: 64 * 1024,
+  clientTracking: false,
+});
 const conns = new Set();
 
 httpServer.on('upgrade', (req, socket, head) => {
@@ -40,7 +45,9 @@ function cookieUser(req) {
 function onConnection(ws, req) {
   const c = { ws, sid: (nextSid++).toString(36), user: cookieUser(req), rooms: new Set(), alive: true, inNsp: false };
   conns.add(c);
-  ws.send(`0{"sid":"e${c.sid}","upgrades":[],"pingInterval":${PING_INTERVAL},"pingTimeout":20000,"maxPayload":1000000}`);
+  ws.send(
+    `0{"sid":"e${c.sid}","upgrades":[],"pingInterval":${PING_INTERVAL},"pingTimeout":20000,"maxPayload":1000000}`,
+  );
   ws.on('message', (data, isBinary) => {
     if (isBinary) return;
     onPacket(c, data.toString());
@@ -106,7 +113,8 @@ function onPacket(c, s) {
   const roomId = p && typeof p.roomId === 'string' ? p.roomId : null;
   switch (event) {
     case 'message:send': {
-      if (!roomId || !c.rooms.has(roomId) || typeof p.text !== 'string') return ack(c, id, '{"ok":false,"error":"forbidden"}');
+      if (!roomId || !c.rooms.has(roomId) || typeof p.text !== 'string')
+        return ack(c, id, '{"ok":false,"error":"forbidden"}');
       const seq = (seqs.get(roomId) ?? 0) + 1;
       seqs.set(roomId, seq);
       const json = JSON.stringify({

@@ -188,10 +188,7 @@ export const ADMIN_COMMAND_SCHEMAS = {
 export type AdminCommand = keyof typeof ADMIN_COMMAND_SCHEMAS;
 
 export interface AdminClientToServerEvents {
-  'notice:send': (
-    payload: Static<typeof NoticeSendPayloadSchema>,
-    ack: AckCallback<Notice>,
-  ) => void;
+  'notice:send': (payload: Static<typeof NoticeSendPayloadSchema>, ack: AckCallback<Notice>) => void;
 }
 export type AdminServerToClientEvents = Record<string, never>;
 

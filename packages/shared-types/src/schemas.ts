@@ -48,11 +48,7 @@ export const AuthResponseSchema = Type.Object({ user: UserSchema });
 export type AuthResponse = Static<typeof AuthResponseSchema>;
 
 // ---- rooms ----
-export const RoomKindSchema = Type.Union([
-  Type.Literal('public'),
-  Type.Literal('private'),
-  Type.Literal('dm'),
-]);
+export const RoomKindSchema = Type.Union([Type.Literal('public'), Type.Literal('private'), Type.Literal('dm')]);
 export type RoomKind = Static<typeof RoomKindSchema>;
 
 export const RoomSummarySchema = Type.Object({
@@ -69,7 +65,13 @@ export const RoomSummarySchema = Type.Object({
   /** In `room:browse`: a private room the caller was invited to and may join. */
   invited: Type.Optional(Type.Boolean()),
   /** U2: my read state, as of `lastSeq` (rooms I am a member of). */
-  read: Type.Optional(Type.Object({ lastReadSeq: SeqSchema, unreadCount: Type.Integer({ minimum: 0 }), mentionCount: Type.Integer({ minimum: 0 }) })),
+  read: Type.Optional(
+    Type.Object({
+      lastReadSeq: SeqSchema,
+      unreadCount: Type.Integer({ minimum: 0 }),
+      mentionCount: Type.Integer({ minimum: 0 }),
+    }),
+  ),
   /** N2: how much this room notifies me (absent: the default for its kind). */
   notify: Type.Optional(Type.Union(NOTIFY_LEVELS.map((level) => Type.Literal(level)))),
 });
@@ -198,7 +200,13 @@ export const MessageSchema = Type.Object({
 });
 export type Message = Static<typeof MessageSchema>;
 
-export const CHANGE_KINDS = ['message:created', 'message:edited', 'message:deleted', 'reaction:added', 'reaction:removed'] as const;
+export const CHANGE_KINDS = [
+  'message:created',
+  'message:edited',
+  'message:deleted',
+  'reaction:added',
+  'reaction:removed',
+] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 /** S1: one change in a room's sequence, naming the message it changed. */
@@ -210,7 +218,11 @@ export const RoomChangeSchema = Type.Object({
 export type RoomChange = Static<typeof RoomChangeSchema>;
 
 /** E1–E3, live: a change other than a creation, with the message as it is after it. */
-export const MessageChangedEventSchema = Type.Object({ roomId: IdSchema, change: RoomChangeSchema, message: MessageSchema });
+export const MessageChangedEventSchema = Type.Object({
+  roomId: IdSchema,
+  change: RoomChangeSchema,
+  message: MessageSchema,
+});
 export type MessageChangedEvent = Static<typeof MessageChangedEventSchema>;
 
 export const MessageSendPayloadSchema = Type.Object(

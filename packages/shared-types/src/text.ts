@@ -3,7 +3,8 @@
  */
 
 /** A joiner inside an emoji sequence (👨‍👩‍👧): an emoji, maybe a variation or skin tone, then another. */
-const EMOJI_ZWJ = /(?<=\p{Extended_Pictographic}[\u{FE0F}\u{1F3FB}-\u{1F3FF}]?)\u200D(?=\p{Extended_Pictographic})/gu;
+const EMOJI_ZWJ =
+  /(?<=\p{Extended_Pictographic}(?:\u{FE0F}|[\u{1F3FB}-\u{1F3FF}])?)\u200D(?=\p{Extended_Pictographic})/gu;
 /** A non-joiner between letters, as Persian and Indic scripts write words (می‌خواهم). */
 const LETTER_ZWNJ = /(?<=\p{L}\p{M}*)\u200C(?=\p{L})/gu;
 /** The tag characters of a subdivision flag (🏴󠁧󠁢󠁳󠁣󠁴󠁿). */

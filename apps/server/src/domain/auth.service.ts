@@ -1,11 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  PASSWORD_MAX,
-  PASSWORD_MIN,
-  USERNAME_PATTERN,
-  charCount,
-  type User,
-} from '@parley/shared-types';
+import { PASSWORD_MAX, PASSWORD_MIN, USERNAME_PATTERN, charCount, type User } from '@parley/shared-types';
 import type { Storage } from '../storage/storage.js';
 import type { Clock } from './clock.js';
 import { DomainError } from './domain-error.js';

@@ -90,7 +90,12 @@ describe('MessagesService', () => {
   });
 
   it('M5: blank text is empty_message and stores nothing', async () => {
-    for (const [n, text] of [[1, ''], [2, ' '], [3, '   \n\t  '], [4, '\u00a0\u2003']] as const) {
+    for (const [n, text] of [
+      [1, ''],
+      [2, ' '],
+      [3, '   \n\t  '],
+      [4, '\u00a0\u2003'],
+    ] as const) {
       expect(await codeOf(() => send(alice, n, text)), JSON.stringify(text)).toBe('empty_message');
     }
     expect((await f.messages.history(alice.id, { roomId })).messages).toEqual([]);
@@ -149,6 +154,11 @@ describe('MessagesService', () => {
   });
 
   it('M6: an empty room has an empty page', async () => {
-    expect(await f.messages.history(alice.id, { roomId })).toEqual({ roomId, messages: [], hasMore: false, lastSeq: 0 });
+    expect(await f.messages.history(alice.id, { roomId })).toEqual({
+      roomId,
+      messages: [],
+      hasMore: false,
+      lastSeq: 0,
+    });
   });
 });

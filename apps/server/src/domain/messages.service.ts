@@ -81,7 +81,14 @@ export class MessagesService {
   /** E1. */
   async edit(user: User, messageId: string, text: string): Promise<ChangeOutcome> {
     checkText(text);
-    return this.apply({ kind: 'edit', messageId, actorId: user.id, text, mentionKeys: mentionKeysOf(text), at: this.deps.clock.now() });
+    return this.apply({
+      kind: 'edit',
+      messageId,
+      actorId: user.id,
+      text,
+      mentionKeys: mentionKeysOf(text),
+      at: this.deps.clock.now(),
+    });
   }
 
   /** E2. */
@@ -138,7 +145,11 @@ export class MessagesService {
     if (payload.after > room.lastSeq || room.lastSeq - payload.after > RESUME_MAX_CHANGES) {
       return { roomId: payload.roomId, changes: [], messages: [], lastSeq: room.lastSeq, reset: true };
     }
-    const read = await storage.messages.changesSince(payload.roomId, payload.after, payload.limit ?? RESUME_MAX_CHANGES);
+    const read = await storage.messages.changesSince(
+      payload.roomId,
+      payload.after,
+      payload.limit ?? RESUME_MAX_CHANGES,
+    );
     return { roomId: payload.roomId, changes: read.changes, messages: read.messages, lastSeq: read.lastSeq };
   }
 

@@ -69,7 +69,14 @@ describe('RoomsService', () => {
 
   it('R1: create stores the trimmed name, makes the creator the first member and owner', async () => {
     const room = await f.rooms.create(alice, '  Lobby ', false);
-    expect(room).toEqual({ id: room.id, kind: 'public', name: 'Lobby', lastSeq: 0, ownerId: alice.id, read: { lastReadSeq: 0, unreadCount: 0, mentionCount: 0 } });
+    expect(room).toEqual({
+      id: room.id,
+      kind: 'public',
+      name: 'Lobby',
+      lastSeq: 0,
+      ownerId: alice.id,
+      read: { lastReadSeq: 0, unreadCount: 0, mentionCount: 0 },
+    });
     expect(await f.storage.rooms.isMember(room.id, alice.id)).toBe(true);
     expect(await f.storage.rooms.listMembers(room.id)).toEqual([{ userId: alice.id, username: 'alice' }]);
     expect((await f.storage.rooms.findById(room.id))?.ownerId).toBe(alice.id);
@@ -111,7 +118,14 @@ describe('RoomsService', () => {
     const room = await f.rooms.create(alice, 'Lobby', false);
     const first = await f.rooms.join(bob, room.id);
     expect(first.joined).toBe(true);
-    expect(first.room).toEqual({ id: room.id, kind: 'public', name: 'Lobby', lastSeq: 0, ownerId: alice.id, read: { lastReadSeq: 0, unreadCount: 0, mentionCount: 0 } });
+    expect(first.room).toEqual({
+      id: room.id,
+      kind: 'public',
+      name: 'Lobby',
+      lastSeq: 0,
+      ownerId: alice.id,
+      read: { lastReadSeq: 0, unreadCount: 0, mentionCount: 0 },
+    });
     const second = await f.rooms.join(bob, room.id);
     expect(second.joined).toBe(false);
     expect(await f.storage.rooms.listMembers(room.id)).toHaveLength(2);

@@ -29,9 +29,17 @@ export function normalizeRoomName(raw: string): string {
 
 /** A room as a member sees it (with their read state, U2, and notification level, N2), or as anyone does. */
 export function toSummary(view: RoomRecord & { peer: RoomView['peer'] } & Partial<RoomView>): RoomSummary {
-  const base: Pick<RoomSummary, 'id' | 'kind' | 'lastSeq' | 'read' | 'notify'> = { id: view.id, kind: view.kind, lastSeq: view.lastSeq };
+  const base: Pick<RoomSummary, 'id' | 'kind' | 'lastSeq' | 'read' | 'notify'> = {
+    id: view.id,
+    kind: view.kind,
+    lastSeq: view.lastSeq,
+  };
   if (view.lastReadSeq !== undefined) {
-    base.read = { lastReadSeq: view.lastReadSeq, unreadCount: view.unreadCount ?? 0, mentionCount: view.mentionCount ?? 0 };
+    base.read = {
+      lastReadSeq: view.lastReadSeq,
+      unreadCount: view.unreadCount ?? 0,
+      mentionCount: view.mentionCount ?? 0,
+    };
   }
   if (view.notify) base.notify = view.notify;
   if (view.kind === 'dm') {
@@ -158,7 +166,8 @@ export class RoomsService {
   async withdrawInvitation(user: User, roomId: string, inviteeId: string): Promise<void> {
     const { storage } = this.deps;
     const room = await storage.rooms.findById(roomId);
-    if (!room || room.kind === 'dm' || !(await storage.rooms.isMember(roomId, user.id))) throw new DomainError('forbidden');
+    if (!room || room.kind === 'dm' || !(await storage.rooms.isMember(roomId, user.id)))
+      throw new DomainError('forbidden');
     const pending = (await storage.rooms.listInvitations(roomId)).find((i) => i.userId === inviteeId);
     if (!pending) throw new DomainError('not_found');
     if (room.ownerId !== user.id && pending.invitedBy?.id !== user.id) throw new DomainError('forbidden');

@@ -3,8 +3,10 @@ import type { Clock } from './clock.js';
 
 /**
  * Which connection is typing where, so the server can announce a stop when a
- * connection closes mid-sentence (T2) or when its message lands. Entries older than
- * the receivers' TTL are treated as already stopped: receivers dropped them on their own.
+ * connection closes mid-sentence (T2). A message ends its author's typing silently
+ * (T5): receivers clear the typer on message:created, and the server only forgets the
+ * entry (`stop`, without a broadcast). Entries older than the receivers' TTL are treated
+ * as already stopped: receivers dropped them on their own.
  */
 export class TypingTracker {
   /** connectionId -> roomId -> last start time */

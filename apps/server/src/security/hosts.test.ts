@@ -8,7 +8,8 @@ describe('served host names (A10)', () => {
     expect(hostNameOf('127.0.0.1')).toBe('127.0.0.1');
     expect(hostNameOf('[::1]:3000')).toBe('[::1]');
     expect(hostNameOf('[::1]')).toBe('[::1]');
-    for (const bad of [undefined, '', '[::1', '[::1]x', 'a:b:c', 'host:port']) expect(hostNameOf(bad), String(bad)).toBeNull();
+    for (const bad of [undefined, '', '[::1', '[::1]x', 'a:b:c', 'host:port'])
+      expect(hostNameOf(bad), String(bad)).toBeNull();
   });
 
   it('A10: only listed names pass, whatever the port', () => {

@@ -46,7 +46,11 @@ class FailureBudget {
     windowS: number,
     private readonly onSuccess: 'reset' | 'refund',
   ) {
-    this.failures = new RateLimiterMemory({ keyPrefix: `${prefix}-fail`, points: Number.MAX_SAFE_INTEGER, duration: windowS });
+    this.failures = new RateLimiterMemory({
+      keyPrefix: `${prefix}-fail`,
+      points: Number.MAX_SAFE_INTEGER,
+      duration: windowS,
+    });
     this.gate = new RateLimiterMemory({ keyPrefix: `${prefix}-gate`, points: 1, duration: 1 });
   }
 
@@ -105,7 +109,10 @@ export class LoginThrottle {
   }
 
   /** Before checking a password: takes every budget, or refuses (giving back what it took). */
-  async begin(ip: string, username: string): Promise<{ ok: true; attempt: SignInAttempt } | ({ ok: false } & Throttled)> {
+  async begin(
+    ip: string,
+    username: string,
+  ): Promise<{ ok: true; attempt: SignInAttempt } | ({ ok: false } & Throttled)> {
     const account = username.toLowerCase();
     const pairKey = `${account}|${ip}`;
     const familiar = (await this.familiar.get(pairKey)) !== null;

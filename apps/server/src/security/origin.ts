@@ -23,7 +23,8 @@ function ownOrigin(req: IncomingMessage, trust: TrustFn): string | null {
   const forwarded = peerIsTrusted(req, trust) ? req.headers['x-forwarded-proto'] : undefined;
   const forwardedProto = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
   const encrypted = 'encrypted' in req.socket && req.socket.encrypted === true;
-  const scheme = forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : encrypted ? 'https' : 'http';
+  const scheme =
+    forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : encrypted ? 'https' : 'http';
   return `${scheme}://${host.toLowerCase()}`;
 }
 

@@ -59,7 +59,11 @@ export class NewestPages {
    * The changes with seq in (afterSeq, throughSeq] and the current views they name, when
    * all of them are held; otherwise undefined.
    */
-  since(roomId: string, afterSeq: number, throughSeq: number): { changes: RoomChange[]; messages: Message[] } | undefined {
+  since(
+    roomId: string,
+    afterSeq: number,
+    throughSeq: number,
+  ): { changes: RoomChange[]; messages: Message[] } | undefined {
     const entry = this.touch(roomId);
     if (!entry || throughSeq > entry.lastSeq) return undefined;
     const heldFrom = entry.lastSeq - entry.changes.length + 1;

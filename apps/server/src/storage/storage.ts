@@ -155,11 +155,7 @@ export interface RoomStore {
   /** Members by username; null when the room does not exist. */
   listMembers(roomId: string): Promise<MemberRecord[] | null>;
   /** The DM of two users, created with both as members if missing. */
-  openDm(
-    room: RoomRecord,
-    userA: string,
-    userB: string,
-  ): Promise<{ room: RoomRecord; created: boolean }>;
+  openDm(room: RoomRecord, userA: string, userB: string): Promise<{ room: RoomRecord; created: boolean }>;
 }
 
 export interface MessageStore {

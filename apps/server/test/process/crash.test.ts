@@ -38,7 +38,7 @@ async function sendInOrder(
 ): Promise<Sent[]> {
   const sent: Sent[] = [];
   for (let i = 0; i < PER_CLIENT; i++) {
-    const clientMessageId = `${tag}-msg-${String(i).padStart(4, "0")}`;
+    const clientMessageId = `${tag}-msg-${String(i).padStart(4, '0')}`;
     const text = `${tag} #${i}`;
     let backoff = 50;
     for (;;) {
@@ -55,7 +55,8 @@ async function sendInOrder(
           await sleep(res.retryAfterMs ?? 200);
           continue;
         }
-        if (res.error !== 'unavailable' && res.error !== 'internal') throw new Error(`${tag}: refused with ${res.error}`);
+        if (res.error !== 'unavailable' && res.error !== 'internal')
+          throw new Error(`${tag}: refused with ${res.error}`);
       } catch (error) {
         if (error instanceof Error && error.message.includes('refused with')) throw error;
         // Timed out (the server is down or restarting): retry the same message.
@@ -181,7 +182,11 @@ describe('crash and restart of a real server process', () => {
     const all = [...stored.values()].flat();
     // Nothing stored twice, nothing stored that was never acked, every ack stored as acked.
     const byClientId = new Map<string, Message[]>();
-    for (const m of all) byClientId.set(`${m.authorId}/${m.clientMessageId}`, [...(byClientId.get(`${m.authorId}/${m.clientMessageId}`) ?? []), m]);
+    for (const m of all)
+      byClientId.set(`${m.authorId}/${m.clientMessageId}`, [
+        ...(byClientId.get(`${m.authorId}/${m.clientMessageId}`) ?? []),
+        m,
+      ]);
     expect([...byClientId.values()].filter((copies) => copies.length > 1)).toEqual([]);
     expect(all).toHaveLength(CLIENTS * PER_CLIENT);
     const storedById = new Map(all.map((m) => [m.id, m]));

@@ -50,7 +50,13 @@ type RoomModel = {
  */
 type Action =
   | { t: 'create'; u: number; tab: number; priv: boolean; n: number; upper: boolean }
-  | { t: 'join' | 'leave' | 'members' | 'history' | 'send' | 'typing'; u: number; tab: number; r: number; wild: boolean }
+  | {
+      t: 'join' | 'leave' | 'members' | 'history' | 'send' | 'typing';
+      u: number;
+      tab: number;
+      r: number;
+      wild: boolean;
+    }
   | { t: 'invite' | 'remove' | 'withdraw'; u: number; tab: number; r: number; target: number; wild: boolean }
   | { t: 'invitations'; u: number; tab: number; r: number; wild: boolean }
   | { t: 'edit' | 'delete' | 'react' | 'reply'; u: number; tab: number; r: number; m: number; wild: boolean }
@@ -68,7 +74,17 @@ const onMember = <T extends 'invite' | 'remove' | 'withdraw'>(t: T) =>
   fc.record({ t: fc.constant(t), u: user, tab, r: roomRef, target: targetRef, wild });
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
-  { arbitrary: fc.record({ t: fc.constant('create' as const), u: user, tab, priv: fc.boolean(), n: fc.integer({ min: 0, max: 4 }), upper: fc.boolean() }), weight: 3 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('create' as const),
+      u: user,
+      tab,
+      priv: fc.boolean(),
+      n: fc.integer({ min: 0, max: 4 }),
+      upper: fc.boolean(),
+    }),
+    weight: 3,
+  },
   { arbitrary: onRoom('join'), weight: 5 },
   { arbitrary: onRoom('leave'), weight: 2 },
   { arbitrary: onRoom('members'), weight: 1 },
@@ -83,8 +99,14 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
     arbitrary: fc.record({ t: fc.constant(t), u: user, tab, r: roomRef, m: fc.nat({ max: 50 }), wild }),
     weight: 2,
   })),
-  { arbitrary: fc.record({ t: fc.constant('read' as const), u: user, tab, r: roomRef, ahead: fc.boolean(), wild }), weight: 2 },
-  { arbitrary: fc.record({ t: fc.constant('dm' as const), u: user, tab, target: fc.integer({ min: 0, max: USERS }) }), weight: 2 },
+  {
+    arbitrary: fc.record({ t: fc.constant('read' as const), u: user, tab, r: roomRef, ahead: fc.boolean(), wild }),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.record({ t: fc.constant('dm' as const), u: user, tab, target: fc.integer({ min: 0, max: USERS }) }),
+    weight: 2,
+  },
 );
 
 /** What one command should have caused, per user: the events each of their tabs must get. */
@@ -186,10 +208,21 @@ function aimActor(world: World, action: Action): number {
     action.t === 'join'
       ? [...new Set(world.rooms.flatMap((r) => [...r.invited.keys()]))]
       : action.t === 'withdraw'
-        ? [...new Set(world.rooms.flatMap((r) => [...r.invited.values(), ...(r.invited.size > 0 && r.owner !== null ? [r.owner] : [])]))]
-      : action.t === 'remove'
-        ? [...new Set(preferPrivate(world.rooms.filter((r) => r.owner !== null && r.members.size > 1)).map((r) => r.owner!))]
-        : [];
+        ? [
+            ...new Set(
+              world.rooms.flatMap((r) => [
+                ...r.invited.values(),
+                ...(r.invited.size > 0 && r.owner !== null ? [r.owner] : []),
+              ]),
+            ),
+          ]
+        : action.t === 'remove'
+          ? [
+              ...new Set(
+                preferPrivate(world.rooms.filter((r) => r.owner !== null && r.members.size > 1)).map((r) => r.owner!),
+              ),
+            ]
+          : [];
   return candidates.length > 0 ? candidates[action.u % candidates.length]! : action.u;
 }
 
@@ -227,11 +260,24 @@ async function decide(
     const label = `user${u} room:create ${name}${action.priv ? ' (private)' : ''}`;
     const taken = world.rooms.some((r) => r.key === caseKey(name));
     const ack = await call('room:create', { name, isPrivate: action.priv });
-    if (taken) return { expectation: { ack: refused('room_name_taken'), ...none }, roomId: null, label: `${label} ${JSON.stringify(ack)}` };
+    if (taken)
+      return {
+        expectation: { ack: refused('room_name_taken'), ...none },
+        roomId: null,
+        label: `${label} ${JSON.stringify(ack)}`,
+      };
     let roomId: string | null = null;
     if (ack.ok) {
       roomId = (ack.data as { id: string }).id;
-      const room: RoomModel = { id: roomId, kind: action.priv ? 'private' : 'public', key: caseKey(name), owner: u, members: new Set(), invited: new Map(), lastSeq: 0 };
+      const room: RoomModel = {
+        id: roomId,
+        kind: action.priv ? 'private' : 'public',
+        key: caseKey(name),
+        owner: u,
+        members: new Set(),
+        invited: new Map(),
+        lastSeq: 0,
+      };
       world.rooms.push(room);
       world.addMember(room, u);
     }
@@ -246,11 +292,19 @@ async function decide(
     const label = `user${u} dm:open user${action.target}`;
     if (action.target === u) {
       const ack = await call('dm:open', { userId: world.accounts[u]!.user.id });
-      return { expectation: { ack: refused('invalid_payload'), ...none }, roomId: null, label: `${label} ${JSON.stringify(ack)}` };
+      return {
+        expectation: { ack: refused('invalid_payload'), ...none },
+        roomId: null,
+        label: `${label} ${JSON.stringify(ack)}`,
+      };
     }
     if (action.target === USERS) {
       const ack = await call('dm:open', { userId: UNKNOWN_USER_ID });
-      return { expectation: { ack: refused('not_found'), ...none }, roomId: null, label: `${label} ${JSON.stringify(ack)}` };
+      return {
+        expectation: { ack: refused('not_found'), ...none },
+        roomId: null,
+        label: `${label} ${JSON.stringify(ack)}`,
+      };
     }
     const peer = action.target;
     const existing = world.rooms.find((r) => r.kind === 'dm' && r.members.has(u) && r.members.has(peer));
@@ -260,7 +314,16 @@ async function decide(
       const id = (ack.data as { id: string }).id;
       if (existing) expect(id, `${label}: the same DM as before`).toBe(existing.id);
       else {
-        const room: RoomModel = { id, kind: 'dm', key: null, owner: null, members: new Set(), invited: new Map(), pair: [u, peer], lastSeq: 0 };
+        const room: RoomModel = {
+          id,
+          kind: 'dm',
+          key: null,
+          owner: null,
+          members: new Set(),
+          invited: new Map(),
+          pair: [u, peer],
+          lastSeq: 0,
+        };
         world.rooms.push(room);
         world.addMember(room, u);
         world.addMember(room, peer);
@@ -269,7 +332,11 @@ async function decide(
     }
     const expected: Array<[number, string]> = [[u, 'room:added']];
     if (!existing) expected.push([peer, 'room:added']);
-    return { expectation: { ack: ok(), events: events(expected), optional: new Map() }, roomId, label: `${label} ${JSON.stringify(ack)}` };
+    return {
+      expectation: { ack: ok(), events: events(expected), optional: new Map() },
+      roomId,
+      label: `${label} ${JSON.stringify(ack)}`,
+    };
   }
 
   const everyone = Array.from({ length: USERS }, (_, i) => i);
@@ -295,9 +362,17 @@ async function decide(
   const roomId = room?.id ?? UNKNOWN_ROOM;
   const target =
     action.t === 'invite'
-      ? world.pickUser(action.target, action.wild, everyone.filter((i) => !room?.members.has(i)))
+      ? world.pickUser(
+          action.target,
+          action.wild,
+          everyone.filter((i) => !room?.members.has(i)),
+        )
       : action.t === 'remove'
-        ? world.pickUser(action.target, action.wild, everyone.filter((i) => i !== u && room?.members.has(i)))
+        ? world.pickUser(
+            action.target,
+            action.wild,
+            everyone.filter((i) => i !== u && room?.members.has(i)),
+          )
         : action.t === 'withdraw'
           ? world.pickUser(action.target, action.wild, [...(room?.invited.keys() ?? [])])
           : -1;
@@ -333,7 +408,8 @@ async function decide(
     case 'members': {
       const ack = await call('room:members', { roomId });
       const label = `user${u} room:members ${where} ${JSON.stringify(ack).slice(0, 120)}`;
-      if (!room || !member) return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
+      if (!room || !member)
+        return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
       if (ack.ok) {
         const ids = (ack.data as Array<{ userId: string }>).map((m) => world.userIndexOf(m.userId)).sort();
         expect(ids, `${label}: the member list`).toEqual([...room.members].sort());
@@ -343,7 +419,8 @@ async function decide(
     case 'history': {
       const ack = await call('message:history', { roomId, limit: 100 });
       const label = `user${u} message:history ${where} ${JSON.stringify(ack).slice(0, 120)}`;
-      if (!room || !member) return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
+      if (!room || !member)
+        return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
       if (ack.ok) {
         const ids = (ack.data as { messages: Message[] }).messages.map((m) => m.id);
         const expected = [...world.sent].filter(([, s]) => s.roomId === roomId).map(([id]) => id);
@@ -355,10 +432,17 @@ async function decide(
       const text = `from user${u} #${newCmid()}`;
       const ack = await call('message:send', { roomId, clientMessageId: newCmid(), text });
       const label = `user${u} message:send ${where} ${JSON.stringify(ack).slice(0, 120)}`;
-      if (!room || !member) return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
+      if (!room || !member)
+        return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
       if (ack.ok) {
         const message = ack.data as Message;
-        world.sent.set(message.id, { roomId, author: u, membersAtTime: new Set(room.members), deleted: false, reactions: new Set() });
+        world.sent.set(message.id, {
+          roomId,
+          author: u,
+          membersAtTime: new Set(room.members),
+          deleted: false,
+          reactions: new Set(),
+        });
         room.lastSeq += 1;
       }
       // M4/M8: every tab of every member, the sender's included.
@@ -373,23 +457,31 @@ async function decide(
     case 'typing': {
       const ack = await call('typing:start', { roomId });
       const label = `user${u} typing:start ${where} ${JSON.stringify(ack).slice(0, 120)}`;
-      if (!room || !member) return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
+      if (!room || !member)
+        return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
       world.typing.add(`${u}/${action.tab % world.tabs[u]!.length}/${roomId}`);
       // T1: the other members (volatile: may be dropped), never a tab of the typer.
-      const optional = events([...room.members].filter((m) => m !== u).map((m) => [m, 'typing:started'] as [number, string]));
+      const optional = events(
+        [...room.members].filter((m) => m !== u).map((m) => [m, 'typing:started'] as [number, string]),
+      );
       return { expectation: { ack: ok(), events: new Map(), optional }, roomId, label };
     }
     case 'invite': {
       const username = target === USERS ? UNKNOWN_USERNAME : world.accounts[target]!.user.username;
       const ack = await call('room:invite', { roomId, username });
       const label = `user${u} room:invite ${username} to ${where} ${JSON.stringify(ack).slice(0, 120)}`;
-      if (!room || !member || room.kind === 'dm') return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
+      if (!room || !member || room.kind === 'dm')
+        return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
       if (target === USERS) return { expectation: { ack: refused('not_found'), ...none }, roomId, label };
       if (room.members.has(target)) return { expectation: { ack: refused('already_member'), ...none }, roomId, label };
       // An invitation already pending keeps its first sender.
       if (!room.invited.has(target)) room.invited.set(target, u);
       world.everInvited[target]!.add(roomId);
-      return { expectation: { ack: ok(), events: events([[target, 'room:invited']]), optional: new Map() }, roomId, label };
+      return {
+        expectation: { ack: ok(), events: events([[target, 'room:invited']]), optional: new Map() },
+        roomId,
+        label,
+      };
     }
     case 'remove': {
       const userId = target === USERS ? UNKNOWN_USER_ID : world.accounts[target]!.user.id;
@@ -421,7 +513,9 @@ async function decide(
         const listed = (ack.data as Array<{ user: { id: string }; invitedBy: { id: string } | null }>).map(
           (i) => `${world.userIndexOf(i.user.id)}<-${i.invitedBy ? world.userIndexOf(i.invitedBy.id) : '?'}`,
         );
-        expect(listed.sort(), `${label}: I5 the pending invitations`).toEqual([...room.invited].map(([to, by]) => `${to}<-${by}`).sort());
+        expect(listed.sort(), `${label}: I5 the pending invitations`).toEqual(
+          [...room.invited].map(([to, by]) => `${to}<-${by}`).sort(),
+        );
       }
       return { expectation: { ack: ok(), ...none }, roomId, label };
     }
@@ -429,12 +523,18 @@ async function decide(
       const userId = target === USERS ? UNKNOWN_USER_ID : world.accounts[target]!.user.id;
       const ack = await call('room:withdraw-invitation', { roomId, userId });
       const label = `user${u} room:withdraw-invitation user${target} in ${where} ${JSON.stringify(ack).slice(0, 120)}`;
-      if (!room || room.kind === 'dm' || !member) return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
+      if (!room || room.kind === 'dm' || !member)
+        return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
       const inviter = target === USERS ? undefined : room.invited.get(target);
       if (inviter === undefined) return { expectation: { ack: refused('not_found'), ...none }, roomId, label };
-      if (room.owner !== u && inviter !== u) return { expectation: { ack: refused('forbidden'), ...none }, roomId, label };
+      if (room.owner !== u && inviter !== u)
+        return { expectation: { ack: refused('forbidden'), ...none }, roomId, label };
       room.invited.delete(target);
-      return { expectation: { ack: ok(), events: events([[target, 'room:invitation-withdrawn']]), optional: new Map() }, roomId, label };
+      return {
+        expectation: { ack: ok(), events: events([[target, 'room:invitation-withdrawn']]), optional: new Map() },
+        roomId,
+        label,
+      };
     }
     case 'edit':
     case 'delete':
@@ -442,33 +542,63 @@ async function decide(
     case 'reply': {
       // A message of the picked room (an unknown id when the room has none, or a wild pick).
       const ids = room ? world.messagesOf(room.id) : [];
-      const messageId = ids.length === 0 || (action.wild && action.m % 4 === 0) ? 'no-such-message' : ids[action.m % ids.length]!;
+      const messageId =
+        ids.length === 0 || (action.wild && action.m % 4 === 0) ? 'no-such-message' : ids[action.m % ids.length]!;
       const record = world.sent.get(messageId);
       const changedForMembers = (): Expectation => {
         room!.lastSeq += 1;
-        return { ack: ok(), events: events([...room!.members].map((m) => [m, 'message:changed'] as [number, string])), optional: new Map() };
+        return {
+          ack: ok(),
+          events: events([...room!.members].map((m) => [m, 'message:changed'] as [number, string])),
+          optional: new Map(),
+        };
       };
       if (action.t === 'reply') {
-        const ack = await call('message:send', { roomId, clientMessageId: newCmid(), text: `re from user${u}`, replyTo: messageId });
+        const ack = await call('message:send', {
+          roomId,
+          clientMessageId: newCmid(),
+          text: `re from user${u}`,
+          replyTo: messageId,
+        });
         const label = `user${u} reply to ${messageId.slice(0, 8)} in ${where} ${JSON.stringify(ack).slice(0, 120)}`;
-        if (!room || !member) return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
+        if (!room || !member)
+          return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
         if (!record) return { expectation: { ack: refused('invalid_reply'), ...none }, roomId, label };
         if (record.deleted) return { expectation: { ack: refused('message_deleted'), ...none }, roomId, label };
         if (ack.ok) {
           const message = ack.data as Message;
           expect(message.replyTo?.id, `${label}: E4 the reply names its original`).toBe(messageId);
-          world.sent.set(message.id, { roomId, author: u, membersAtTime: new Set(room.members), deleted: false, reactions: new Set() });
+          world.sent.set(message.id, {
+            roomId,
+            author: u,
+            membersAtTime: new Set(room.members),
+            deleted: false,
+            reactions: new Set(),
+          });
         }
         room.lastSeq += 1;
-        return { expectation: { ack: ok(), events: events([...room.members].map((m) => [m, 'message:created'] as [number, string])), optional: new Map() }, roomId, label };
+        return {
+          expectation: {
+            ack: ok(),
+            events: events([...room.members].map((m) => [m, 'message:created'] as [number, string])),
+            optional: new Map(),
+          },
+          roomId,
+          label,
+        };
       }
       const command = action.t === 'edit' ? 'message:edit' : action.t === 'delete' ? 'message:delete' : 'reaction:add';
       const payload =
-        action.t === 'edit' ? { messageId, text: `edited by user${u} #${newCmid()}` } : action.t === 'delete' ? { messageId } : { messageId, emoji: '👍' };
+        action.t === 'edit'
+          ? { messageId, text: `edited by user${u} #${newCmid()}` }
+          : action.t === 'delete'
+            ? { messageId }
+            : { messageId, emoji: '👍' };
       const ack = await call(command, payload);
       const label = `user${u} ${command} ${messageId.slice(0, 8)} in ${where} ${JSON.stringify(ack).slice(0, 120)}`;
       // E7: unknown, or in a room I am not in: forbidden alike.
-      if (!room || !member || !record) return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
+      if (!room || !member || !record)
+        return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
       if (action.t === 'edit') {
         if (record.author !== u) return { expectation: { ack: refused('forbidden'), ...none }, roomId, label };
         if (record.deleted) return { expectation: { ack: refused('message_deleted'), ...none }, roomId, label };
@@ -476,7 +606,8 @@ async function decide(
       }
       if (action.t === 'delete') {
         const moderates = room.kind !== 'dm' && room.owner === u;
-        if (record.author !== u && !moderates) return { expectation: { ack: refused('forbidden'), ...none }, roomId, label };
+        if (record.author !== u && !moderates)
+          return { expectation: { ack: refused('forbidden'), ...none }, roomId, label };
         if (record.deleted) return { expectation: { ack: ok(), ...none }, roomId, label };
         record.deleted = true;
         record.reactions.clear();
@@ -491,10 +622,15 @@ async function decide(
       const seq = (room?.lastSeq ?? 0) + (action.ahead ? 1 : 0);
       const ack = await call('room:read', { roomId, seq });
       const label = `user${u} room:read ${seq} in ${where} ${JSON.stringify(ack).slice(0, 120)}`;
-      if (!room || !member) return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
+      if (!room || !member)
+        return { expectation: { ack: refused('forbidden'), ...none }, roomId: room?.id ?? null, label };
       if (action.ahead) return { expectation: { ack: refused('invalid_seq'), ...none }, roomId, label };
       // U3: every tab of mine hears it, nobody else.
-      return { expectation: { ack: ok(), events: events([[u, 'room:read-state']]), optional: new Map() }, roomId, label };
+      return {
+        expectation: { ack: ok(), events: events([[u, 'room:read-state']]), optional: new Map() },
+        roomId,
+        label,
+      };
     }
   }
 }
@@ -525,7 +661,15 @@ async function runScenario(actions: Action[]): Promise<void> {
     }
     const world = new World(server, accounts, tabs);
     const generalId = (await tabs[0]![0]!.ok('room:list', {})).find((r) => r.name === DEFAULT_ROOM_NAME)!.id;
-    const general: RoomModel = { id: generalId, kind: 'public', key: caseKey(DEFAULT_ROOM_NAME), owner: null, members: new Set(), invited: new Map(), lastSeq: 0 };
+    const general: RoomModel = {
+      id: generalId,
+      kind: 'public',
+      key: caseKey(DEFAULT_ROOM_NAME),
+      owner: null,
+      members: new Set(),
+      invited: new Map(),
+      lastSeq: 0,
+    };
     world.rooms.push(general);
     for (let i = 0; i < USERS; i++) world.addMember(general, i);
 
@@ -550,9 +694,12 @@ async function runScenario(actions: Action[]): Promise<void> {
       for (const { u, client } of allTabs) {
         const windowEvents = client.events.slice(marks.get(client)!).filter((e) => !IGNORED_EVENTS.has(e.name));
         marks.set(client, client.events.length);
-        const required = [...(expectation.ack.ok ? expectation.events.get(u) ?? [] : [])].sort();
-        const optional = expectation.ack.ok ? expectation.optional.get(u) ?? [] : [];
-        const got = windowEvents.map((e) => e.name).filter((name) => !optional.includes(name)).sort();
+        const required = [...(expectation.ack.ok ? (expectation.events.get(u) ?? []) : [])].sort();
+        const optional = expectation.ack.ok ? (expectation.optional.get(u) ?? []) : [];
+        const got = windowEvents
+          .map((e) => e.name)
+          .filter((name) => !optional.includes(name))
+          .sort();
         expect(got, `${client.label} events for "${label}" ${context}`).toEqual(required);
         for (const event of windowEvents) {
           const about = roomOfEvent(event);
@@ -562,13 +709,21 @@ async function runScenario(actions: Action[]): Promise<void> {
           const membersBefore = before.get(about!) ?? new Set<number>();
           if (['message:created', 'message:changed', 'typing:started', 'typing:stopped'].includes(event.name)) {
             // Only to members at the time it was sent (nothing changed membership meanwhile).
-            expect(membersNow.has(u), `${client.label} got ${event.name} of a room it is not in: "${label}" ${context}`).toBe(true);
-            if (event.name.startsWith('typing:')) expect(u, `T1: ${event.name} never to a tab of the typer`).not.toBe(actor);
+            expect(
+              membersNow.has(u),
+              `${client.label} got ${event.name} of a room it is not in: "${label}" ${context}`,
+            ).toBe(true);
+            if (event.name.startsWith('typing:'))
+              expect(u, `T1: ${event.name} never to a tab of the typer`).not.toBe(actor);
           }
           if (event.name === 'room:member-joined' || event.name === 'room:member-left') {
-            expect(membersNow.has(u), `${client.label} got ${event.name} of a room it is not in: "${label}" ${context}`).toBe(true);
+            expect(
+              membersNow.has(u),
+              `${client.label} got ${event.name} of a room it is not in: "${label}" ${context}`,
+            ).toBe(true);
           }
-          if (event.name === 'room:removed') expect(membersBefore.has(u) && !membersNow.has(u), `${client.label}: room:removed`).toBe(true);
+          if (event.name === 'room:removed')
+            expect(membersBefore.has(u) && !membersNow.has(u), `${client.label}: room:removed`).toBe(true);
         }
       }
     }
@@ -578,7 +733,10 @@ async function runScenario(actions: Action[]): Promise<void> {
     for (const room of world.rooms) {
       const stored = (await server.app.storage.messages.history(room.id, { limit: 10_000 })).messages;
       const expectedIds = world.messagesOf(room.id);
-      expect(stored.map((m) => m.id), `messages stored in ${room.kind} ${room.key}`).toEqual(expectedIds);
+      expect(
+        stored.map((m) => m.id),
+        `messages stored in ${room.kind} ${room.key}`,
+      ).toEqual(expectedIds);
       stored.forEach((message) => {
         const record = world.sent.get(message.id)!;
         expect(world.userIndexOf(message.authorId)).toBe(record.author);
@@ -587,7 +745,10 @@ async function runScenario(actions: Action[]): Promise<void> {
       });
       const log = await server.app.storage.messages.changesSince(room.id, 0, 10_000);
       expect(log.lastSeq, `S1: the model's count of changes in ${room.kind} ${room.key}`).toBe(room.lastSeq);
-      expect(log.changes.map((c) => c.seq), 'S1: gapless').toEqual(Array.from({ length: room.lastSeq }, (_, i) => i + 1));
+      expect(
+        log.changes.map((c) => c.seq),
+        'S1: gapless',
+      ).toEqual(Array.from({ length: room.lastSeq }, (_, i) => i + 1));
     }
     // Nobody received anything of a room they never belonged to (or were invited to).
     for (const { u, client } of allTabs) {
@@ -611,7 +772,12 @@ describe('SEC-AUTHZ: model-based authorization property', () => {
       fc.asyncProperty(fc.array(actionArb, { minLength: 10, maxLength: 40 }), async (actions) => {
         await runScenario(actions);
       }),
-      { numRuns: 15, ...(seed === undefined ? {} : { seed }), interruptAfterTimeLimit: 75_000, markInterruptAsFailure: false },
+      {
+        numRuns: 15,
+        ...(seed === undefined ? {} : { seed }),
+        interruptAfterTimeLimit: 75_000,
+        markInterruptAsFailure: false,
+      },
     );
   }, 120_000);
 });

@@ -30,7 +30,12 @@ while (running) {
   }
   if (!socket || !socket.connected) {
     socket?.disconnect();
-    socket = io(`${url}/chat`, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie } });
+    socket = io(`${url}/chat`, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      extraHeaders: { cookie },
+    });
     const connected = await new Promise((resolve) => {
       socket.once('connect', () => resolve(true));
       socket.once('connect_error', () => resolve(false));
@@ -41,10 +46,14 @@ while (running) {
   }
   for (let i = 0; i < 25 && socket.connected; i++) {
     stats.sent++;
-    socket.emit('message:send', { roomId, clientMessageId: `flood-${process.pid}-${counter++}`, text: 'FLOOD' }, (ack) => {
-      if (ack.ok) stats.accepted++;
-      else stats.refused++;
-    });
+    socket.emit(
+      'message:send',
+      { roomId, clientMessageId: `flood-${process.pid}-${counter++}`, text: 'FLOOD' },
+      (ack) => {
+        if (ack.ok) stats.accepted++;
+        else stats.refused++;
+      },
+    );
   }
   await tick();
 }

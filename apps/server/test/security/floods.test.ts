@@ -70,11 +70,13 @@ describe('SEC-FLOOD: per-user command budgets', () => {
     await observer.sync();
     expect(observer.received('message:created').map((m) => m.text)).not.toContain('m10');
     // Another user's budget is their own.
-    expect((await observer.request('message:send', { roomId: generalId, clientMessageId: newCmid(), text: 'mine' })).ok).toBe(true);
+    expect(
+      (await observer.request('message:send', { roomId: generalId, clientMessageId: newCmid(), text: 'mine' })).ok,
+    ).toBe(true);
   });
 
   it('SEC-FLOOD T4: typing:start twice within 2 s → the second is rate_limited and relayed to no one', async () => {
-    const { server, tab, observer, generalId } = await aliceWatchedByBob(h);
+    const { tab, observer, generalId } = await aliceWatchedByBob(h);
     expect(await tab.request('typing:start', { roomId: generalId })).toEqual({ ok: true, data: null });
     const second = await tab.request('typing:start', { roomId: generalId });
     expect(second).toMatchObject({ ok: false, error: 'rate_limited', retryAfterMs: expect.any(Number) });
@@ -108,9 +110,13 @@ describe('SEC-FLOOD: per-user command budgets', () => {
     let refused = 0;
     const socket = flooder.socket as unknown as Socket;
     for (let i = 0; i < ABUSE_REFUSALS_LIMIT * 3; i++) {
-      socket.emit('message:send', { roomId: generalId, clientMessageId: newCmid(), text: `spam ${i}` }, (ack: Ack<Message>) => {
-        if (!ack.ok && ack.error === 'rate_limited') refused++;
-      });
+      socket.emit(
+        'message:send',
+        { roomId: generalId, clientMessageId: newCmid(), text: `spam ${i}` },
+        (ack: Ack<Message>) => {
+          if (!ack.ok && ack.error === 'rate_limited') refused++;
+        },
+      );
     }
     expect(await flooder.waitForDisconnect()).toBe('io server disconnect');
     // Cut off right after the limit: not after all 300 were answered.
@@ -170,14 +176,22 @@ describe('SEC-FLOOD: connection caps', () => {
     const server = await h.start({ maxConnectionsPerUser: 3 });
     const alice = await h.register(server, 'alice');
     const bob = await h.register(server, 'bob');
-    const tabs = [await h.connect(server, alice, 'a1'), await h.connect(server, alice, 'a2'), await h.connect(server, alice, 'a3')];
-    expect((await h.connectError(server, NAMESPACES.chat, { cookie: alice.cookie })).message).toBe('too_many_connections');
+    const tabs = [
+      await h.connect(server, alice, 'a1'),
+      await h.connect(server, alice, 'a2'),
+      await h.connect(server, alice, 'a3'),
+    ];
+    expect((await h.connectError(server, NAMESPACES.chat, { cookie: alice.cookie })).message).toBe(
+      'too_many_connections',
+    );
     // Another user is not affected by alice's cap.
     await (await h.connect(server, bob, 'bob')).sync();
     tabs[0]!.close();
     await until(() => server.app.services.presence.connectionCount(alice.user.id) === 2, 'the slot to be freed');
     await (await h.connect(server, alice, 'a4')).sync();
-    expect((await h.connectError(server, NAMESPACES.chat, { cookie: alice.cookie })).message).toBe('too_many_connections');
+    expect((await h.connectError(server, NAMESPACES.chat, { cookie: alice.cookie })).message).toBe(
+      'too_many_connections',
+    );
   });
 
   it('SEC-FLOOD: the per-user cap holds when many handshakes arrive at once', async () => {
@@ -236,16 +250,25 @@ describe('SEC-FLOOD: handshake budget per address', () => {
     // Three handshakes from one address, whatever their outcome, spend its budget.
     (await h.connect(server, alice, 'a1', { headers: from('203.0.113.7') })).close();
     await h.connect(server, alice, 'a2', { headers: from('203.0.113.7') });
-    expect((await h.connectError(server, NAMESPACES.chat, { cookie: 'parley_sid=forged', headers: from('203.0.113.7') })).message).toBe('unauthorized');
+    expect(
+      (await h.connectError(server, NAMESPACES.chat, { cookie: 'parley_sid=forged', headers: from('203.0.113.7') }))
+        .message,
+    ).toBe('unauthorized');
     // The fourth within the minute is refused, with when to come back.
-    const refused = (await h.connectError(server, NAMESPACES.chat, { cookie: alice.cookie, headers: from('203.0.113.7') })) as Error & {
+    const refused = (await h.connectError(server, NAMESPACES.chat, {
+      cookie: alice.cookie,
+      headers: from('203.0.113.7'),
+    })) as Error & {
       data?: { retryAfterMs?: number };
     };
     expect(refused.message).toBe('rate_limited');
     expect(refused.data?.retryAfterMs).toBeGreaterThan(0);
     expect(refused.data?.retryAfterMs).toBeLessThanOrEqual(60_000);
     // Refused before any session lookup: a forged cookie gets the same answer.
-    expect((await h.connectError(server, NAMESPACES.chat, { cookie: 'parley_sid=forged', headers: from('203.0.113.7') })).message).toBe('rate_limited');
+    expect(
+      (await h.connectError(server, NAMESPACES.chat, { cookie: 'parley_sid=forged', headers: from('203.0.113.7') }))
+        .message,
+    ).toBe('rate_limited');
     // Another address is not affected.
     await (await h.connect(server, alice, 'b1', { headers: from('203.0.113.8') })).sync();
   });
@@ -273,7 +296,11 @@ describe('SEC-FLOOD: sign-in throttling (A4)', () => {
       const res = await attemptLogin(h, server, username, 'yet another guess');
       expect(res.status, username).toBe(429);
       const body = res.json as { error: string; retryAfterMs: number; message: string };
-      expect(body).toEqual({ error: 'rate_limited', message: ERROR_MESSAGES.rate_limited, retryAfterMs: expect.any(Number) });
+      expect(body).toEqual({
+        error: 'rate_limited',
+        message: ERROR_MESSAGES.rate_limited,
+        retryAfterMs: expect.any(Number),
+      });
       expect(body.retryAfterMs).toBeGreaterThan(0);
       expect(body.retryAfterMs).toBeLessThanOrEqual(1000);
       expect(res.headers.get('retry-after')).toBe(String(Math.ceil(body.retryAfterMs / 1000)));
@@ -326,7 +353,10 @@ describe('SEC-FLOOD: sign-in throttling (A4)', () => {
       }
     }
     const ratio = quantile(unknown, 0.5) / quantile(wrong, 0.5);
-    expect(ratio, `median unknown ${quantile(unknown, 0.5).toFixed(1)} ms / wrong ${quantile(wrong, 0.5).toFixed(1)} ms`).toBeGreaterThanOrEqual(0.5);
+    expect(
+      ratio,
+      `median unknown ${quantile(unknown, 0.5).toFixed(1)} ms / wrong ${quantile(wrong, 0.5).toFixed(1)} ms`,
+    ).toBeGreaterThanOrEqual(0.5);
     expect(ratio).toBeLessThanOrEqual(2);
 
     // That was the address's free budget (30 failures): the address is now blocked for any account.
@@ -338,7 +368,13 @@ describe('SEC-FLOOD: sign-in throttling (A4)', () => {
 
 const FLOODER_SCRIPT = fileURLToPath(new URL('./flooder.mjs', import.meta.url));
 
-type FlooderStats = { connections: number; refusedConnections: number; accepted: number; refused: number; sent: number };
+type FlooderStats = {
+  connections: number;
+  refusedConnections: number;
+  accepted: number;
+  refused: number;
+  sent: number;
+};
 
 describe('SEC-FLOOD: fairness under a flood', () => {
   const h = useHarness();
@@ -403,7 +439,11 @@ describe('SEC-FLOOD: fairness under a flood', () => {
         for (let n = 0; running; n++) {
           const clientMessageId = `fair-${index}-${n}-${newCmid()}`.slice(0, 64);
           samples.set(clientMessageId, { phase, sentAt: performance.now(), receivedBy: new Map() });
-          const ack = await client.request('message:send', { roomId: generalId, clientMessageId, text: `hello ${n}` }, 10_000);
+          const ack = await client.request(
+            'message:send',
+            { roomId: generalId, clientMessageId, text: `hello ${n}` },
+            10_000,
+          );
           if (!ack.ok) refusedOrdinary.push(`${client.label}: ${ack.error}`);
           await sleep(SEND_INTERVAL_MS);
         }
@@ -434,7 +474,8 @@ describe('SEC-FLOOD: fairness under a flood', () => {
       'every ordinary message to reach every ordinary client',
       10_000,
     );
-    const latencies = (p: Phase) => [...samples.values()].filter((s) => s.phase === p).flatMap((s) => [...s.receivedBy.values()]);
+    const latencies = (p: Phase) =>
+      [...samples.values()].filter((s) => s.phase === p).flatMap((s) => [...s.receivedBy.values()]);
     const quiet = latencies('quiet');
     const flooded = latencies('flood');
     const p99Quiet = quantile(quiet, 0.99);

@@ -72,9 +72,13 @@ describe('SEC-HEADERS: browser security headers', () => {
       expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
       const frameOptions = res.headers.get('x-frame-options');
       const ancestors = parseCsp(res.headers.get('content-security-policy')).get('frame-ancestors');
-      expect(frameOptions === 'DENY' || frameOptions === 'SAMEORIGIN' || ancestors?.join(' ') === "'none'", path).toBe(true);
+      expect(frameOptions === 'DENY' || frameOptions === 'SAMEORIGIN' || ancestors?.join(' ') === "'none'", path).toBe(
+        true,
+      );
       expect(ancestors, path).toEqual(["'none'"]);
-      expect(res.headers.get('referrer-policy'), path).toMatch(/^(no-referrer|same-origin|strict-origin|strict-origin-when-cross-origin)$/);
+      expect(res.headers.get('referrer-policy'), path).toMatch(
+        /^(no-referrer|same-origin|strict-origin|strict-origin-when-cross-origin)$/,
+      );
       expect(res.headers.get('cross-origin-opener-policy'), path).toBe('same-origin');
       expect(res.headers.get('x-powered-by'), path).toBeNull();
     }
@@ -105,7 +109,13 @@ describe('SEC-HEADERS: browser security headers', () => {
 
   it('SEC-HEADERS: a Host header cannot add sources or directives to the CSP, nor turn the page into a 500: it is not a served name (421)', async () => {
     const server = await h.start({ webDistDir: await makeWebDist(h) });
-    for (const host of ["evil.com; script-src 'unsafe-inline' *", 'evil.com *', "evil.com 'unsafe-eval' https:", 'a,b', 'localhost *']) {
+    for (const host of [
+      "evil.com; script-src 'unsafe-inline' *",
+      'evil.com *',
+      "evil.com 'unsafe-eval' https:",
+      'a,b',
+      'localhost *',
+    ]) {
       const res = await rawRequest(server, { path: '/', headers: { ...HTML, host } });
       expect(res.status, host).toBe(421);
       const header = String(res.headers['content-security-policy'] ?? '');

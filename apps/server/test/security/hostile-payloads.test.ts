@@ -1,4 +1,12 @@
-import { API_ROUTES, CHAT_COMMAND_SCHEMAS, DEFAULT_ROOM_NAME, ERROR_CODES, charCount, hasHiddenFormatting, type ChatCommand } from '@parley/shared-types';
+import {
+  API_ROUTES,
+  CHAT_COMMAND_SCHEMAS,
+  DEFAULT_ROOM_NAME,
+  ERROR_CODES,
+  charCount,
+  hasHiddenFormatting,
+  type ChatCommand,
+} from '@parley/shared-types';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,11 +141,36 @@ describe('SEC-HOSTILE: arbitrary payloads for every command (W3–W5)', () => {
       'level',
     ];
     const key = fc.oneof(
-      fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '', ...fieldNames),
+      fc.constantFrom(
+        '__proto__',
+        'constructor',
+        'prototype',
+        'toString',
+        'valueOf',
+        'hasOwnProperty',
+        '',
+        ...fieldNames,
+      ),
       fc.string({ maxLength: 12 }),
     );
     const leaf = fc.oneof(
-      fc.constantFrom(generalId, bob.user.id, 'bob', 'x'.repeat(65), '', ' ', 'cmid-valid-123', 0, -1, 1.5, 2 ** 53, true, '👍', '🍕', 'all'),
+      fc.constantFrom(
+        generalId,
+        bob.user.id,
+        'bob',
+        'x'.repeat(65),
+        '',
+        ' ',
+        'cmid-valid-123',
+        0,
+        -1,
+        1.5,
+        2 ** 53,
+        true,
+        '👍',
+        '🍕',
+        'all',
+      ),
       fc.string({ unit: 'binary', maxLength: 50 }),
       fc.double(),
       fc.integer(),
@@ -159,20 +192,34 @@ describe('SEC-HOSTILE: arbitrary payloads for every command (W3–W5)', () => {
       withBoxedValues: false,
     });
     const protoKeys = fc
-      .record({ roomId: leaf, text: leaf, name: leaf, pollute: fc.constantFrom('__proto__', 'constructor', 'prototype') })
+      .record({
+        roomId: leaf,
+        text: leaf,
+        name: leaf,
+        pollute: fc.constantFrom('__proto__', 'constructor', 'prototype'),
+      })
       .map(({ roomId, text, name, pollute }) =>
-        JSON.parse(`{"roomId":${JSON.stringify(roomId)},"text":${JSON.stringify(text)},"name":${JSON.stringify(name)},` +
-          `"${pollute}":{"isAdmin":true,"ok":true,"polluted":true}}`),
+        JSON.parse(
+          `{"roomId":${JSON.stringify(roomId)},"text":${JSON.stringify(text)},"name":${JSON.stringify(name)},` +
+            `"${pollute}":{"isAdmin":true,"ok":true,"polluted":true}}`,
+        ),
       );
     const huge = fc
-      .tuple(fc.integer({ min: 60_000, max: 63_000 }), fc.constantFrom('a', 'é', '\u0000', '🦜'), fc.constantFrom(...fieldNames))
+      .tuple(
+        fc.integer({ min: 60_000, max: 63_000 }),
+        fc.constantFrom('a', 'é', '\u0000', '🦜'),
+        fc.constantFrom(...fieldNames),
+      )
       .map(([length, unit, field]) => {
         // Kept under the 64 KiB transport limit (that limit has its own suite): this is about the validator.
         const repeat = Math.floor(length / (Buffer.byteLength(JSON.stringify(unit)) - 2)); // bytes once JSON-encoded
         return { roomId: generalId, clientMessageId: newCmid(), [field]: unit.repeat(repeat) };
       });
     const nested = fc
-      .tuple(fc.integer({ min: 900, max: 1000 }), fc.constantFrom('object', 'array') as fc.Arbitrary<'object' | 'array'>)
+      .tuple(
+        fc.integer({ min: 900, max: 1000 }),
+        fc.constantFrom('object', 'array') as fc.Arbitrary<'object' | 'array'>,
+      )
       .map(([levels, kind]) => deep(levels, kind, generalId));
     const binary = fc.oneof(
       fc.uint8Array({ maxLength: 2000 }).map((bytes) => Buffer.from(bytes)),
@@ -187,7 +234,15 @@ describe('SEC-HOSTILE: arbitrary payloads for every command (W3–W5)', () => {
       { arbitrary: binary, weight: 1 },
       { arbitrary: fc.constantFrom(null, undefined, 0, -0, NaN, Infinity, true, false, '', [], {}), weight: 1 },
       // Valid for the read commands (and, for the effectful ones, filtered out below).
-      { arbitrary: fc.constantFrom({}, { roomId: generalId }, { roomId: generalId, limit: 5 }, { roomId: 'not-a-room' }), weight: 2 },
+      {
+        arbitrary: fc.constantFrom(
+          {},
+          { roomId: generalId },
+          { roomId: generalId, limit: 5 },
+          { roomId: 'not-a-room' },
+        ),
+        weight: 2,
+      },
     );
 
     const before: TableCounts = tableCounts(server);
@@ -216,7 +271,11 @@ describe('SEC-HOSTILE: arbitrary payloads for every command (W3–W5)', () => {
     await actor.sync();
     await observer.sync();
     expect(tableCounts(server)).toEqual(before);
-    for (const name of WRITE_EVENTS) expect(observer.events.filter((e) => e.name === name), name).toEqual([]);
+    for (const name of WRITE_EVENTS)
+      expect(
+        observer.events.filter((e) => e.name === name),
+        name,
+      ).toEqual([]);
     expect(validSeen).toBeGreaterThan(0);
   }, 60_000);
 
@@ -398,7 +457,11 @@ type Garbage = {
 const GARBAGE: Garbage[] = [
   { label: 'truncated JSON', send: (ws) => ws.sendText('42/chat,["message:send"') },
   { label: 'numeric event name', send: (ws) => ws.sendText('42/chat,[1,2]'), ignored: true },
-  { label: 'numeric event name with an ack id', send: (ws) => ws.sendText('42/chat,5[1,{"roomId":"x"}]'), ignored: true },
+  {
+    label: 'numeric event name with an ack id',
+    send: (ws) => ws.sendText('42/chat,5[1,{"roomId":"x"}]'),
+    ignored: true,
+  },
   { label: 'object instead of an array', send: (ws) => ws.sendText('42/chat,{}') },
   { label: 'empty event array', send: (ws) => ws.sendText('42/chat,[]') },
   { label: 'null event name', send: (ws) => ws.sendText('42/chat,[null,{}]') },
@@ -413,7 +476,10 @@ const GARBAGE: Garbage[] = [
   { label: 'ack for an unknown id', send: (ws) => ws.sendText('43/chat,999[{"ok":true}]'), ignored: true },
   { label: 'second CONNECT to the same namespace', send: (ws) => ws.sendText('40/chat,') },
   { label: 'CONNECT with a non-object auth', send: (ws) => ws.sendText('40/chat,"token"') },
-  { label: 'huge attachment count', send: (ws) => ws.sendText('4599999999999-/chat,["message:send",{"_placeholder":true,"num":0}]') },
+  {
+    label: 'huge attachment count',
+    send: (ws) => ws.sendText('4599999999999-/chat,["message:send",{"_placeholder":true,"num":0}]'),
+  },
   {
     label: 'binary event header followed by text',
     send: (ws) => {
@@ -435,12 +501,25 @@ const GARBAGE: Garbage[] = [
       ws.sendFrame(OPCODE.binary, Buffer.from([1, 2, 3]));
     },
   },
-  { label: 'placeholder in a plain event', send: (ws) => ws.sendText('42/chat,6["message:send",{"_placeholder":true,"num":0}]'), ignored: true },
-  { label: 'binary frame out of the blue', send: (ws) => ws.sendFrame(OPCODE.binary, Buffer.from([0x34, 0x32, 0xff, 0x00])) },
-  { label: 'invalid UTF-8 text frame', send: (ws) => ws.sendFrame(OPCODE.text, Buffer.from([0x34, 0x32, 0xc3, 0x28, 0xa0, 0xa1])) },
+  {
+    label: 'placeholder in a plain event',
+    send: (ws) => ws.sendText('42/chat,6["message:send",{"_placeholder":true,"num":0}]'),
+    ignored: true,
+  },
+  {
+    label: 'binary frame out of the blue',
+    send: (ws) => ws.sendFrame(OPCODE.binary, Buffer.from([0x34, 0x32, 0xff, 0x00])),
+  },
+  {
+    label: 'invalid UTF-8 text frame',
+    send: (ws) => ws.sendFrame(OPCODE.text, Buffer.from([0x34, 0x32, 0xc3, 0x28, 0xa0, 0xa1])),
+  },
   { label: 'lone continuation frame', send: (ws) => ws.sendFrame(OPCODE.continuation, Buffer.from('42/chat,[]')) },
   { label: 'unknown WebSocket opcode', send: (ws) => ws.sendFrame(0x3, Buffer.from('x')) },
-  { label: 'JSON nested 30000 deep', send: (ws) => ws.sendText(`42/chat,["message:send",${'['.repeat(30_000)}${']'.repeat(30_000)}]`) },
+  {
+    label: 'JSON nested 30000 deep',
+    send: (ws) => ws.sendText(`42/chat,["message:send",${'['.repeat(30_000)}${']'.repeat(30_000)}]`),
+  },
   { label: 'ten thousand opening brackets', send: (ws) => ws.sendText(`42/chat,${'['.repeat(10_000)}`) },
 ];
 
@@ -473,30 +552,33 @@ describe('SEC-HOSTILE: malformed Socket.IO packets and WebSocket frames against 
     await removeDir?.();
   });
 
-  it.each(GARBAGE)('SEC-HOSTILE W4: $label → that connection is closed or the packet ignored; the server and others carry on', async ({ send, ignored }) => {
-    const ws = await RawWebSocket.open(proc, { cookie });
-    expect(await ws.connectChat()).toMatch(/^40\/chat,\{"sid":/);
-    expect(await ws.command(1, 'room:list', {})).toMatchObject({ ok: true });
-    send(ws);
-    // Either the server drops the connection, or it ignored the packet and still answers
-    // (a real answer: this server runs the real budgets, so rate_limited counts as one).
-    const outcome = await Promise.race([
-      ws.waitForClose(5000).then(() => 'closed' as const),
-      ws.command(2, 'room:browse', {}).then((ack) => {
-        expect(answered(ack), JSON.stringify(ack)).toBe(true);
-        return 'ignored' as const;
-      }),
-    ]);
-    expect(['closed', 'ignored']).toContain(outcome);
-    if (ignored) expect(outcome).toBe('ignored');
-    ws.destroy();
+  it.each(GARBAGE)(
+    'SEC-HOSTILE W4: $label → that connection is closed or the packet ignored; the server and others carry on',
+    async ({ send, ignored }) => {
+      const ws = await RawWebSocket.open(proc, { cookie });
+      expect(await ws.connectChat()).toMatch(/^40\/chat,\{"sid":/);
+      expect(await ws.command(1, 'room:list', {})).toMatchObject({ ok: true });
+      send(ws);
+      // Either the server drops the connection, or it ignored the packet and still answers
+      // (a real answer: this server runs the real budgets, so rate_limited counts as one).
+      const outcome = await Promise.race([
+        ws.waitForClose(5000).then(() => 'closed' as const),
+        ws.command(2, 'room:browse', {}).then((ack) => {
+          expect(answered(ack), JSON.stringify(ack)).toBe(true);
+          return 'ignored' as const;
+        }),
+      ]);
+      expect(['closed', 'ignored']).toContain(outcome);
+      if (ignored) expect(outcome).toBe('ignored');
+      ws.destroy();
 
-    // The process is up, other clients are served, HTTP answers.
-    expect(proc.child.exitCode, proc.output()).toBeNull();
-    const page = await bystander.timeout(3000).emitWithAck('message:history', { roomId: generalId });
-    expect(answered(page), proc.output()).toBe(true);
-    expect((await fetch(`${proc.url}${API_ROUTES.health}`)).status).toBe(200);
-  });
+      // The process is up, other clients are served, HTTP answers.
+      expect(proc.child.exitCode, proc.output()).toBeNull();
+      const page = await bystander.timeout(3000).emitWithAck('message:history', { roomId: generalId });
+      expect(answered(page), proc.output()).toBe(true);
+      expect((await fetch(`${proc.url}${API_ROUTES.health}`)).status).toBe(200);
+    },
+  );
 
   it('SEC-HOSTILE W4: after all of that the process has not crashed nor logged an unhandled error, and delivers messages', async () => {
     expect(proc.child.exitCode).toBeNull();
@@ -506,7 +588,9 @@ describe('SEC-HOSTILE: malformed Socket.IO packets and WebSocket frames against 
       await waitConnected(watcher);
       const text = `still fine ${newCmid()}`;
       const delivered = new Promise<string>((resolve) => watcher.on('message:created', (m) => resolve(m.text)));
-      const sent = await bystander.timeout(3000).emitWithAck('message:send', { roomId: generalId, clientMessageId: newCmid(), text });
+      const sent = await bystander
+        .timeout(3000)
+        .emitWithAck('message:send', { roomId: generalId, clientMessageId: newCmid(), text });
       expect(sent.ok).toBe(true);
       expect(await delivered).toBe(text);
     } finally {

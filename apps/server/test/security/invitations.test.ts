@@ -36,9 +36,13 @@ describe('SEC-INVITE: invitations and removal (I1–I3)', () => {
   it('SEC-INVITE I1/I2: an invitation reaches every tab of the invitee; only the invitee sees the room in room:browse, with invited:true', async () => {
     const { ownerTab, bobTabs, carolTab, room, bob } = await cast();
     // Before: nobody but the owner knows the room exists.
-    for (const tab of [...bobTabs, carolTab]) expect((await tab.ok('room:browse', {})).some((r) => r.id === room.id)).toBe(false);
+    for (const tab of [...bobTabs, carolTab])
+      expect((await tab.ok('room:browse', {})).some((r) => r.id === room.id)).toBe(false);
 
-    expect(await ownerTab.ok('room:invite', { roomId: room.id, username: 'BOB' })).toEqual({ roomId: room.id, userId: bob.user.id });
+    expect(await ownerTab.ok('room:invite', { roomId: room.id, username: 'BOB' })).toEqual({
+      roomId: room.id,
+      userId: bob.user.id,
+    });
     for (const tab of bobTabs) {
       const invited = await tab.waitFor('room:invited');
       expect(invited.room).toMatchObject({ id: room.id, kind: 'private', name: 'war-room', invited: true });
@@ -60,13 +64,18 @@ describe('SEC-INVITE: invitations and removal (I1–I3)', () => {
     await ownerTab.ok('room:invite', { roomId: room.id, username: 'bob' });
     expect(await carolTab.request('room:join', { roomId: room.id })).toEqual({ ok: false, error: 'forbidden' });
     expect(await carolTab.request('message:history', { roomId: room.id })).toEqual({ ok: false, error: 'forbidden' });
-    expect(await carolTab.request('message:send', { roomId: room.id, clientMessageId: newCmid(), text: 'hi' })).toEqual({
+    expect(await carolTab.request('message:send', { roomId: room.id, clientMessageId: newCmid(), text: 'hi' })).toEqual(
+      {
+        ok: false,
+        error: 'forbidden',
+      },
+    );
+    expect(await carolTab.request('room:members', { roomId: room.id })).toEqual({ ok: false, error: 'forbidden' });
+    expect(await carolTab.request('typing:start', { roomId: room.id })).toEqual({ ok: false, error: 'forbidden' });
+    expect(await carolTab.request('room:invite', { roomId: room.id, username: 'carol' })).toEqual({
       ok: false,
       error: 'forbidden',
     });
-    expect(await carolTab.request('room:members', { roomId: room.id })).toEqual({ ok: false, error: 'forbidden' });
-    expect(await carolTab.request('typing:start', { roomId: room.id })).toEqual({ ok: false, error: 'forbidden' });
-    expect(await carolTab.request('room:invite', { roomId: room.id, username: 'carol' })).toEqual({ ok: false, error: 'forbidden' });
 
     const joined = await bobTabs[0]!.ok('room:join', { roomId: room.id });
     expect(joined).toMatchObject({ id: room.id, kind: 'private' });
@@ -92,10 +101,17 @@ describe('SEC-INVITE: invitations and removal (I1–I3)', () => {
       userId: bob.user.id,
     });
     // Sent immediately after the removal's ack: bob must not get it, carol must.
-    const after = await ownerTab.ok('message:send', { roomId: room.id, clientMessageId: newCmid(), text: 'bob is gone' });
+    const after = await ownerTab.ok('message:send', {
+      roomId: room.id,
+      clientMessageId: newCmid(),
+      text: 'bob is gone',
+    });
     await carolTab.waitFor('message:created', (m) => m.id === after.id);
     for (const tab of bobTabs) {
-      expect(await tab.waitFor('room:removed', (e) => e.roomId === room.id)).toEqual({ roomId: room.id, reason: 'removed' });
+      expect(await tab.waitFor('room:removed', (e) => e.roomId === room.id)).toEqual({
+        roomId: room.id,
+        reason: 'removed',
+      });
       await tab.sync();
       expect(tab.received('message:created').some((m) => m.id === after.id)).toBe(false);
     }
@@ -108,7 +124,9 @@ describe('SEC-INVITE: invitations and removal (I1–I3)', () => {
     await ownerTab.waitFor('typing:started', (e) => e.userId === carol.user.id);
     for (const tab of bobTabs) {
       await tab.sync();
-      expect(tab.received('typing:started').some((e) => e.roomId === room.id && e.userId === carol.user.id)).toBe(false);
+      expect(tab.received('typing:started').some((e) => e.roomId === room.id && e.userId === carol.user.id)).toBe(
+        false,
+      );
     }
     const bobTab = bobTabs[1]!;
     expect(await bobTab.request('typing:start', { roomId: room.id })).toEqual({ ok: false, error: 'forbidden' });
@@ -184,7 +202,10 @@ describe('SEC-INVITE: invitations and removal (I1–I3)', () => {
   it('SEC-INVITE I1: inviting to a DM is forbidden, an unknown username is not_found, a member is already_member, a non-member is forbidden', async () => {
     const { ownerTab, bobTabs, carolTab, room, bob } = await cast();
     const dm = await ownerTab.ok('dm:open', { userId: bob.user.id });
-    expect(await ownerTab.request('room:invite', { roomId: dm.id, username: 'carol' })).toEqual({ ok: false, error: 'forbidden' });
+    expect(await ownerTab.request('room:invite', { roomId: dm.id, username: 'carol' })).toEqual({
+      ok: false,
+      error: 'forbidden',
+    });
     expect(await bobTabs[0]!.request('room:invite', { roomId: dm.id, username: 'carol' })).toEqual({
       ok: false,
       error: 'forbidden',
@@ -198,7 +219,10 @@ describe('SEC-INVITE: invitations and removal (I1–I3)', () => {
       error: 'already_member',
     });
     // Someone outside the room cannot invite, whether or not the room exists (no existence oracle).
-    expect(await carolTab.request('room:invite', { roomId: room.id, username: 'carol' })).toEqual({ ok: false, error: 'forbidden' });
+    expect(await carolTab.request('room:invite', { roomId: room.id, username: 'carol' })).toEqual({
+      ok: false,
+      error: 'forbidden',
+    });
     expect(await carolTab.request('room:invite', { roomId: 'no-such-room', username: 'carol' })).toEqual({
       ok: false,
       error: 'forbidden',
@@ -208,7 +232,7 @@ describe('SEC-INVITE: invitations and removal (I1–I3)', () => {
     expect((await carolTab.ok('room:list', {})).some((r) => r.id === dm.id)).toBe(false);
   });
 
-  it('SEC-INVITE I1/R2: an invitation to a public room lists it once in the invitee\'s browse', async () => {
+  it("SEC-INVITE I1/R2: an invitation to a public room lists it once in the invitee's browse", async () => {
     const { ownerTab, carolTab } = await cast();
     const lobby = await ownerTab.ok('room:create', { name: 'lobby' });
     await ownerTab.ok('room:invite', { roomId: lobby.id, username: 'carol' });

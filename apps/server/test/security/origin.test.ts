@@ -33,7 +33,7 @@ describe('SEC-ORIGIN: WebSocket upgrades', () => {
     expect(await upgradeStatus(server, { origin: server.url, cookie: alice.cookie })).toBe(101);
   });
 
-  it('SEC-ORIGIN: the page\'s own origin is accepted at 127.0.0.1 and at localhost, each with its own Host', async () => {
+  it("SEC-ORIGIN: the page's own origin is accepted at 127.0.0.1 and at localhost, each with its own Host", async () => {
     const server = await h.start();
     const port = portOf(server);
     expect(await upgradeStatus(server, { origin: `http://127.0.0.1:${port}` })).toBe(101);
@@ -88,7 +88,10 @@ describe('SEC-ORIGIN: WebSocket upgrades', () => {
     let opened = 0;
     server.app.io.engine.on('connection', () => opened++);
     expect(await upgradeStatus(server, { origin: FOREIGN, cookie: alice.cookie })).toBe(403);
-    expect((await rawRequest(server, { path: ENGINE_POLLING_PATH, headers: { origin: FOREIGN, cookie: alice.cookie } })).status).toBe(403);
+    expect(
+      (await rawRequest(server, { path: ENGINE_POLLING_PATH, headers: { origin: FOREIGN, cookie: alice.cookie } }))
+        .status,
+    ).toBe(403);
     await h.http(server, API_ROUTES.health);
     expect(opened).toBe(0);
     expect(server.app.io.engine.clientsCount).toBe(0);
@@ -107,7 +110,9 @@ describe('SEC-ORIGIN: long-polling handshake', () => {
     for (const origin of ['null', `${server.url}.evil.com`]) {
       expect((await rawRequest(server, { path: ENGINE_POLLING_PATH, headers: { origin } })).status, origin).toBe(403);
     }
-    for (const headers of [{ origin: server.url }, { origin: 'https://chat.example.com' }, {}] as Array<Record<string, string>>) {
+    for (const headers of [{ origin: server.url }, { origin: 'https://chat.example.com' }, {}] as Array<
+      Record<string, string>
+    >) {
       const ok = await rawRequest(server, { path: ENGINE_POLLING_PATH, headers });
       expect(ok.status, JSON.stringify(headers)).toBe(200);
       expect(ok.body).toMatch(/^0\{"sid":/);
@@ -126,14 +131,26 @@ describe('SEC-ORIGIN: REST (A8: writes from another site are 403; no CORS ever)'
       {
         method: 'OPTIONS',
         path: API_ROUTES.login,
-        headers: { origin: FOREIGN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+        headers: {
+          origin: FOREIGN,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+        },
       },
       {
         method: 'OPTIONS',
         path: API_ROUTES.me,
-        headers: { origin: FOREIGN, 'access-control-request-method': 'GET', 'access-control-request-headers': 'cookie' },
+        headers: {
+          origin: FOREIGN,
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'cookie',
+        },
       },
-      { method: 'OPTIONS', path: '/socket.io/?EIO=4&transport=polling', headers: { origin: FOREIGN, 'access-control-request-method': 'GET' } },
+      {
+        method: 'OPTIONS',
+        path: '/socket.io/?EIO=4&transport=polling',
+        headers: { origin: FOREIGN, 'access-control-request-method': 'GET' },
+      },
       { method: 'GET', path: API_ROUTES.me, headers: { origin: FOREIGN, cookie: alice.cookie } },
       { method: 'GET', path: API_ROUTES.health, headers: { origin: FOREIGN } },
       { method: 'GET', path: API_ROUTES.me, headers: { origin: server.url, cookie: alice.cookie } },
@@ -186,11 +203,13 @@ describe('SEC-ORIGIN: REST (A8: writes from another site are 403; no CORS ever)'
     }
     expect(tableCounts(server)).toEqual(before);
     // The account was never created: signing in fails, and the name is still free.
-    expect((await h.http(server, API_ROUTES.login, { body: { username: 'mallory', password: DEFAULT_PASSWORD } })).status).toBe(401);
+    expect(
+      (await h.http(server, API_ROUTES.login, { body: { username: 'mallory', password: DEFAULT_PASSWORD } })).status,
+    ).toBe(401);
     expect((await h.register(server, 'mallory')).user.username).toBe('mallory');
   });
 
-  it('SEC-ORIGIN: cross-site sign-in and sign-out are 403: no session is created, the victim\'s session survives', async () => {
+  it("SEC-ORIGIN: cross-site sign-in and sign-out are 403: no session is created, the victim's session survives", async () => {
     const server = await h.start();
     const alice = await h.register(server, 'alice');
     const sessionsBefore = tableCounts(server).sessions;
@@ -240,7 +259,9 @@ describe('SEC-ORIGIN: REST (A8: writes from another site are 403; no CORS ever)'
     expect(sameOrigin.status).toBe(201);
     expect(setCookies(sameOrigin.headers)[0]).toMatch(new RegExp(`^${SESSION_COOKIE.plain}=`));
     expect((await register('bob', { 'sec-fetch-site': 'same-origin' })).status).toBe(201);
-    expect((await register('carol', { host: `localhost:${port}`, origin: `http://localhost:${port}` })).status).toBe(201);
+    expect((await register('carol', { host: `localhost:${port}`, origin: `http://localhost:${port}` })).status).toBe(
+      201,
+    );
     // A typed-in URL or bookmark (no initiator) is not cross-site.
     expect((await register('dave', { 'sec-fetch-site': 'none' })).status).toBe(201);
     const cookie = setCookies(sameOrigin.headers)[0]!.split(';')[0]!;

@@ -5,14 +5,7 @@ import { API_ROUTES, NAMESPACES } from '@parley/shared-types';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, loadConfig } from '../../src/config.js';
 import { ADMIN_TOKEN, DEFAULT_PASSWORD, newCmid, useHarness, type Harness, type TestServer } from '../harness.js';
-import {
-  ENGINE_POLLING_PATH,
-  RawWebSocket,
-  portOf,
-  rawRequest,
-  rawUpgrade,
-  type UpgradeResult,
-} from './support.js';
+import { ENGINE_POLLING_PATH, RawWebSocket, portOf, rawRequest, rawUpgrade, type UpgradeResult } from './support.js';
 
 /*
  * SEC-HOLE-1 … 9: the holes found from outside (issue 15), each reproduced the way it was
@@ -20,8 +13,13 @@ import {
  * closing note of that change records what each printed before and after.
  */
 
-const login = (h: Harness, server: TestServer, username: string, password: string, headers: Record<string, string> = {}) =>
-  h.http(server, API_ROUTES.login, { body: { username, password }, headers });
+const login = (
+  h: Harness,
+  server: TestServer,
+  username: string,
+  password: string,
+  headers: Record<string, string> = {},
+) => h.http(server, API_ROUTES.login, { body: { username, password }, headers });
 
 const statusCounts = (statuses: number[]) =>
   statuses.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
@@ -32,9 +30,9 @@ describe('SEC-HOLE-1: sign-in guesses fired at once', () => {
   it('SEC-HOLE-1: 40 wrong passwords at once for one account: at most 10 are checked, the rest are 429 before any check', async () => {
     const server = await h.start();
     await h.register(server, 'victim');
-    const statuses = (await Promise.all(Array.from({ length: 40 }, (_, i) => login(h, server, 'victim', `guess ${i}`)))).map(
-      (r) => r.status,
-    );
+    const statuses = (
+      await Promise.all(Array.from({ length: 40 }, (_, i) => login(h, server, 'victim', `guess ${i}`)))
+    ).map((r) => r.status);
     const counts = statusCounts(statuses);
     expect(counts[401] ?? 0, JSON.stringify(counts)).toBeLessThanOrEqual(10);
     expect((counts[401] ?? 0) + (counts[429] ?? 0), JSON.stringify(counts)).toBe(40);
@@ -89,10 +87,15 @@ describe('SEC-HOLE-1c: the account-wide backstop', () => {
     const statuses: number[] = [];
     for (let a = 0; a < 11; a++) {
       for (let i = 0; i < 10; i++) {
-        statuses.push((await login(h, server, 'owner', `guess ${a}-${i}`, { 'x-forwarded-for': `203.0.113.${a + 1}` })).status);
+        statuses.push(
+          (await login(h, server, 'owner', `guess ${a}-${i}`, { 'x-forwarded-for': `203.0.113.${a + 1}` })).status,
+        );
       }
     }
-    expect(statuses.slice(0, 100).every((s) => s === 401), JSON.stringify(statusCounts(statuses))).toBe(true);
+    expect(
+      statuses.slice(0, 100).every((s) => s === 401),
+      JSON.stringify(statusCounts(statuses)),
+    ).toBe(true);
     expect(statuses.slice(101)).toEqual(Array(9).fill(429));
     // A new address meets the backstop, even with the right password…
     expect((await login(h, server, 'owner', DEFAULT_PASSWORD, { 'x-forwarded-for': '192.0.2.200' })).status).toBe(429);
@@ -119,7 +122,9 @@ describe('SEC-HOLE-2: DNS rebinding', () => {
     expect(await server.app.storage.users.findByUsername('rebinder')).toBeNull();
     expect((await rawRequest(server, { path: API_ROUTES.me, headers: { host: rebound } })).status).toBe(421);
     expect((await rawRequest(server, { path: API_ROUTES.health, headers: { host: rebound } })).status).toBe(421);
-    expect((await rawRequest(server, { path: ENGINE_POLLING_PATH, headers: { host: rebound, origin } })).status).toBe(421);
+    expect((await rawRequest(server, { path: ENGINE_POLLING_PATH, headers: { host: rebound, origin } })).status).toBe(
+      421,
+    );
     const upgrade = await rawUpgrade(server, { host: rebound, origin });
     upgrade.socket?.destroy();
     expect(upgrade.status).toBe(421);
@@ -141,8 +146,12 @@ describe('SEC-HOLE-2: DNS rebinding', () => {
   it('SEC-HOLE-2: ALLOWED_HOSTS replaces the defaults', async () => {
     const server = await h.start({ allowedHosts: ['chat.example.com'] });
     const port = portOf(server);
-    expect((await rawRequest(server, { path: API_ROUTES.health, headers: { host: `chat.example.com:${port}` } })).status).toBe(200);
-    expect((await rawRequest(server, { path: API_ROUTES.health, headers: { host: `127.0.0.1:${port}` } })).status).toBe(421);
+    expect(
+      (await rawRequest(server, { path: API_ROUTES.health, headers: { host: `chat.example.com:${port}` } })).status,
+    ).toBe(200);
+    expect((await rawRequest(server, { path: API_ROUTES.health, headers: { host: `127.0.0.1:${port}` } })).status).toBe(
+      421,
+    );
   });
 });
 
@@ -171,16 +180,25 @@ describe('SEC-HOLE-3: invitations outlive the member who sent them', () => {
     await ownerTab.ok('room:remove-member', { roomId: room.id, userId: insider.user.id });
     await ownerTab.ok('message:send', { roomId: room.id, clientMessageId: newCmid(), text: 'after the removal' });
 
-    expect(await accompliceTab.request('room:join', { roomId: room.id })).toMatchObject({ ok: false, error: 'forbidden' });
+    expect(await accompliceTab.request('room:join', { roomId: room.id })).toMatchObject({
+      ok: false,
+      error: 'forbidden',
+    });
     expect((await accompliceTab.ok('room:browse', {})).some((r) => r.id === room.id)).toBe(false);
-    expect(await accompliceTab.request('message:history', { roomId: room.id })).toMatchObject({ ok: false, error: 'forbidden' });
+    expect(await accompliceTab.request('message:history', { roomId: room.id })).toMatchObject({
+      ok: false,
+      error: 'forbidden',
+    });
     expect(await accompliceTab.waitFor('room:invitation-withdrawn')).toEqual({ roomId: room.id });
   });
 
   it('SEC-HOLE-3: a member who leaves withdraws the invitations they sent', async () => {
     const { room, insiderTab, accompliceTab } = await insiderInvitesAccomplice();
     await insiderTab.ok('room:leave', { roomId: room.id });
-    expect(await accompliceTab.request('room:join', { roomId: room.id })).toMatchObject({ ok: false, error: 'forbidden' });
+    expect(await accompliceTab.request('room:join', { roomId: room.id })).toMatchObject({
+      ok: false,
+      error: 'forbidden',
+    });
     expect(await accompliceTab.waitFor('room:invitation-withdrawn')).toEqual({ roomId: room.id });
   });
 });
@@ -236,7 +254,11 @@ describe('SEC-HOLE-5: /admin token guessing', () => {
     try {
       for (let i = 0; i < 200; i++) ws.sendText(`40/admin,${JSON.stringify({ token: `guess-${i}` })}`);
       ws.sendText(`40/admin,${JSON.stringify({ token: ADMIN_TOKEN })}`);
-      await ws.waitForText(() => ws.texts().filter((t) => t.startsWith('4')).length >= 201, 'an answer to every guess', 10_000);
+      await ws.waitForText(
+        () => ws.texts().filter((t) => t.startsWith('4')).length >= 201,
+        'an answer to every guess',
+        10_000,
+      );
       const answers = ws.texts().filter((t) => t.startsWith('44/admin,') || t.startsWith('40/admin,'));
       const unauthorized = answers.filter((t) => t.includes('"unauthorized"')).length;
       const limited = answers.filter((t) => t.includes('"rate_limited"')).length;
@@ -301,7 +323,10 @@ describe('SEC-HOLE-8: resume cursors', () => {
     const server = await h.start();
     const alice = await h.register(server, 'alice');
     for (const key of ['../etc', '', 'a b', 'x'.repeat(65), '__proto__!', 'é']) {
-      const error = await h.connectError(server, NAMESPACES.chat, { cookie: alice.cookie, auth: { cursors: { [key]: 1 } } });
+      const error = await h.connectError(server, NAMESPACES.chat, {
+        cookie: alice.cookie,
+        auth: { cursors: { [key]: 1 } },
+      });
       expect(error.message, JSON.stringify(key)).toBe('invalid_payload');
     }
   });
@@ -332,8 +357,18 @@ describe('SEC-HOLE-10: invisible format characters', () => {
   it('SEC-HOLE-10 R1: room names with bidi overrides or invisible format characters are refused; emoji sequences are fine', async () => {
     const server = await h.start();
     const tab = await h.connect(server, await h.register(server, 'alice'));
-    for (const name of ['pay\u202Egnp.exe', 'ad\u200Bmin', '\u2066general\u2069', 'a\uFEFFb', 'x\u00ADy', 'left\u200Fright']) {
-      expect(await tab.request('room:create', { name }), JSON.stringify(name)).toMatchObject({ ok: false, error: 'invalid_room_name' });
+    for (const name of [
+      'pay\u202Egnp.exe',
+      'ad\u200Bmin',
+      '\u2066general\u2069',
+      'a\uFEFFb',
+      'x\u00ADy',
+      'left\u200Fright',
+    ]) {
+      expect(await tab.request('room:create', { name }), JSON.stringify(name)).toMatchObject({
+        ok: false,
+        error: 'invalid_room_name',
+      });
     }
     for (const name of ['family 👨‍👩‍👧', 'flag 🏴󠁧󠁢󠁳󠁣󠁴󠁿', 'مرحبا', 'می‌خواهم']) {
       expect((await tab.request('room:create', { name })).ok, name).toBe(true);

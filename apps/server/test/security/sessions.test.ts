@@ -2,7 +2,15 @@ import { API_ROUTES, NAMESPACES, SESSION_COOKIE, type ChatCommand } from '@parle
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { sessionKeyOf } from '../../src/domain/auth.service.js';
-import { DEFAULT_PASSWORD, WAIT_MS, cookieFrom, newCmid, useHarness, type Account, type TestServer } from '../harness.js';
+import {
+  DEFAULT_PASSWORD,
+  WAIT_MS,
+  cookieFrom,
+  newCmid,
+  useHarness,
+  type Account,
+  type TestServer,
+} from '../harness.js';
 import { rawRequest, setCookies, tableCounts } from './support.js';
 
 /*
@@ -14,7 +22,8 @@ import { rawRequest, setCookies, tableCounts } from './support.js';
 
 const MINUTE = 60_000;
 const tokenOf = (cookie: string) => cookie.slice(cookie.indexOf('=') + 1);
-const keyOf = (account: Account | string) => sessionKeyOf(tokenOf(typeof account === 'string' ? account : account.cookie));
+const keyOf = (account: Account | string) =>
+  sessionKeyOf(tokenOf(typeof account === 'string' ? account : account.cookie));
 
 async function me(h: ReturnType<typeof useHarness>, server: TestServer, cookie: string): Promise<number> {
   return (await h.http(server, API_ROUTES.me, { cookie })).status;
@@ -62,7 +71,9 @@ describe('SEC-SESSION: session ids', () => {
     const logout = await h.http(server, API_ROUTES.logout, { method: 'POST', cookie: second.cookie });
     expect(logout.status).toBe(204);
     // The browser is told to drop the cookie.
-    expect(logout.headers.getSetCookie()[0]).toMatch(new RegExp(`^${SESSION_COOKIE.plain}=;.*Expires=Thu, 01 Jan 1970`, 'i'));
+    expect(logout.headers.getSetCookie()[0]).toMatch(
+      new RegExp(`^${SESSION_COOKIE.plain}=;.*Expires=Thu, 01 Jan 1970`, 'i'),
+    );
     expect(await me(h, server, second.cookie)).toBe(401);
     expect(await me(h, server, first.cookie)).toBe(200);
     expect(await me(h, server, third.cookie)).toBe(200);
@@ -134,7 +145,7 @@ describe('SEC-SESSION: expiry with an injected clock', () => {
 describe('SEC-SESSION: revocation reaches open sockets', () => {
   const h = useHarness();
 
-  it('SEC-SESSION A7: a session deleted behind an open socket\'s back ends that socket within the re-check period', async () => {
+  it("SEC-SESSION A7: a session deleted behind an open socket's back ends that socket within the re-check period", async () => {
     const server = await h.start({ sessionRecheckMs: 1000 });
     const alice = await h.register(server, 'alice');
     const other = await h.login(server, 'alice');
@@ -192,7 +203,10 @@ describe('SEC-SESSION: revocation reaches open sockets', () => {
       expect({ ...tableCounts(server), sessions: 0 }, command).toEqual({ ...before, sessions: 0 });
     }
     // Nothing happened: bob is still in, carol was not invited, no room, no DM.
-    expect((await bobTab.ok('room:members', { roomId: privateRoom.id })).map((m) => m.username).sort()).toEqual(['bob', 'owner']);
+    expect((await bobTab.ok('room:members', { roomId: privateRoom.id })).map((m) => m.username).sort()).toEqual([
+      'bob',
+      'owner',
+    ]);
     expect(await server.app.storage.rooms.findByName('created-by-a-ghost')).toBeNull();
     expect((await bobTab.ok('room:list', {})).some((r) => r.kind === 'dm')).toBe(false);
     // The first tab (its own live session) was never touched.
@@ -217,7 +231,11 @@ describe('SEC-SESSION: revocation reaches open sockets', () => {
       expect(await tab.waitForDisconnect()).toBe('io server disconnect');
     }
     // The phone keeps its session and keeps receiving.
-    const sent = await bobTab.ok('message:send', { roomId: general.id, clientMessageId: newCmid(), text: 'still there?' });
+    const sent = await bobTab.ok('message:send', {
+      roomId: general.id,
+      clientMessageId: newCmid(),
+      text: 'still there?',
+    });
     expect((await phoneTab.waitFor('message:created', (m) => m.id === sent.id)).text).toBe('still there?');
     expect(phoneTab.received('session:ended')).toEqual([]);
     expect(await me(h, server, phone.cookie)).toBe(200);
@@ -285,7 +303,9 @@ describe('SEC-SESSION: cookie attributes', () => {
     }
     // The __Host- cookie authenticates REST and the socket handshake.
     const cookie = setCookies(login.headers)[0]!.split(';')[0]!;
-    expect((await rawRequest(server, { path: API_ROUTES.me, headers: { cookie, 'x-forwarded-proto': 'https' } })).status).toBe(200);
+    expect(
+      (await rawRequest(server, { path: API_ROUTES.me, headers: { cookie, 'x-forwarded-proto': 'https' } })).status,
+    ).toBe(200);
     const tab = await h.connect(server, cookie, 'https-tab');
     expect(tab.connected).toBe(true);
   });

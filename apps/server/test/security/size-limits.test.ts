@@ -29,15 +29,22 @@ describe('SEC-SIZE: transport and text limits', () => {
     const before = tableCounts(server);
 
     // A valid-looking command whose frame is just over the limit: never parsed, never answered.
-    const overhead = JSON.stringify(['message:send', { roomId: generalId, clientMessageId: newCmid(), text: '' }]).length + 16;
+    const overhead =
+      JSON.stringify(['message:send', { roomId: generalId, clientMessageId: newCmid(), text: '' }]).length + 16;
     const text = 'x'.repeat(LIMIT - overhead + 64);
-    const answer = big.raw('message:send', [{ roomId: generalId, clientMessageId: newCmid(), text }]).catch((e: Error) => e);
+    const answer = big
+      .raw('message:send', [{ roomId: generalId, clientMessageId: newCmid(), text }])
+      .catch((e: Error) => e);
     const reason = await big.waitForDisconnect();
     expect(reason).toMatch(/^transport (close|error)$/);
     expect(await answer).toBeInstanceOf(Error);
 
     // The bystander is unaffected and the server still answers, also the same user on a new connection.
-    const sent = await bystander.ok('message:send', { roomId: generalId, clientMessageId: newCmid(), text: 'still here' });
+    const sent = await bystander.ok('message:send', {
+      roomId: generalId,
+      clientMessageId: newCmid(),
+      text: 'still here',
+    });
     expect(sent.text).toBe('still here');
     const again = await h.connect(server, alice, 'alice-again');
     await again.sync();
@@ -56,7 +63,9 @@ describe('SEC-SIZE: transport and text limits', () => {
     const ok = await RawWebSocket.open(server, { cookie: alice.cookie });
     await ok.connectChat();
     const under = 'z'.repeat(LIMIT - 200);
-    expect(await ok.command(7, 'message:send', { roomId: 'r', clientMessageId: 'abcdefgh', text: under })).toMatchObject({
+    expect(
+      await ok.command(7, 'message:send', { roomId: 'r', clientMessageId: 'abcdefgh', text: under }),
+    ).toMatchObject({
       ok: false,
       error: 'too_long',
     });
@@ -101,7 +110,11 @@ describe('SEC-SIZE: transport and text limits', () => {
     const generalId = await generalOf(tab);
     const before = tableCounts(server).messages;
 
-    const over = await tab.request('message:send', { roomId: generalId, clientMessageId: newCmid(), text: 'a'.repeat(MESSAGE_TEXT_MAX + 1) });
+    const over = await tab.request('message:send', {
+      roomId: generalId,
+      clientMessageId: newCmid(),
+      text: 'a'.repeat(MESSAGE_TEXT_MAX + 1),
+    });
     expect(over).toMatchObject({ ok: false, error: 'too_long', details: { path: '/text' } });
     // Counted in characters (code points): 4001 emoji are too long although under the UTF-16 schema bound...
     const emojiOver = await tab.request('message:send', {

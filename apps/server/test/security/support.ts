@@ -76,7 +76,9 @@ export function rawUpgrade(
         ...headers,
       },
     });
-    req.on('upgrade', (res, socket, head) => resolve({ status: res.statusCode ?? 0, headers: res.headers, socket, head }));
+    req.on('upgrade', (res, socket, head) =>
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, socket, head }),
+    );
     req.on('response', (res) => {
       res.resume();
       resolve({ status: res.statusCode ?? 0, headers: res.headers, socket: null, head: Buffer.alloc(0) });
@@ -113,7 +115,10 @@ export class RawWebSocket {
   // A timeout lists the texts that did come, so a failure shows what the server sent instead.
   private readonly waiters = new Waiters(() => `got ${JSON.stringify(this.texts())}`);
 
-  constructor(readonly socket: Socket, head: Buffer) {
+  constructor(
+    readonly socket: Socket,
+    head: Buffer,
+  ) {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('close', () => {
       this.closed = true;
@@ -183,7 +188,11 @@ export class RawWebSocket {
 
   /** Resolves once the server closed the connection (a close frame or the TCP close). */
   waitForClose(timeoutMs = WAIT_MS): Promise<true> {
-    return this.waiters.until(() => (this.closed || this.closeReceived ? true : undefined), 'the connection to close', timeoutMs);
+    return this.waiters.until(
+      () => (this.closed || this.closeReceived ? true : undefined),
+      'the connection to close',
+      timeoutMs,
+    );
   }
 
   destroy(): void {
@@ -230,7 +239,16 @@ export class RawWebSocket {
 }
 
 export type TableCounts = Record<
-  'users' | 'sessions' | 'rooms' | 'memberships' | 'messages' | 'invitations' | 'room_changes' | 'reactions' | 'mentions' | 'read_markers',
+  | 'users'
+  | 'sessions'
+  | 'rooms'
+  | 'memberships'
+  | 'messages'
+  | 'invitations'
+  | 'room_changes'
+  | 'reactions'
+  | 'mentions'
+  | 'read_markers',
   number
 >;
 
@@ -254,7 +272,11 @@ export function tableCounts(server: TestServer): TableCounts {
       mentions: count('mentions'),
       // Moved markers and set levels are writes too: any of them changes this sum.
       read_markers: (
-        db.prepare("SELECT coalesce(sum(last_read_seq), 0) + count(notify) + coalesce(sum(notify = 'none'), 0) AS n FROM memberships").get() as {
+        db
+          .prepare(
+            "SELECT coalesce(sum(last_read_seq), 0) + count(notify) + coalesce(sum(notify = 'none'), 0) AS n FROM memberships",
+          )
+          .get() as {
           n: number;
         }
       ).n,

@@ -46,9 +46,9 @@ export function bindServerEvents(socket: ChatSocket, onSessionEnded: () => void)
     const s = store();
     s.presenceChanged(event);
     // Presence only reaches people who share a room (P3). Someone online whom the open
-    // room's list lacks (e.g. auto-joined to general on sign-up, R7, which R8 does not
-    // cover) means our list may be behind: fetch it again. Someone who shares only
-    // another room with me costs one coalesced, harmless request.
+    // room's list lacks means our list is behind (a room:member-joined missed while this
+    // tab was disconnected, say): fetch it again. Someone who shares only another room
+    // with me costs one coalesced, harmless request.
     const members = s.activeRoomId ? s.membersByRoom[s.activeRoomId] : undefined;
     if (event.online && s.activeRoomId && members && !members.some((m) => m.userId === event.userId)) {
       scheduleMembersRefresh(s.activeRoomId);

@@ -58,10 +58,7 @@ export function startChat(): void {
   };
   const onRoute = () => applyRoute();
   const onLeave = () => typingStop();
-  const tick = window.setInterval(
-    () => appStore.getState().typingExpired(Date.now(), TYPING_TTL_MS),
-    TYPING_TICK_MS,
-  );
+  const tick = window.setInterval(() => appStore.getState().typingExpired(Date.now(), TYPING_TTL_MS), TYPING_TICK_MS);
   window.addEventListener('online', onNetwork);
   window.addEventListener('offline', onNetwork);
   window.addEventListener('hashchange', onRoute);

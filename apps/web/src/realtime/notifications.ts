@@ -1,4 +1,10 @@
-import { DEFAULT_DM_NOTIFY, DEFAULT_ROOM_NOTIFY, type Message, type NotifyLevel, type RoomSummary } from '@parley/shared-types';
+import {
+  DEFAULT_DM_NOTIFY,
+  DEFAULT_ROOM_NOTIFY,
+  type Message,
+  type NotifyLevel,
+  type RoomSummary,
+} from '@parley/shared-types';
 import { appStore } from '../store/app.store';
 import { jumpToMessage } from './jump';
 import { openRoom } from './navigation';
@@ -65,7 +71,8 @@ export function startNotifications(userId: string): void {
   };
   channel?.addEventListener('message', (event: MessageEvent<TabReport>) => {
     const data = event.data;
-    if (data?.type === 'tab' && data.tabId !== tabId) state.others.set(data.tabId, { active: data.active, at: Date.now() });
+    if (data?.type === 'tab' && data.tabId !== tabId)
+      state.others.set(data.tabId, { active: data.active, at: Date.now() });
   });
   const heartbeat = window.setInterval(report, HEARTBEAT_MS);
   const events = ['focus', 'blur', 'visibilitychange', 'pagehide'] as const;
@@ -139,7 +146,11 @@ export function messageArrived(message: Message): void {
   if (!room || !wantsNotification(message, room, state.userId) || anyTabActive(state)) return;
   const mentioned = message.mentions?.includes(state.userId) ?? false;
   const title =
-    room.kind === 'dm' ? message.authorName : mentioned ? `${message.authorName} mentioned you in ${room.name}` : `${message.authorName} in ${room.name}`;
+    room.kind === 'dm'
+      ? message.authorName
+      : mentioned
+        ? `${message.authorName} mentioned you in ${room.name}`
+        : `${message.authorName} in ${room.name}`;
   const body = message.text.length > BODY_MAX ? `${message.text.slice(0, BODY_MAX - 1)}…` : message.text;
   const notification = new Notification(title, { body, tag: message.id });
   notification.onclick = () => {

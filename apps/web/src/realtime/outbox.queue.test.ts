@@ -207,7 +207,10 @@ describe('Outbox', () => {
     await h.outbox.write('r2', 'b');
     await h.answer({ ok: false, error: 'forbidden' });
     expect(h.events).toContain('failed a (forbidden)');
-    expect((await h.storage.load()).find((r) => r.text === 'a')).toMatchObject({ status: 'failed', failure: 'forbidden' });
+    expect((await h.storage.load()).find((r) => r.text === 'a')).toMatchObject({
+      status: 'failed',
+      failure: 'forbidden',
+    });
     expect(h.sentTexts()).toEqual(['b']);
     await h.answer('ok');
 
@@ -314,11 +317,21 @@ describe('Outbox operations (a pending message can be answered, reacted to, edit
     const h = harness();
     await h.outbox.start();
     const message = await h.outbox.write('r1', 'hello');
-    await h.outbox.perform('r1', { kind: 'react', target: { clientMessageId: message.clientMessageId }, emoji: '👍', on: true });
+    await h.outbox.perform('r1', {
+      kind: 'react',
+      target: { clientMessageId: message.clientMessageId },
+      emoji: '👍',
+      on: true,
+    });
     expect(h.sends.map((s) => s.record.kind ?? 'send')).toEqual(['send']);
     await h.answer('ok');
     expect(h.sends).toHaveLength(1);
-    expect(h.sends[0]!.record).toMatchObject({ kind: 'react', target: { messageId: `id-${message.clientMessageId}` }, emoji: '👍', on: true });
+    expect(h.sends[0]!.record).toMatchObject({
+      kind: 'react',
+      target: { messageId: `id-${message.clientMessageId}` },
+      emoji: '👍',
+      on: true,
+    });
     // Stored resolved, too: a reload would send the right id.
     expect((await h.storage.load())[0]).toMatchObject({ target: { messageId: `id-${message.clientMessageId}` } });
   });
@@ -332,7 +345,10 @@ describe('Outbox operations (a pending message can be answered, reacted to, edit
     h.outbox.connected();
     await settle();
     await h.answer('ok');
-    expect(h.sends[0]!.record).toMatchObject({ text: 'answer', replyTo: { messageId: `id-${parent.clientMessageId}` } });
+    expect(h.sends[0]!.record).toMatchObject({
+      text: 'answer',
+      replyTo: { messageId: `id-${parent.clientMessageId}` },
+    });
   });
 
   it('E1/E2: editing or deleting one of mine that has not gone out changes or takes it back here: nothing reaches the server', async () => {
@@ -340,7 +356,12 @@ describe('Outbox operations (a pending message can be answered, reacted to, edit
     await h.outbox.start();
     const typo = await h.outbox.write('r1', 'helo');
     const gone = await h.outbox.write('r1', 'oops');
-    await h.outbox.perform('r1', { kind: 'react', target: { clientMessageId: gone.clientMessageId }, emoji: '🎉', on: true });
+    await h.outbox.perform('r1', {
+      kind: 'react',
+      target: { clientMessageId: gone.clientMessageId },
+      emoji: '🎉',
+      on: true,
+    });
     await h.outbox.perform('r1', { kind: 'edit', target: { clientMessageId: typo.clientMessageId }, text: 'hello' });
     await h.outbox.perform('r1', { kind: 'delete', target: { clientMessageId: gone.clientMessageId } });
     expect(h.outbox.pending().map((r) => [r.kind ?? 'send', r.text])).toEqual([['send', 'hello']]);
@@ -370,7 +391,12 @@ describe('Outbox operations (a pending message can be answered, reacted to, edit
     expect(h.outbox.pending()).toEqual([]);
 
     const doomed = await h.outbox.write('r1', 'doomed');
-    await h.outbox.perform('r1', { kind: 'react', target: { clientMessageId: doomed.clientMessageId }, emoji: '👍', on: true });
+    await h.outbox.perform('r1', {
+      kind: 'react',
+      target: { clientMessageId: doomed.clientMessageId },
+      emoji: '👍',
+      on: true,
+    });
     await h.answer({ ok: false, error: 'forbidden' });
     await settle();
     expect(h.events).toContain('refused react  (not_found)');

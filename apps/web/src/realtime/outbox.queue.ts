@@ -11,8 +11,7 @@ export const isSend = (record: OutboxRecord): boolean => (record.kind ?? 'send')
 
 /** What one send attempt came to. `no_answer`: timed out, or the connection dropped. */
 export type SendOutcome =
-  | { ok: true; message: Message }
-  | { ok: false; error: ErrorCode | 'no_answer'; retryAfterMs?: number };
+  { ok: true; message: Message } | { ok: false; error: ErrorCode | 'no_answer'; retryAfterMs?: number };
 
 /**
  * Refusals that will never succeed however often they are repeated: the entry is marked
@@ -127,7 +126,14 @@ export class Outbox {
 
   /** Queues a new message: stored first, then shown as sending, then sent in turn. */
   async write(roomId: string, text: string, replyTo?: MessageTarget): Promise<OutboxRecord> {
-    return this.queue({ clientMessageId: '', roomId, text, ...(replyTo ? { replyTo } : {}), queuedAt: 0, status: 'sending' });
+    return this.queue({
+      clientMessageId: '',
+      roomId,
+      text,
+      ...(replyTo ? { replyTo } : {}),
+      queuedAt: 0,
+      status: 'sending',
+    });
   }
 
   /**
@@ -147,7 +153,8 @@ export class Outbox {
       return null;
     }
     if (local && untouched && op.kind === 'delete') {
-      for (const record of [local, ...this.pending().filter((r) => refersTo(r, local.clientMessageId))]) this.forget(record);
+      for (const record of [local, ...this.pending().filter((r) => refersTo(r, local.clientMessageId))])
+        this.forget(record);
       return null;
     }
     const fields =

@@ -118,7 +118,12 @@ function commandOf(record: OutboxRecord): { command: ChatCommand; payload: objec
     if (record.replyTo && !replyTo) return null;
     return {
       command: 'message:send',
-      payload: { roomId: record.roomId, clientMessageId: record.clientMessageId, text: record.text, ...(replyTo ? { replyTo } : {}) },
+      payload: {
+        roomId: record.roomId,
+        clientMessageId: record.clientMessageId,
+        text: record.text,
+        ...(replyTo ? { replyTo } : {}),
+      },
     };
   }
   const messageId = idOf(record.target);
@@ -134,7 +139,9 @@ async function runOverSocket(record: OutboxRecord): Promise<SendOutcome> {
   const call = commandOf(record);
   if (!call) return { ok: false, error: 'not_found' };
   // Rejects on timeout, and at once when the connection drops (socket.io clears acks).
-  const emitter = socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(event: string, payload: object): Promise<unknown> };
+  const emitter = socket.timeout(ACK_TIMEOUT_MS) as unknown as {
+    emitWithAck(event: string, payload: object): Promise<unknown>;
+  };
   const ack: unknown = await emitter.emitWithAck(call.command, call.payload);
   if (typeof ack !== 'object' || ack === null || !('ok' in ack)) return { ok: false, error: 'internal' };
   const answer = ack as Ack<Message>;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MANUAL_RECONNECT_MS, MAX_RECONNECT_WAIT_MS, reconnectDelayMs } from './reconnect.delay';
 
-const refusal = (message: string, data?: unknown) => Object.assign(new Error(message), data === undefined ? {} : { data });
+const refusal = (message: string, data?: unknown) =>
+  Object.assign(new Error(message), data === undefined ? {} : { data });
 
 describe('reconnectDelayMs', () => {
   it('waits the usual pause for a refusal that names no time', () => {

@@ -9,9 +9,12 @@ export const MAX_RECONNECT_WAIT_MS = 60_000;
  * pause, never more than a minute.
  */
 export function reconnectDelayMs(error: unknown): number {
-  const data = typeof error === 'object' && error !== null && 'data' in error ? (error as { data: unknown }).data : null;
+  const data =
+    typeof error === 'object' && error !== null && 'data' in error ? (error as { data: unknown }).data : null;
   const retryAfterMs =
-    typeof data === 'object' && data !== null && 'retryAfterMs' in data ? (data as { retryAfterMs: unknown }).retryAfterMs : null;
+    typeof data === 'object' && data !== null && 'retryAfterMs' in data
+      ? (data as { retryAfterMs: unknown }).retryAfterMs
+      : null;
   const asked = typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) ? retryAfterMs : 0;
   return Math.min(MAX_RECONNECT_WAIT_MS, Math.max(MANUAL_RECONNECT_MS, Math.ceil(asked)));
 }

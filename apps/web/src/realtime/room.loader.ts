@@ -67,7 +67,12 @@ export async function loadOlder(roomId: string): Promise<void> {
   // arrived: bring the page's messages up to date (E5).
   const cursor = appStore.getState().timelines[roomId]?.cursor ?? null;
   if (cursor !== null && page.data.lastSeq < cursor && cursor - page.data.lastSeq <= RESUME_MAX_CHANGES) {
-    const since = await request('message:changes', { roomId, after: page.data.lastSeq, limit: cursor - page.data.lastSeq });
-    if (since.ok && !since.data.reset) appStore.getState().changesApplied(roomId, since.data.messages, since.data.changes);
+    const since = await request('message:changes', {
+      roomId,
+      after: page.data.lastSeq,
+      limit: cursor - page.data.lastSeq,
+    });
+    if (since.ok && !since.data.reset)
+      appStore.getState().changesApplied(roomId, since.data.messages, since.data.changes);
   }
 }

@@ -71,7 +71,9 @@ export async function withdrawInvitation(roomId: string, userId: string): Promis
 
 /** N2: how a room notifies me; every tab hears it (room:notify-changed). */
 export async function setRoomNotify(roomId: string, level: NotifyLevel): Promise<ActionResult> {
-  return settle(await request('room:notify', { roomId, level }), (event) => appStore.getState().roomNotifyChanged(event));
+  return settle(await request('room:notify', { roomId, level }), (event) =>
+    appStore.getState().roomNotifyChanged(event),
+  );
 }
 
 export async function openDirectMessage(userId: string): Promise<ActionResult<RoomSummary>> {

@@ -97,7 +97,11 @@ describe('sync events', () => {
     bindSyncEvents(socket);
     state().newestPageLoaded({ roomId: ROOM, messages: [msg(1), msg(2)], hasMore: false, lastSeq: 2 });
     const edited = { ...msg(1), text: 'fixed', editedAt: 3, version: 3 };
-    emit('sync:changes', { roomId: ROOM, changes: [{ seq: 3, kind: 'message:edited', messageId: 'm1' }], messages: [edited] });
+    emit('sync:changes', {
+      roomId: ROOM,
+      changes: [{ seq: 3, kind: 'message:edited', messageId: 'm1' }],
+      messages: [edited],
+    });
     expect(state().timelines[ROOM]?.messages[0]?.text).toBe('fixed');
     expect(selectResumeCursors(state())).toEqual({ [ROOM]: 3 });
   });
@@ -105,7 +109,7 @@ describe('sync events', () => {
   it('S3: sync:reset drops what is held and loads the newest page of a loaded room', async () => {
     const { socket, emit } = fakeSocket();
     bindSyncEvents(socket);
-    state().newestPageLoaded({ roomId: ROOM, messages: [msg(900)], hasMore: true , lastSeq: 900 });
+    state().newestPageLoaded({ roomId: ROOM, messages: [msg(900)], hasMore: true, lastSeq: 900 });
     server.lastSeq = 3; // the server's store was replaced: our cursor is ahead of it
     emit('sync:reset', { roomId: ROOM, lastSeq: 3 });
     expect(state().timelines[ROOM]).toBeUndefined();

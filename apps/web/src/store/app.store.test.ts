@@ -61,7 +61,7 @@ describe('pending and stored messages', () => {
 
   it('S2: a replayed copy (sync:changes) replaces the pending one too', () => {
     const store = signedInStore();
-    store.getState().newestPageLoaded({ roomId: 'r1', messages: [], hasMore: false , lastSeq: 0 });
+    store.getState().newestPageLoaded({ roomId: 'r1', messages: [], hasMore: false, lastSeq: 0 });
     store.getState().outboxShown([pending('c-1'), pending('c-2', { queuedAt: 2 })]);
     receive(store, 'r1', [stored('c-1', { seq: 1 }), stored('c-2', { seq: 2 })]);
     const s = store.getState();
@@ -73,13 +73,13 @@ describe('pending and stored messages', () => {
   it('a history page holding my message drops its pending copy', () => {
     const store = signedInStore();
     store.getState().outboxShown([pending('c-1')]);
-    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('c-1')], hasMore: false , lastSeq: 1 });
+    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('c-1')], hasMore: false, lastSeq: 1 });
     expect(store.getState().outbox).toEqual({});
   });
 
   it('a restored entry whose stored copy is already held is never shown', () => {
     const store = signedInStore();
-    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('c-1')], hasMore: false , lastSeq: 1 });
+    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('c-1')], hasMore: false, lastSeq: 1 });
     store.getState().outboxShown([pending('c-1'), pending('c-2', { queuedAt: 2 })]);
     expect(Object.keys(store.getState().outbox)).toEqual(['c-2']);
   });
@@ -116,19 +116,23 @@ describe('S2/S3: resume', () => {
   it('sends a cursor for each loaded room only', () => {
     const store = signedInStore();
     store.getState().roomsListed([room('r1'), room('r2'), room('r3')]);
-    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('a', { seq: 7 })], hasMore: true , lastSeq: 7 });
-    store.getState().newestPageLoaded({ roomId: 'r2', messages: [], hasMore: false , lastSeq: 0 });
+    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('a', { seq: 7 })], hasMore: true, lastSeq: 7 });
+    store.getState().newestPageLoaded({ roomId: 'r2', messages: [], hasMore: false, lastSeq: 0 });
     storeMessage(store, stored('b', { roomId: 'r3', seq: 9 })); // live, never loaded
     expect(selectResumeCursors(store.getState())).toEqual({ r1: 7, r2: 0 });
   });
 
   it('a reset forgets the room, so it sends no cursor until its newest page is loaded again', () => {
     const store = signedInStore();
-    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('a', { seq: 7 })], hasMore: false , lastSeq: 7 });
+    store
+      .getState()
+      .newestPageLoaded({ roomId: 'r1', messages: [stored('a', { seq: 7 })], hasMore: false, lastSeq: 7 });
     store.getState().timelineReset('r1');
     expect(store.getState().timelines.r1).toBeUndefined();
     expect(selectResumeCursors(store.getState())).toEqual({});
-    store.getState().newestPageLoaded({ roomId: 'r1', messages: [stored('z', { seq: 2 })], hasMore: false , lastSeq: 2 });
+    store
+      .getState()
+      .newestPageLoaded({ roomId: 'r1', messages: [stored('z', { seq: 2 })], hasMore: false, lastSeq: 2 });
     expect(selectResumeCursors(store.getState())).toEqual({ r1: 2 });
   });
 
@@ -152,7 +156,13 @@ describe('S2/S3: resume', () => {
 describe('rooms', () => {
   it('R4: leaving forgets the room with its messages, so a rejoin cannot show a hole', () => {
     const store = signedInStore();
-    store.getState().roomAdded({ id: 'r1', kind: 'public', name: 'x', lastSeq: 1, read: { lastReadSeq: 0, unreadCount: 1, mentionCount: 0 } });
+    store.getState().roomAdded({
+      id: 'r1',
+      kind: 'public',
+      name: 'x',
+      lastSeq: 1,
+      read: { lastReadSeq: 0, unreadCount: 1, mentionCount: 0 },
+    });
     storeMessage(store, stored('c-5'));
     expect(store.getState().reads.r1?.unreadCount).toBe(1);
     store.getState().roomRemoved('r1');

@@ -27,9 +27,7 @@ export const initialConnectionState: ConnectionState = {
 export const createConnectionSlice: AppSlice<ConnectionSlice> = (set) => ({
   ...initialConnectionState,
   socketConnected: () => set({ connectionStatus: 'connected', everConnected: true }),
-  socketDisconnected: () =>
-    set((s) => ({ connectionStatus: s.everConnected ? 'disconnected' : 'connecting' })),
-  serverStopping: () =>
-    set((s) => (s.connectionStatus === 'connected' ? { connectionStatus: 'disconnected' } : {})),
+  socketDisconnected: () => set((s) => ({ connectionStatus: s.everConnected ? 'disconnected' : 'connecting' })),
+  serverStopping: () => set((s) => (s.connectionStatus === 'connected' ? { connectionStatus: 'disconnected' } : {})),
   networkChanged: (online) => set({ networkOnline: online }),
 });

@@ -44,7 +44,8 @@ const seqsOf = (t: RoomTimeline) => t.messages.map((m) => m.seq);
 /** Live message:created events, one at a time. */
 const live = (t: RoomTimeline, ...seqs: number[]) => seqs.reduce((acc, s) => applyChanges(acc, [msg(s)], [s]), t);
 /** A live message:changed: the change `seq` and the message as it is after it. */
-const edited = (seq: number, changeSeq: number, text: string) => msg(seq, { text, editedAt: changeSeq, version: changeSeq });
+const edited = (seq: number, changeSeq: number, text: string) =>
+  msg(seq, { text, editedAt: changeSeq, version: changeSeq });
 
 describe('upsertViews (E5: the newest view of each message)', () => {
   it('puts new messages in seq order and returns the same array when nothing changes', () => {

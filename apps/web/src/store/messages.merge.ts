@@ -96,7 +96,11 @@ function withSeen(ahead: readonly number[], seqs: readonly number[], floor: numb
  * are messages as they are after the changes; `seqs` the change seqs they account for
  * (none for an ack that cannot tell whether anything changed).
  */
-export function applyChanges(timeline: RoomTimeline, views: readonly Message[], seqs: readonly number[] = []): RoomTimeline {
+export function applyChanges(
+  timeline: RoomTimeline,
+  views: readonly Message[],
+  seqs: readonly number[] = [],
+): RoomTimeline {
   const oldest = timeline.messages[0];
   // Below the oldest held message while older ones exist on the server: showing it would
   // hide a hole that "Load older messages" could then never fill. That button brings it
@@ -106,7 +110,11 @@ export function applyChanges(timeline: RoomTimeline, views: readonly Message[], 
   const floor = timeline.cursor ?? 0;
   const seen = withSeen(timeline.ahead, seqs, floor);
   const moved = timeline.cursor === null ? { cursor: null, ahead: seen } : advanceCursor(timeline.cursor, seen);
-  if (messages === timeline.messages && moved.cursor === timeline.cursor && moved.ahead.length === timeline.ahead.length) {
+  if (
+    messages === timeline.messages &&
+    moved.cursor === timeline.cursor &&
+    moved.ahead.length === timeline.ahead.length
+  ) {
     return timeline;
   }
   return { ...timeline, messages, cursor: moved.cursor, ahead: moved.ahead };
@@ -128,7 +136,10 @@ export function applyNewestPage(timeline: RoomTimeline, page: HistoryPage): Room
   const first = page.messages[0];
   const kept = first ? timeline.messages.filter((m) => m.seq >= first.seq) : timeline.messages;
   const messages = upsertViews(page.messages, kept);
-  const moved = advanceCursor(page.lastSeq, timeline.ahead.filter((s) => s > page.lastSeq));
+  const moved = advanceCursor(
+    page.lastSeq,
+    timeline.ahead.filter((s) => s > page.lastSeq),
+  );
   // Nothing older than the page is kept, so the page knows whether anything is older.
   return { ...loaded, messages, hasMore: page.hasMore, cursor: moved.cursor, ahead: moved.ahead };
 }

@@ -25,7 +25,12 @@ export type MessagesSlice = MessagesState & {
    * cannot tell). The timeline, my read counts and my outbox follow in one update;
    * `settled` are outbox operations (edits, deletions, reactions) these views confirm.
    */
-  changesApplied(roomId: string, views: readonly Message[], changes: readonly RoomChange[], settled?: readonly string[]): void;
+  changesApplied(
+    roomId: string,
+    views: readonly Message[],
+    changes: readonly RoomChange[],
+    settled?: readonly string[],
+  ): void;
   /** S3: forget what is held of the room (its newest page is loaded again). */
   timelineReset(roomId: string): void;
   /** Forgets every held room, so the next handshake sends no cursor at all. */
@@ -35,7 +40,12 @@ export type MessagesSlice = MessagesState & {
 export const initialMessagesState: MessagesState = { timelines: {} };
 
 /** U4: my counts of the room follow the changes (rooms without a known state wait for one). */
-function readsAfter(s: AppState, roomId: string, views: readonly Message[], changes: readonly RoomChange[]): Partial<AppState> {
+function readsAfter(
+  s: AppState,
+  roomId: string,
+  views: readonly Message[],
+  changes: readonly RoomChange[],
+): Partial<AppState> {
   const current = s.reads[roomId];
   if (!current || !s.user || changes.length === 0) return {};
   const next = withChanges(current, changes, views, s.user.id);
@@ -61,21 +71,25 @@ export const createMessagesSlice: AppSlice<MessagesSlice> = (set) => {
         ...updateTimeline(s, page.roomId, (t) => applyNewestPage(t, page)),
         outbox: withoutDelivered(s, page.messages),
       })),
-    olderPageRequested: (roomId) =>
-      set((s) => updateTimeline(s, roomId, (t) => ({ ...t, loadingOlder: true }))),
+    olderPageRequested: (roomId) => set((s) => updateTimeline(s, roomId, (t) => ({ ...t, loadingOlder: true }))),
     olderPageLoaded: (page, before) =>
       set((s) => ({
         ...updateTimeline(s, page.roomId, (t) => applyOlderPage(t, page, before) ?? { ...t, loadingOlder: false }),
         outbox: withoutDelivered(s, page.messages),
       })),
-    olderPageFailed: (roomId) =>
-      set((s) => updateTimeline(s, roomId, (t) => ({ ...t, loadingOlder: false }))),
+    olderPageFailed: (roomId) => set((s) => updateTimeline(s, roomId, (t) => ({ ...t, loadingOlder: false }))),
     changesApplied: (roomId, views, changes, settled = []) =>
       set((s) => {
         let outbox = withoutDelivered(s, views);
         for (const key of settled) outbox = withoutKey(outbox, key);
         return {
-          ...updateTimeline(s, roomId, (t) => applyChanges(t, views, changes.map((c) => c.seq))),
+          ...updateTimeline(s, roomId, (t) =>
+            applyChanges(
+              t,
+              views,
+              changes.map((c) => c.seq),
+            ),
+          ),
           ...readsAfter(s, roomId, views, changes),
           outbox,
         };

@@ -41,10 +41,7 @@ export function withInvitation(
 }
 
 /** Drops invitations to rooms I now belong to (joined here, in another tab, or by Browse rooms). */
-export function withoutInvitationsTo(
-  list: readonly LocalNotice[],
-  roomIds: Iterable<string>,
-): readonly LocalNotice[] {
+export function withoutInvitationsTo(list: readonly LocalNotice[], roomIds: Iterable<string>): readonly LocalNotice[] {
   const ids = new Set<string>();
   for (const id of roomIds) ids.add(invitationNoticeId(id));
   if (!list.some((n) => ids.has(n.id))) return list;

@@ -5,9 +5,25 @@ import { withPendingOps } from './outbox.overlay';
 
 const ME = { id: 'me', username: 'me' };
 const BOB = { id: 'bob', username: 'bob' };
-const message: Message = { id: 'm1', roomId: 'r', seq: 1, authorId: 'me', authorName: 'me', clientMessageId: 'c-1', text: 'hi', createdAt: 1 };
+const message: Message = {
+  id: 'm1',
+  roomId: 'r',
+  seq: 1,
+  authorId: 'me',
+  authorName: 'me',
+  clientMessageId: 'c-1',
+  text: 'hi',
+  createdAt: 1,
+};
 let n = 0;
-const op = (fields: Partial<OutboxEntry>): OutboxEntry => ({ clientMessageId: `op-${++n}`, roomId: 'r', text: '', queuedAt: n, status: 'sending', ...fields });
+const op = (fields: Partial<OutboxEntry>): OutboxEntry => ({
+  clientMessageId: `op-${++n}`,
+  roomId: 'r',
+  text: '',
+  queuedAt: n,
+  status: 'sending',
+  ...fields,
+});
 
 describe('pending operations shown at once (hydrogen-web style)', () => {
   it('E1/E2: a queued edit shows its text; a queued deletion a tombstone; the last one wins, in order', () => {
@@ -25,7 +41,9 @@ describe('pending operations shown at once (hydrogen-web style)', () => {
     expect(withPendingOps(withBob, [add], ME).message.reactions).toEqual([{ emoji: '👍', users: [BOB, ME] }]);
     const remove = op({ kind: 'react', target: { messageId: 'm1' }, emoji: '👍', on: false });
     expect(withPendingOps(withBob, [add, remove], ME).message.reactions).toEqual([{ emoji: '👍', users: [BOB] }]);
-    expect(withPendingOps(message, [op({ kind: 'react', target: { messageId: 'm1' }, emoji: '🎉', on: false })], ME).message).toEqual(message);
+    expect(
+      withPendingOps(message, [op({ kind: 'react', target: { messageId: 'm1' }, emoji: '🎉', on: false })], ME).message,
+    ).toEqual(message);
   });
 
   it('operations about other messages, or refused ones, change nothing', () => {

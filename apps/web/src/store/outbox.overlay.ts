@@ -12,13 +12,22 @@ import type { OutboxEntry } from './outbox.slice';
 export const isOperation = (entry: OutboxEntry) => entry.kind !== undefined && entry.kind !== 'send';
 
 /** Whether `target` names this message (stored), or mine with this client id. */
-export function targets(target: MessageTarget | undefined, message: Pick<Message, 'id' | 'clientMessageId' | 'authorId'>, myId: string): boolean {
+export function targets(
+  target: MessageTarget | undefined,
+  message: Pick<Message, 'id' | 'clientMessageId' | 'authorId'>,
+  myId: string,
+): boolean {
   if (!target) return false;
   if ('messageId' in target) return target.messageId === message.id;
   return message.authorId === myId && target.clientMessageId === message.clientMessageId;
 }
 
-function toggled(reactions: readonly Reaction[] | undefined, emoji: Reaction['emoji'], me: User, on: boolean): Reaction[] | undefined {
+function toggled(
+  reactions: readonly Reaction[] | undefined,
+  emoji: Reaction['emoji'],
+  me: User,
+  on: boolean,
+): Reaction[] | undefined {
   const list = [...(reactions ?? [])];
   const at = list.findIndex((r) => r.emoji === emoji);
   const has = at >= 0 && list[at]!.users.some((u) => u.id === me.id);
@@ -35,13 +44,18 @@ function toggled(reactions: readonly Reaction[] | undefined, emoji: Reaction['em
 }
 
 /** `message` with my queued operations about it applied, in the order queued; `busy` when there are any. */
-export function withPendingOps(message: Message, ops: readonly OutboxEntry[], me: User): { message: Message; busy: boolean } {
+export function withPendingOps(
+  message: Message,
+  ops: readonly OutboxEntry[],
+  me: User,
+): { message: Message; busy: boolean } {
   let view = message;
   let busy = false;
   for (const op of ops) {
     if (!targets(op.target, message, me.id) || op.status === 'failed') continue;
     busy = true;
-    if (op.kind === 'edit' && view.deletedAt === undefined) view = { ...view, text: op.text, editedAt: view.editedAt ?? Date.now() };
+    if (op.kind === 'edit' && view.deletedAt === undefined)
+      view = { ...view, text: op.text, editedAt: view.editedAt ?? Date.now() };
     else if (op.kind === 'delete') {
       const { reactions: _r, mentions: _m, ...rest } = view;
       view = { ...rest, text: '', deletedAt: view.deletedAt ?? Date.now() };

@@ -18,7 +18,6 @@ export function membersWithPresence(
     .map((m) => ({ ...m, online: online[m.userId] ?? false, isMe: m.userId === myUserId }))
     .sort(
       (a, b) =>
-        Number(b.online) - Number(a.online) ||
-        a.username.localeCompare(b.username, undefined, { sensitivity: 'base' }),
+        Number(b.online) - Number(a.online) || a.username.localeCompare(b.username, undefined, { sensitivity: 'base' }),
     );
 }

@@ -27,18 +27,38 @@ describe('read state counting (U2–U4)', () => {
     );
     expect(countsOf(read, ME)).toEqual({ unread: 4, mentions: 2 });
     // The same changes again (a replay overlapping live events) count once.
-    expect(countsOf(withChanges(read, [created(7), created(9)], [view(7, { mentions: [ME] }), view(9)], ME), ME)).toEqual({ unread: 4, mentions: 2 });
+    expect(
+      countsOf(withChanges(read, [created(7), created(9)], [view(7, { mentions: [ME] }), view(9)], ME), ME),
+    ).toEqual({ unread: 4, mentions: 2 });
   });
 
   it('U4: an edit or deletion of a message counted here follows it; one from before the state marks the room stale', () => {
     let read = withChanges(base, [created(7)], [view(7, { mentions: [ME] })], ME);
-    read = withChanges(read, [{ seq: 8, kind: 'message:deleted', messageId: 'm7' }], [view(7, { deletedAt: 8, version: 8, text: '' })], ME);
+    read = withChanges(
+      read,
+      [{ seq: 8, kind: 'message:deleted', messageId: 'm7' }],
+      [view(7, { deletedAt: 8, version: 8, text: '' })],
+      ME,
+    );
     expect(countsOf(read, ME)).toEqual({ unread: 2, mentions: 1 });
     expect(read.stale).toBe(false);
-    read = withChanges(read, [{ seq: 9, kind: 'message:deleted', messageId: 'm5' }], [view(5, { deletedAt: 9, version: 9, text: '' })], ME);
+    read = withChanges(
+      read,
+      [{ seq: 9, kind: 'message:deleted', messageId: 'm5' }],
+      [view(5, { deletedAt: 9, version: 9, text: '' })],
+      ME,
+    );
     expect(read.stale).toBe(true);
     // A reaction, or a change to a message already read, settles nothing and needs nothing.
-    const calm = withChanges(base, [{ seq: 7, kind: 'reaction:added', messageId: 'm5' }, { seq: 8, kind: 'message:edited', messageId: 'm3' }], [view(5), view(3)], ME);
+    const calm = withChanges(
+      base,
+      [
+        { seq: 7, kind: 'reaction:added', messageId: 'm5' },
+        { seq: 8, kind: 'message:edited', messageId: 'm3' },
+      ],
+      [view(5), view(3)],
+      ME,
+    );
     expect(calm).toBe(base);
   });
 

@@ -33,12 +33,19 @@ export type RoomRead = {
 /** Past this many creations since the last state, ask for a fresh one instead of growing. */
 export const MAX_UNREAD_LOG = 500;
 
-export function readFromState(state: Pick<ReadState, 'lastReadSeq' | 'unreadCount' | 'mentionCount' | 'asOfSeq'>): RoomRead {
+export function readFromState(
+  state: Pick<ReadState, 'lastReadSeq' | 'unreadCount' | 'mentionCount' | 'asOfSeq'>,
+): RoomRead {
   return { ...pickCounts(state), log: [], stale: false };
 }
 
 function pickCounts(state: Pick<ReadState, 'lastReadSeq' | 'unreadCount' | 'mentionCount' | 'asOfSeq'>) {
-  return { lastReadSeq: state.lastReadSeq, unreadCount: state.unreadCount, mentionCount: state.mentionCount, asOfSeq: state.asOfSeq };
+  return {
+    lastReadSeq: state.lastReadSeq,
+    unreadCount: state.unreadCount,
+    mentionCount: state.mentionCount,
+    asOfSeq: state.asOfSeq,
+  };
 }
 
 /**
@@ -53,7 +60,12 @@ export function withState(current: RoomRead | undefined, state: Parameters<typeo
 }
 
 /** Counts the changes a room got (in seq order), with the views they name. */
-export function withChanges(current: RoomRead, changes: readonly RoomChange[], views: readonly Message[], myId: string): RoomRead {
+export function withChanges(
+  current: RoomRead,
+  changes: readonly RoomChange[],
+  views: readonly Message[],
+  myId: string,
+): RoomRead {
   let log = current.log;
   let stale = current.stale;
   const byId = new Map(views.map((m) => [m.id, m]));
@@ -77,7 +89,9 @@ export function withChanges(current: RoomRead, changes: readonly RoomChange[], v
     } else if (log.some(entry)) {
       // An edit or deletion of a message counted here: follow it.
       log = log.map((e) =>
-        entry(e) ? { ...e, mentionsMe: view.mentions?.includes(myId) ?? false, deleted: view.deletedAt !== undefined } : e,
+        entry(e)
+          ? { ...e, mentionsMe: view.mentions?.includes(myId) ?? false, deleted: view.deletedAt !== undefined }
+          : e,
       );
     } else if (view.seq > current.lastReadSeq && view.authorId !== myId) {
       // It is in the server's counts, and we cannot tell how it counted there.

@@ -6,8 +6,7 @@ import type { MemberRef } from './rooms.slice';
 
 const NO_MEMBERS: MemberRef[] = [];
 
-const byName = (a: RoomSummary, b: RoomSummary) =>
-  a.name.localeCompare(b.name, undefined, { sensitivity: 'base' });
+const byName = (a: RoomSummary, b: RoomSummary) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' });
 
 export const selectActiveRoomId = (s: AppState): string | null => s.activeRoomId;
 

@@ -80,7 +80,13 @@ export const createRoomsSlice: AppSlice<RoomsSlice> = (set) => ({
       const read = readOf(room, s.reads[room.id]);
       return {
         // An announcement without the level (a DM opened by the other person) keeps mine.
-        rooms: { ...s.rooms, [room.id]: { ...room, ...(room.notify || !s.rooms[room.id]?.notify ? {} : { notify: s.rooms[room.id]!.notify }) } },
+        rooms: {
+          ...s.rooms,
+          [room.id]: {
+            ...room,
+            ...(room.notify || !s.rooms[room.id]?.notify ? {} : { notify: s.rooms[room.id]!.notify }),
+          },
+        },
         reads: read ? { ...s.reads, [room.id]: read } : s.reads,
         localNotices: withoutInvitationsTo(s.localNotices, [room.id]),
       };
@@ -118,7 +124,11 @@ export const createRoomsSlice: AppSlice<RoomsSlice> = (set) => ({
       return { membersByRoom: { ...s.membersByRoom, [roomId]: rest } };
     }),
   readStateReceived: (state) =>
-    set((s) => (Object.hasOwn(s.rooms, state.roomId) ? { reads: { ...s.reads, [state.roomId]: withState(s.reads[state.roomId], state) } } : {})),
+    set((s) =>
+      Object.hasOwn(s.rooms, state.roomId)
+        ? { reads: { ...s.reads, [state.roomId]: withState(s.reads[state.roomId], state) } }
+        : {},
+    ),
   roomNotifyChanged: ({ roomId, level }) =>
     set((s) => {
       const room = s.rooms[roomId];

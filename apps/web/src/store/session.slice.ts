@@ -23,9 +23,7 @@ export const createSessionSlice: AppSlice<SessionSlice> = (set, get, api) => ({
   signedOut: () => {
     // Everything but the actions goes back to its initial value, then the session flips.
     const initial = api.getInitialState();
-    const data = Object.fromEntries(
-      Object.entries(initial).filter(([, value]) => typeof value !== 'function'),
-    );
+    const data = Object.fromEntries(Object.entries(initial).filter(([, value]) => typeof value !== 'function'));
     // The network flag describes the machine, not the account: keep it.
     set({ ...data, networkOnline: get().networkOnline, sessionStatus: 'signedOut', user: null });
   },

@@ -20,8 +20,7 @@ export const createTypingSlice: AppSlice<TypingSlice> = (set) => ({
   ...initialTypingState,
   typingStarted: (event, now) =>
     set((s) => (event.userId === s.user?.id ? {} : { typers: addTyper(s.typers, event, now) })),
-  typingStopped: ({ roomId, userId }) =>
-    set((s) => ({ typers: withoutKey(s.typers, typerKey(roomId, userId)) })),
+  typingStopped: ({ roomId, userId }) => set((s) => ({ typers: withoutKey(s.typers, typerKey(roomId, userId)) })),
   typingExpired: (now, ttlMs) => set((s) => ({ typers: pruneTypers(s.typers, now, ttlMs) })),
   typingCleared: () => set((s) => (Object.keys(s.typers).length === 0 ? {} : { typers: {} })),
 });

@@ -105,11 +105,7 @@ function writesOnThisThread(db: Database.Database): Writes {
 }
 
 /** Writes on a worker thread with its own connection; one batch in flight at a time. */
-function writesOnWorker(
-  url: URL,
-  data: WriterData,
-  onFailure: ((error: Error) => void) | undefined,
-): Writes {
+function writesOnWorker(url: URL, data: WriterData, onFailure: ((error: Error) => void) | undefined): Writes {
   const worker = new Worker(url, { workerData: data });
   // Held open only while a batch is in flight, so an idle store never keeps a process alive.
   worker.unref();
@@ -191,7 +187,9 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
          AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = r.id AND m.user_id = ?)
        ORDER BY r.name_key`,
     ),
-    roomsForUser: db.prepare<[string], RoomViewRow>(`${ROOM_VIEW_SELECT} ORDER BY r.kind = 'dm', COALESCE(r.name, pu.username) COLLATE NOCASE`),
+    roomsForUser: db.prepare<[string], RoomViewRow>(
+      `${ROOM_VIEW_SELECT} ORDER BY r.kind = 'dm', COALESCE(r.name, pu.username) COLLATE NOCASE`,
+    ),
     roomViewForUser: db.prepare<[string, string], RoomViewRow>(`${ROOM_VIEW_SELECT} AND r.id = ?`),
     roomIdsForUser: db.prepare<[string], { room_id: string }>('SELECT room_id FROM memberships WHERE user_id = ?'),
     cursorsForUser: db.prepare<[string], { room_id: string; last_seq: number }>(

@@ -1,5 +1,11 @@
 import type Database from 'better-sqlite3';
-import { REPLY_EXCERPT_MAX, type Message, type Reaction, type ReactionEmoji, type ReplyRef } from '@parley/shared-types';
+import {
+  REPLY_EXCERPT_MAX,
+  type Message,
+  type Reaction,
+  type ReactionEmoji,
+  type ReplyRef,
+} from '@parley/shared-types';
 
 /*
  * Messages as they are now (SPEC E5), assembled from their rows, reactions, mentions and

@@ -11,7 +11,11 @@ import { prepareWrites, type WriteRequest } from './sqlite.writes.js';
 
 export type WriterData = { filename: string; synchronous: 'FULL' | 'NORMAL' };
 export type ToWriter = { type: 'batch'; id: number; batch: WriteRequest[] } | { type: 'close' };
-export type FromWriter = { type: 'done'; id: number; outcomes: ReturnType<ReturnType<typeof prepareWrites>['runBatch']> };
+export type FromWriter = {
+  type: 'done';
+  id: number;
+  outcomes: ReturnType<ReturnType<typeof prepareWrites>['runBatch']>;
+};
 
 const port = parentPort;
 if (!port) throw new Error('sqlite.writer runs as a worker thread');

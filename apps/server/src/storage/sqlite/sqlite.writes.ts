@@ -135,7 +135,14 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
     deleteMentions: db.prepare('DELETE FROM mentions WHERE message_id = ?'),
     messageMeta: db.prepare<
       [string],
-      { room_id: string; author_id: string; text: string; deleted_at: number | null; kind: string; owner_id: string | null }
+      {
+        room_id: string;
+        author_id: string;
+        text: string;
+        deleted_at: number | null;
+        kind: string;
+        owner_id: string | null;
+      }
     >(
       `SELECT m.room_id, m.author_id, m.text, m.deleted_at, r.kind, r.owner_id
        FROM messages m JOIN rooms r ON r.id = m.room_id WHERE m.id = ?`,
@@ -156,7 +163,9 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
       `SELECT ms.last_read_seq, r.last_seq FROM memberships ms JOIN rooms r ON r.id = ms.room_id
        WHERE ms.room_id = ? AND ms.user_id = ?`,
     ),
-    setLastRead: db.prepare('UPDATE memberships SET last_read_seq = ? WHERE room_id = ? AND user_id = ? AND last_read_seq < ?'),
+    setLastRead: db.prepare(
+      'UPDATE memberships SET last_read_seq = ? WHERE room_id = ? AND user_id = ? AND last_read_seq < ?',
+    ),
     setNotify: db.prepare('UPDATE memberships SET notify = ? WHERE room_id = ? AND user_id = ?'),
   };
   const views = prepareViews(db);
@@ -285,13 +294,15 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
     return { status: 'changed', change: { seq, kind, messageId: c.messageId }, message: views.one(c.messageId)! };
   });
 
-  const markRead = db.transaction((userId: string, roomId: string, seq: number): ReadState | 'not_member' | 'beyond' => {
-    const membership = q.membership.get(roomId, userId);
-    if (!membership) return 'not_member';
-    if (seq > membership.last_seq) return 'beyond';
-    q.setLastRead.run(seq, roomId, userId, seq);
-    return readStates.get(userId, roomId)!;
-  });
+  const markRead = db.transaction(
+    (userId: string, roomId: string, seq: number): ReadState | 'not_member' | 'beyond' => {
+      const membership = q.membership.get(roomId, userId);
+      if (!membership) return 'not_member';
+      if (seq > membership.last_seq) return 'beyond';
+      q.setLastRead.run(seq, roomId, userId, seq);
+      return readStates.get(userId, roomId)!;
+    },
+  );
   const single = <A extends unknown[], R>(fn: (...args: A) => R) => db.transaction(fn);
 
   const ops: WriteOps = {
@@ -313,7 +324,9 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
       return null;
     }),
     deleteSession: single((key: string) => q.deleteSession.run(key).changes > 0),
-    deleteExpiredSessions: single((now: number, idleCutoff: number) => q.deleteExpiredSessions.run(now, idleCutoff).changes),
+    deleteExpiredSessions: single(
+      (now: number, idleCutoff: number) => q.deleteExpiredSessions.run(now, idleCutoff).changes,
+    ),
     createRoom(room, creatorId) {
       try {
         createRoom(room, creatorId);
@@ -333,7 +346,9 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
     append: (message) => append(message),
     change: (c) => change(c),
     markRead: (userId, roomId, seq) => markRead(userId, roomId, seq),
-    setNotify: single((userId: string, roomId: string, level: NotifyLevel) => q.setNotify.run(level, roomId, userId).changes > 0),
+    setNotify: single(
+      (userId: string, roomId: string, level: NotifyLevel) => q.setNotify.run(level, roomId, userId).changes > 0,
+    ),
   };
 
   const dispatch = (request: WriteRequest): unknown =>

@@ -45,7 +45,10 @@ describe('WriteQueue (group commit)', () => {
     await tick();
     batches[0]!.finish([
       { ok: true, value: null },
-      { ok: false, error: { name: 'SqliteError', message: 'NOT NULL constraint failed', code: 'SQLITE_CONSTRAINT_NOTNULL' } },
+      {
+        ok: false,
+        error: { name: 'SqliteError', message: 'NOT NULL constraint failed', code: 'SQLITE_CONSTRAINT_NOTNULL' },
+      },
     ]);
     await expect(writes[0]).resolves.toBeNull();
     await expect(writes[1]).rejects.toMatchObject({ name: 'StorageWriteError', code: 'SQLITE_CONSTRAINT_NOTNULL' });

@@ -14,7 +14,11 @@ const PLAIN_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /** The page's own WebSocket origin for connect-src (ws:// beside http://, wss:// beside https://). */
 function socketOrigin(req: IncomingMessage, trust: TrustFn): string {
-  const forwarded = peerIsTrusted(req, trust) ? String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() : '';
+  const forwarded = peerIsTrusted(req, trust)
+    ? String(req.headers['x-forwarded-proto'] ?? '')
+        .split(',')[0]
+        ?.trim()
+    : '';
   const secure = forwarded === 'https' || ('encrypted' in req.socket && req.socket.encrypted === true);
   const host = req.headers.host ?? 'localhost';
   // The Host header is the client's to choose: one carrying spaces, `;` or `*` would add

@@ -6,12 +6,7 @@ function cookieName(request: FastifyRequest): string {
   return request.protocol === 'https' ? SESSION_COOKIE.secure : SESSION_COOKIE.plain;
 }
 
-export function setSessionCookie(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  token: string,
-  expiresAt: number,
-): void {
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: number): void {
   reply.setCookie(cookieName(request), token, {
     httpOnly: true,
     sameSite: 'lax',

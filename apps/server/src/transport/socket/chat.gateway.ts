@@ -127,7 +127,10 @@ export function createChatGateway(deps: {
     ip: string,
     cookie: string | undefined,
   ): Promise<{ ok: true; session: Session; release: Release } | { ok: false; error: Error }> {
-    const refuse = (code: string, data?: unknown) => ({ ok: false as const, error: Object.assign(new Error(code), data ? { data } : {}) });
+    const refuse = (code: string, data?: unknown) => ({
+      ok: false as const,
+      error: Object.assign(new Error(code), data ? { data } : {}),
+    });
     const budget = await handshakeLimits.take(ip);
     if (!budget.ok) return refuse('rate_limited', { retryAfterMs: budget.retryAfterMs });
     const session = await deps.authenticate(cookie);
@@ -275,8 +278,7 @@ export function createChatGateway(deps: {
       for (const step of steps) {
         if (step.kind === 'changes') {
           socket.emit('sync:changes', { roomId: step.roomId, changes: step.changes, messages: step.messages });
-        }
-        else socket.emit('sync:reset', { roomId: step.roomId, lastSeq: step.lastSeq });
+        } else socket.emit('sync:reset', { roomId: step.roomId, lastSeq: step.lastSeq });
       }
       socket.emit('sync:complete', { rooms: steps.length });
     } catch (error) {

@@ -66,10 +66,7 @@ export const chatHandlers: { [C in ChatCommand]: Handler<C> } = {
     if (joined) {
       const member = { userId: user.id, username: user.username, online: services.presence.isOnline(user.id) };
       // R8: to the other members; the joiner's own tabs already got room:added.
-      nsp
-        .to(roomChannel(room.id))
-        .except(userChannel(user.id))
-        .emit('room:member-joined', { roomId: room.id, member });
+      nsp.to(roomChannel(room.id)).except(userChannel(user.id)).emit('room:member-joined', { roomId: room.id, member });
     }
     return room;
   },
@@ -179,7 +176,8 @@ export const chatHandlers: { [C in ChatCommand]: Handler<C> } = {
 /** E1–E3: a change that happened goes to every member (the actor's tabs included); the ack is the message as it is now. */
 function announceChange(ctx: CommandContext, outcome: ChangeOutcome): Message {
   const { message, change } = outcome;
-  if (change) ctx.nsp.to(roomChannel(message.roomId)).emit('message:changed', { roomId: message.roomId, change, message });
+  if (change)
+    ctx.nsp.to(roomChannel(message.roomId)).emit('message:changed', { roomId: message.roomId, change, message });
   return message;
 }
 

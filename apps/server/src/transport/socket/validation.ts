@@ -22,9 +22,7 @@ export function compileValidator(schema: TSchema): Validator {
   };
 }
 
-export function compileValidators<T extends Record<string, TSchema>>(
-  schemas: T,
-): { [K in keyof T]: Validator } {
+export function compileValidators<T extends Record<string, TSchema>>(schemas: T): { [K in keyof T]: Validator } {
   const out = {} as { [K in keyof T]: Validator };
   for (const key of Object.keys(schemas) as (keyof T)[]) out[key] = compileValidator(schemas[key]!);
   return out;

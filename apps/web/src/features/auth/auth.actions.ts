@@ -11,10 +11,7 @@ export async function checkSession(): Promise<void> {
 }
 
 /** Signs in (or registers, which also signs in). Resolves to the error sentence, if any. */
-export async function authenticate(
-  mode: 'login' | 'register',
-  credentials: Credentials,
-): Promise<string | null> {
+export async function authenticate(mode: 'login' | 'register', credentials: Credentials): Promise<string | null> {
   const result = await (mode === 'login' ? login(credentials) : register(credentials));
   if (!result.ok) return result.message;
   appStore.getState().signedIn(result.data);

@@ -1,10 +1,4 @@
-import {
-  charCount,
-  ERROR_MESSAGES,
-  PASSWORD_MAX,
-  PASSWORD_MIN,
-  USERNAME_PATTERN,
-} from '@parley/shared-types';
+import { charCount, ERROR_MESSAGES, PASSWORD_MAX, PASSWORD_MIN, USERNAME_PATTERN } from '@parley/shared-types';
 
 const USERNAME_RE = new RegExp(USERNAME_PATTERN);
 

@@ -8,12 +8,23 @@ import { editMessage } from '../../realtime/outbox.sender';
  * edit queues in the outbox and shows at once), Shift+Enter breaks the line, Escape
  * cancels; focus returns to the message afterwards.
  */
-export function EditBox({ roomId, target, text, onDone }: { roomId: string; target: MessageTarget; text: string; onDone(): void }) {
+export function EditBox({
+  roomId,
+  target,
+  text,
+  onDone,
+}: {
+  roomId: string;
+  target: MessageTarget;
+  text: string;
+  onDone(): void;
+}) {
   const [draft, setDraft] = useState(text);
   const ref = useRef<HTMLTextAreaElement>(null);
   const hintId = useId();
   const length = charCount(draft);
-  const problem = draft.trim() === '' ? ERROR_MESSAGES.empty_message : length > MESSAGE_TEXT_MAX ? ERROR_MESSAGES.too_long : null;
+  const problem =
+    draft.trim() === '' ? ERROR_MESSAGES.empty_message : length > MESSAGE_TEXT_MAX ? ERROR_MESSAGES.too_long : null;
 
   useEffect(() => {
     const box = ref.current;

@@ -80,7 +80,9 @@ function MessageArticle({
   );
   const toggle = (emoji: ReactionEmoji) => setReaction(roomId, target, emoji, !mineChosen.has(emoji));
   const reply = () => {
-    appStore.getState().replyStarted(roomId, { target, authorName: message.authorName, excerpt: excerptOf(message.text) });
+    appStore
+      .getState()
+      .replyStarted(roomId, { target, authorName: message.authorName, excerpt: excerptOf(message.text) });
     document.querySelector<HTMLTextAreaElement>('.composer-input')?.focus();
   };
 
@@ -109,7 +111,12 @@ function MessageArticle({
       {deleted ? (
         <p className="message-text message-tombstone">This message was deleted</p>
       ) : editing ? (
-        <EditBox roomId={roomId} target={target} text={message.text} onDone={() => appStore.getState().editStarted(null)} />
+        <EditBox
+          roomId={roomId}
+          target={target}
+          text={message.text}
+          onDone={() => appStore.getState().editStarted(null)}
+        />
       ) : (
         <MessageText text={message.text} mentioned={mentioned} edited={message.editedAt !== undefined} />
       )}
@@ -125,7 +132,13 @@ function MessageArticle({
             </button>
           )}
           {actions.react && (
-            <button type="button" className="message-action" aria-haspopup="menu" aria-expanded={menu} onClick={() => setMenu((open) => !open)}>
+            <button
+              type="button"
+              className="message-action"
+              aria-haspopup="menu"
+              aria-expanded={menu}
+              onClick={() => setMenu((open) => !open)}
+            >
               React
             </button>
           )}
@@ -175,14 +188,28 @@ function MessageArticle({
   );
 }
 
-type StoredMessageProps = { itemKey: string; message: Message; mine: boolean; continued: boolean; busy: boolean; context: MessageContext };
+type StoredMessageProps = {
+  itemKey: string;
+  message: Message;
+  mine: boolean;
+  continued: boolean;
+  busy: boolean;
+  context: MessageContext;
+};
 
 /**
  * A stored message. Text is rendered through the Markdown subset (never as HTML). A
  * `continued` message (same author, shortly after) hides its header visually only: every
  * article still names its author for screen readers.
  */
-export const StoredMessage = memo(function StoredMessage({ itemKey, message, mine, continued, busy, context }: StoredMessageProps) {
+export const StoredMessage = memo(function StoredMessage({
+  itemKey,
+  message,
+  mine,
+  continued,
+  busy,
+  context,
+}: StoredMessageProps) {
   const actions: Actions = { reply: true, react: true, edit: mine, delete: mine || context.moderator };
   return (
     <MessageArticle

@@ -143,7 +143,7 @@ export function MessageLog({ roomId }: { roomId: string }) {
   const [unreadPages, setUnreadPages] = useState(0);
   const virtuoso = useRef<VirtuosoHandle>(null);
   const scroller = useRef<HTMLElement | null>(null);
-  const [keeper] = useState(() => new PlaceKeeper(() => scroller.current));
+  const [keeper] = useState(() => new PlaceKeeper());
   useEffect(() => () => keeper.dispose(), [keeper]);
   /** Set by the reader's own input, so that only a reader reaching the top loads more. */
   const readerScrolled = useRef(false);
@@ -170,7 +170,12 @@ export function MessageLog({ roomId }: { roomId: string }) {
   // The first unread message is shown where it is: load back to it (a bounded number of pages).
   const oldestSeq = timeline.messages[0]?.seq;
   const unreadOutOfReach =
-    unreadAfter !== null && unreadAfter !== undefined && timeline.loaded && timeline.hasMore && oldestSeq !== undefined && oldestSeq > unreadAfter + 1;
+    unreadAfter !== null &&
+    unreadAfter !== undefined &&
+    timeline.loaded &&
+    timeline.hasMore &&
+    oldestSeq !== undefined &&
+    oldestSeq > unreadAfter + 1;
   const fetchingUnread = unreadOutOfReach && unreadPages < UNREAD_PAGES_MAX;
   useEffect(() => {
     if (!fetchingUnread || timeline.loadingOlder) return;
@@ -225,7 +230,9 @@ export function MessageLog({ roomId }: { roomId: string }) {
     virtuoso.current?.scrollToIndex({ index, align: 'center' });
     let tries = 0;
     const find = () => {
-      const article = scroller.current?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(focusRequest.messageId)}"]`);
+      const article = scroller.current?.querySelector<HTMLElement>(
+        `[data-message-id="${CSS.escape(focusRequest.messageId)}"]`,
+      );
       if (article) {
         article.scrollIntoView({ block: 'center' });
         article.focus({ preventScroll: true });
@@ -281,7 +288,7 @@ export function MessageLog({ roomId }: { roomId: string }) {
 
   const jumpToNewest = () => virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
   // Opening with unread messages more than a screen away: start at the divider, not the bottom.
-  const rowsThatFit = Math.max(1, Math.floor((scroller.current?.clientHeight ?? window.innerHeight * 0.6) / ROW_HEIGHT_GUESS));
+  const rowsThatFit = Math.max(1, Math.floor((window.innerHeight * 0.6) / ROW_HEIGHT_GUESS));
   const initialTop =
     dividerIndex >= 0 && items.length - dividerIndex > rowsThatFit
       ? { index: dividerIndex, align: 'start' as const }
@@ -294,6 +301,7 @@ export function MessageLog({ roomId }: { roomId: string }) {
         ref={virtuoso}
         scrollerRef={(el) => {
           scroller.current = el instanceof HTMLElement ? el : null;
+          keeper.attach(scroller.current);
         }}
         className="message-log"
         role="log"

@@ -37,12 +37,7 @@ describe('log items', () => {
 
   it('groups messages of one author sent close together', () => {
     const items = buildLogItems(
-      [
-        msg(1),
-        msg(2),
-        msg(3, { authorId: 'b' }),
-        msg(4, { authorId: 'b', createdAt: 3000 + GROUP_GAP_MS }),
-      ],
+      [msg(1), msg(2), msg(3, { authorId: 'b' }), msg(4, { authorId: 'b', createdAt: 3000 + GROUP_GAP_MS })],
       [],
       null,
     );
@@ -51,7 +46,12 @@ describe('log items', () => {
 
   it('U4: the New messages divider goes before the first message by someone else after my marker', () => {
     const me = { id: 'me', username: 'me' };
-    const items = buildLogItems([msg(1), msg(2, { authorId: 'me' }), msg(3, { deletedAt: 5 }), msg(4), msg(5)], [], me, 1);
+    const items = buildLogItems(
+      [msg(1), msg(2, { authorId: 'me' }), msg(3, { deletedAt: 5 }), msg(4), msg(5)],
+      [],
+      me,
+      1,
+    );
     expect(items.map((i) => i.key)).toEqual(['m:id-1', 'm:id-2', 'm:id-3', 'new-messages', 'm:id-4', 'm:id-5']);
     // The first message after the divider starts a new group.
     expect(items[4]?.kind === 'stored' && items[4].continued).toBe(false);
@@ -61,9 +61,19 @@ describe('log items', () => {
 
   it('E1–E3: my queued operations show on their messages, which are marked busy', () => {
     const me = { id: 'me', username: 'me' };
-    const edit: OutboxEntry = { clientMessageId: 'op-1', roomId: 'r1', kind: 'edit', target: { messageId: 'id-1' }, text: 'fixed', queuedAt: 2, status: 'sending' };
+    const edit: OutboxEntry = {
+      clientMessageId: 'op-1',
+      roomId: 'r1',
+      kind: 'edit',
+      target: { messageId: 'id-1' },
+      text: 'fixed',
+      queuedAt: 2,
+      status: 'sending',
+    };
     const items = buildLogItems([msg(1)], [edit], me);
-    expect(items).toEqual([expect.objectContaining({ kind: 'stored', busy: true, message: expect.objectContaining({ text: 'fixed' }) })]);
+    expect(items).toEqual([
+      expect.objectContaining({ kind: 'stored', busy: true, message: expect.objectContaining({ text: 'fixed' }) }),
+    ]);
   });
 });
 

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { renderMarkdown, safeHref } from './markdown.render';
 
 const html = (text: string) =>
-  renderToStaticMarkup(createElement(Fragment, null, ...renderMarkdown(text, (t, key) => createElement(Fragment, { key }, t))));
+  renderToStaticMarkup(
+    createElement(Fragment, null, ...renderMarkdown(text, (t, key) => createElement(Fragment, { key }, t))),
+  );
 
 describe('F1: the Markdown subset', () => {
   it('F1: bold, italics, inline code, fenced code, quotes and line breaks', () => {
@@ -17,8 +19,12 @@ describe('F1: the Markdown subset', () => {
 
   it('F1: links and bare https:// links open in a new tab without opener or referrer', () => {
     const rel = 'target="_blank" rel="noopener noreferrer nofollow"';
-    expect(html('[docs](https://example.com/a?b=1)')).toBe(`<p><a href="https://example.com/a?b=1" ${rel}>docs</a></p>`);
-    expect(html('see https://example.com/x.')).toBe(`<p>see <a href="https://example.com/x" ${rel}>https://example.com/x</a>.</p>`);
+    expect(html('[docs](https://example.com/a?b=1)')).toBe(
+      `<p><a href="https://example.com/a?b=1" ${rel}>docs</a></p>`,
+    );
+    expect(html('see https://example.com/x.')).toBe(
+      `<p>see <a href="https://example.com/x" ${rel}>https://example.com/x</a>.</p>`,
+    );
     expect(html('[mail](mailto:ann@example.com)')).toBe(`<p><a href="mailto:ann@example.com" ${rel}>mail</a></p>`);
   });
 

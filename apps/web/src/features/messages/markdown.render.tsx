@@ -39,7 +39,6 @@ type Frame = { tag: string; props: Record<string, unknown>; children: ReactNode[
 const BLOCK_TAGS: Record<string, string> = { paragraph: 'p', blockquote: 'blockquote' };
 const INLINE_TAGS: Record<string, string> = { strong: 'strong', em: 'em' };
 
-
 /** Builds React elements from open/close token pairs, with a stack of open elements. */
 class TreeBuilder {
   private readonly root: Frame = { tag: 'root', props: {}, children: [] };
@@ -86,7 +85,8 @@ function inline(children: Token[], tree: TreeBuilder): void {
   for (const token of children) {
     const base = token.type.replace(/_(open|close)$/, '');
     if (token.type === 'text' || token.type === 'text_special') tree.addText(token.content);
-    else if (token.type === 'softbreak' || token.type === 'hardbreak') tree.add(createElement('br', { key: tree.key() }));
+    else if (token.type === 'softbreak' || token.type === 'hardbreak')
+      tree.add(createElement('br', { key: tree.key() }));
     else if (token.type === 'code_inline') tree.add(createElement('code', { key: tree.key() }, token.content));
     else if (token.type === 'link_open') {
       const href = safeHref(String(token.attrGet('href') ?? ''));
@@ -108,7 +108,9 @@ export function renderMarkdown(text: string, renderText: TextRenderer): ReactNod
     const base = token.type.replace(/_(open|close)$/, '');
     if (token.type === 'inline') inline(token.children ?? [], tree);
     else if (token.type === 'fence') {
-      tree.add(createElement('pre', { key: tree.key() }, createElement('code', null, token.content.replace(/\n$/, ''))));
+      tree.add(
+        createElement('pre', { key: tree.key() }, createElement('code', null, token.content.replace(/\n$/, ''))),
+      );
     } else if (BLOCK_TAGS[base]) {
       if (token.nesting === 1) tree.open(BLOCK_TAGS[base]!);
       else tree.close();

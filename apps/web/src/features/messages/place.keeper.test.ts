@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isFresh, placeCorrection } from './place.keeper';
 
-describe('keeping the reader\'s place when an older page comes in', () => {
+describe("keeping the reader's place when an older page comes in", () => {
   it('scrolls by how far the noted row moved, ignoring sub-pixel drift', () => {
     expect(placeCorrection(300, 58)).toBe(242);
     expect(placeCorrection(-103, 58)).toBe(-161);

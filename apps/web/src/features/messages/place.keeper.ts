@@ -52,8 +52,16 @@ export function isFresh(place: Place | null, now: number): place is Place {
 export class PlaceKeeper {
   private place: Place | null = null;
   private frame = 0;
+  private element: HTMLElement | null = null;
 
-  constructor(private readonly scroller: () => HTMLElement | null) {}
+  /** The log's scrolling element (given by the list once it exists). */
+  attach(element: HTMLElement | null): void {
+    this.element = element;
+  }
+
+  private scroller(): HTMLElement | null {
+    return this.element;
+  }
 
   /** Before asking for an older page. */
   note(): void {

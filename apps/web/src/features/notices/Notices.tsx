@@ -18,11 +18,7 @@ export function Notices() {
       {notices.map((notice) => (
         <div key={notice.id} className="notice">
           <p className="notice-text">{notice.text}</p>
-          <button
-            type="button"
-            className="ghost"
-            onClick={() => appStore.getState().noticeDismissed(notice.id)}
-          >
+          <button type="button" className="ghost" onClick={() => appStore.getState().noticeDismissed(notice.id)}>
             Dismiss
           </button>
         </div>

@@ -53,9 +53,7 @@ export function BrowseRoomsDialog({ onClose }: { onClose(): void }) {
     <li key={room.id} className={room.invited ? 'invited' : undefined}>
       <span className="browse-name">{room.name}</span>
       {room.invited && (
-        <span className="room-badge">
-          {room.kind === 'private' ? 'Invitation · private' : 'Invitation'}
-        </span>
+        <span className="room-badge">{room.kind === 'private' ? 'Invitation · private' : 'Invitation'}</span>
       )}
       <button
         type="button"

@@ -24,12 +24,7 @@ export function NewRoomDialog({ onClose }: { onClose(): void }) {
     >
       <TextField label="Room name" value={name} onChange={setName} />
       <div className="checkbox-row">
-        <input
-          id={privateId}
-          type="checkbox"
-          checked={isPrivate}
-          onChange={(e) => setIsPrivate(e.target.checked)}
-        />
+        <input id={privateId} type="checkbox" checked={isPrivate} onChange={(e) => setIsPrivate(e.target.checked)} />
         <label htmlFor={privateId}>Private</label>
       </div>
       <p className="field-hint">Private rooms are not listed in Browse rooms.</p>

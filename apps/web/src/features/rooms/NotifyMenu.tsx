@@ -71,7 +71,14 @@ export function NotifyMenu({ room }: { room: RoomSummary }) {
         Notifications
       </button>
       {open && (
-        <div ref={menu} id={menuId} role="menu" aria-label="Notifications" className="notify-menu" onKeyDown={onKeyDown}>
+        <div
+          ref={menu}
+          id={menuId}
+          role="menu"
+          aria-label="Notifications"
+          className="notify-menu"
+          onKeyDown={onKeyDown}
+        >
           {LEVELS.map(({ level, label }) => (
             <button
               key={level}

@@ -2,7 +2,8 @@ import type { PendingInvitation, RoomSummary } from '@parley/shared-types';
 import { useEffect, useId, useState } from 'react';
 import { listInvitations, withdrawInvitation } from '../../realtime/rooms.actions';
 
-type Listing = { state: 'loading' } | { state: 'ready'; invitations: PendingInvitation[] } | { state: 'failed'; message: string };
+type Listing =
+  { state: 'loading' } | { state: 'ready'; invitations: PendingInvitation[] } | { state: 'failed'; message: string };
 
 /**
  * I5: the owner's list of pending invitations to the room (the region "Invitations"),
@@ -18,7 +19,9 @@ export function PendingInvitations({ room }: { room: RoomSummary }) {
     let current = true;
     void listInvitations(room.id).then((result) => {
       if (!current) return;
-      setListing(result.ok ? { state: 'ready', invitations: result.data } : { state: 'failed', message: result.message });
+      setListing(
+        result.ok ? { state: 'ready', invitations: result.data } : { state: 'failed', message: result.message },
+      );
     });
     return () => {
       current = false;
@@ -33,7 +36,9 @@ export function PendingInvitations({ room }: { room: RoomSummary }) {
     if (!result.ok) setError(result.message);
     else {
       setListing((l) =>
-        l.state === 'ready' ? { state: 'ready', invitations: l.invitations.filter((i) => i.user.id !== invitation.user.id) } : l,
+        l.state === 'ready'
+          ? { state: 'ready', invitations: l.invitations.filter((i) => i.user.id !== invitation.user.id) }
+          : l,
       );
     }
     setBusy(false);
@@ -50,7 +55,9 @@ export function PendingInvitations({ room }: { room: RoomSummary }) {
           {listing.message}
         </p>
       )}
-      {listing.state === 'ready' && listing.invitations.length === 0 && <p className="muted">No pending invitations.</p>}
+      {listing.state === 'ready' && listing.invitations.length === 0 && (
+        <p className="muted">No pending invitations.</p>
+      )}
       {listing.state === 'ready' && listing.invitations.length > 0 && (
         <ul className="browse-list invitation-list">
           {listing.invitations.map((invitation) => (
@@ -64,12 +71,7 @@ export function PendingInvitations({ room }: { room: RoomSummary }) {
                   </span>
                 )}
               </span>
-              <button
-                type="button"
-                className="link-button"
-                disabled={busy}
-                onClick={() => void withdraw(invitation)}
-              >
+              <button type="button" className="link-button" disabled={busy} onClick={() => void withdraw(invitation)}>
                 Withdraw<span className="visually-hidden">{` invitation to ${invitation.user.username}`}</span>
               </button>
             </li>
