@@ -11,6 +11,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 type Controlled = Window & {
   __setTabActive?: (active: boolean) => void;
   __notifications?: Array<{ title: string; body: string; tag: string }>;
+  __notificationObjects?: Array<{ onclick: (() => void) | null }>;
 };
 
 /** Every tab of `context` starts in the background: nobody reads what it shows. */
@@ -40,13 +41,16 @@ export async function setTabActive(page: Page, active: boolean): Promise<void> {
 export async function recordNotifications(context: BrowserContext): Promise<void> {
   await context.addInitScript(() => {
     const shown: Array<{ title: string; body: string; tag: string }> = [];
+    const objects: Array<{ onclick: (() => void) | null }> = [];
     (window as Controlled).__notifications = shown;
+    (window as Controlled).__notificationObjects = objects;
     class RecordedNotification {
       static readonly permission = 'granted';
       static requestPermission = async () => 'granted';
       onclick: (() => void) | null = null;
       constructor(title: string, options: { body?: string; tag?: string } = {}) {
         shown.push({ title, body: options.body ?? '', tag: options.tag ?? '' });
+        objects.push(this);
       }
       close() {}
     }
@@ -57,4 +61,9 @@ export async function recordNotifications(context: BrowserContext): Promise<void
 /** The notifications `page` has shown so far. */
 export async function notificationsShown(page: Page): Promise<Array<{ title: string; body: string; tag: string }>> {
   return page.evaluate(() => (window as Controlled).__notifications ?? []);
+}
+
+/** Clicks the last notification `page` showed, as a person clicking it on the desktop would. */
+export async function clickLastNotification(page: Page): Promise<void> {
+  await page.evaluate(() => (window as Controlled).__notificationObjects?.at(-1)?.onclick?.());
 }

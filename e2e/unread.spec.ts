@@ -1,5 +1,11 @@
 import type { Page } from '@playwright/test';
-import { controlFocus, notificationsShown, recordNotifications, setTabActive } from './browser-control';
+import {
+  clickLastNotification,
+  controlFocus,
+  notificationsShown,
+  recordNotifications,
+  setTabActive,
+} from './browser-control';
 import {
   createRoom,
   exactName,
