@@ -174,6 +174,31 @@ test.describe('unread state and notifications', () => {
     expect((await all()).filter((n) => n.body.startsWith('quiet'))).toEqual([]);
   });
 
+  test('N3: clicking a notification opens its room in that tab with the message in view and focused', async ({
+    users,
+  }) => {
+    const [alice, bob] = await users.signUpAll('alice', 'bob');
+    const room = uniqueName('room');
+    await createRoom(alice.page, room);
+    await joinRoom(bob.page, room);
+    await controlFocus(bob.context);
+    await recordNotifications(bob.context);
+    await bob.page.reload();
+    await expectSignedIn(bob.page);
+    // Bob is reading another room: the mentioned one is not even loaded in his tab.
+    await openRoom(bob.page, 'general');
+    const mention = `over here @${bob.name} ${uniqueName('look')}`;
+    await sendMessage(alice.page, mention);
+    await expect.poll(async () => (await notificationsShown(bob.page)).map((n) => n.body)).toEqual([mention]);
+    await clickLastNotification(bob.page);
+    await expect(ui.roomHeading(bob.page, room)).toBeVisible();
+    const article = ui.message(bob.page, mention);
+    await expect(article).toBeInViewport();
+    // The tab's window focus is simulated (still "in the background"), so ask the document
+    // which element holds focus rather than expect the tab to have it.
+    await expect.poll(() => article.evaluate((el) => el === document.activeElement)).toBe(true);
+  });
+
   test('N3: Enable notifications asks for permission on the click, never on load', async ({ users }) => {
     const [bob] = await users.signUpAll('bob');
     await bob.context.addInitScript(() => {

@@ -49,29 +49,53 @@ export function scheduleMembersRefresh(roomId: string): void {
   pendingRefresh.set(roomId, timer);
 }
 
-/** Loads the page before the oldest message held (scrolling up / "Load older messages"). */
-export async function loadOlder(roomId: string): Promise<void> {
+/** The older page being fetched per room: a second caller waits for it instead of
+ * returning at once, so a jump (E4) that meets the log's own scroll-up load still sees
+ * that page arrive before deciding whether it made progress. */
+const olderInFlight = new Map<string, Promise<unknown>>();
+
+/**
+ * Loads the page before the oldest message held (scrolling up / "Load older messages").
+ * Resolves once the page is in the store; bringing its messages up to date follows.
+ */
+export function loadOlder(roomId: string): Promise<void> {
+  const running = olderInFlight.get(roomId);
+  if (running) return running.then(() => undefined);
+  const page = fetchOlderPage(roomId);
+  olderInFlight.set(roomId, page);
+  // An early return (nothing to load) frees the slot too, unless a newer load holds it.
+  const release = () => {
+    if (olderInFlight.get(roomId) === page) olderInFlight.delete(roomId);
+  };
+  page.then(release, release);
+  return page.then((read) => (read ? catchUpPage(roomId, read.lastSeq) : undefined));
+}
+
+async function fetchOlderPage(roomId: string): Promise<{ lastSeq: number } | null> {
   const store = appStore.getState();
   const timeline = store.timelines[roomId];
   const oldest = timeline?.messages[0];
-  if (!timeline || !oldest || !timeline.hasMore || timeline.loadingOlder) return;
+  if (!timeline || !oldest || !timeline.hasMore || timeline.loadingOlder) return null;
   const before = oldest.seq;
   store.olderPageRequested(roomId);
   const page = await request('message:history', { roomId, before });
+  // Free before the store hears of it: React may run effects (a caller asking for the next
+  // page) inside that update, and they must start a new load, not wait for this one.
+  olderInFlight.delete(roomId);
   if (!page.ok) {
     appStore.getState().olderPageFailed(roomId);
-    return;
+    return null;
   }
   appStore.getState().olderPageLoaded(page.data, before);
+  return { lastSeq: page.data.lastSeq };
+}
+
+async function catchUpPage(roomId: string, pageLastSeq: number): Promise<void> {
   // Changes since the page was read (edits of its messages, say) were not held when they
   // arrived: bring the page's messages up to date (E5).
   const cursor = appStore.getState().timelines[roomId]?.cursor ?? null;
-  if (cursor !== null && page.data.lastSeq < cursor && cursor - page.data.lastSeq <= RESUME_MAX_CHANGES) {
-    const since = await request('message:changes', {
-      roomId,
-      after: page.data.lastSeq,
-      limit: cursor - page.data.lastSeq,
-    });
+  if (cursor !== null && pageLastSeq < cursor && cursor - pageLastSeq <= RESUME_MAX_CHANGES) {
+    const since = await request('message:changes', { roomId, after: pageLastSeq, limit: cursor - pageLastSeq });
     if (since.ok && !since.data.reset)
       appStore.getState().changesApplied(roomId, since.data.messages, since.data.changes);
   }

@@ -45,6 +45,10 @@ type LogContext = {
 const UNREAD_PAGES_MAX = 10;
 /** How long a message brought into view stays highlighted. */
 const HIGHLIGHT_MS = 2500;
+/** A requested message is looked for during this many frames (about 3 s at 60 Hz)… */
+const FOCUS_MAX_FRAMES = 180;
+/** …scrolling to it again every this many, as guessed row heights become measured ones. */
+const FOCUS_RESCROLL_EVERY = 10;
 
 /** Above the first message: "Load older messages" while older ones exist, or a note. */
 function LogHeader({ context }: { context?: LogContext }) {
@@ -158,6 +162,11 @@ export function MessageLog({ roomId }: { roomId: string }) {
     [timeline.messages, pending, me, unreadAfter],
   );
   const dividerIndex = useMemo(() => items.findIndex((i) => i.kind === 'divider'), [items]);
+  // The focus request below outlives renders: it reads the items of the latest one.
+  const latestItems = useRef(items);
+  useLayoutEffect(() => {
+    latestItems.current = items;
+  }, [items]);
   const messageContext = useMemo<MessageContext>(
     () => ({
       roomId,
@@ -223,12 +232,21 @@ export function MessageLog({ roomId }: { roomId: string }) {
   }, [items, timeline.cursor, reportShown]);
 
   // A message asked for (a reply's original, a notification): into view, focused, highlighted.
+  // Rows far from the viewport have guessed heights, so one scroll can land short while a
+  // busy machine measures them: scroll again until the article is rendered (about 3 s).
   useEffect(() => {
     if (!focusRequest) return;
-    const index = items.findIndex((i) => i.kind === 'stored' && i.message.id === focusRequest.messageId);
-    if (index < 0) return;
-    virtuoso.current?.scrollToIndex({ index, align: 'center' });
+    const indexNow = () =>
+      latestItems.current.findIndex((i) => i.kind === 'stored' && i.message.id === focusRequest.messageId);
+    if (indexNow() < 0) return;
     let tries = 0;
+    let clear: ReturnType<typeof setTimeout> | undefined;
+    // The highlight lasts HIGHLIGHT_MS from when the article is shown (or the search ends).
+    const release = () => {
+      clear = setTimeout(() => {
+        if (appStore.getState().focusRequest?.nonce === focusRequest.nonce) appStore.setState({ focusRequest: null });
+      }, HIGHLIGHT_MS);
+    };
     const find = () => {
       const article = scroller.current?.querySelector<HTMLElement>(
         `[data-message-id="${CSS.escape(focusRequest.messageId)}"]`,
@@ -236,17 +254,25 @@ export function MessageLog({ roomId }: { roomId: string }) {
       if (article) {
         article.scrollIntoView({ block: 'center' });
         article.focus({ preventScroll: true });
-      } else if (++tries < 30) frame = requestAnimationFrame(find);
+        // A log still placing its first rows keeps them hidden, and a hidden row takes no focus.
+        if (document.activeElement === article) {
+          release();
+          return;
+        }
+      }
+      const index = indexNow();
+      if (!article && index >= 0 && tries % FOCUS_RESCROLL_EVERY === 0) {
+        virtuoso.current?.scrollToIndex({ index, align: 'center' });
+      }
+      if (index >= 0 && ++tries < FOCUS_MAX_FRAMES) frame = requestAnimationFrame(find);
+      else release();
     };
     let frame = requestAnimationFrame(find);
-    const clear = setTimeout(() => {
-      if (appStore.getState().focusRequest?.nonce === focusRequest.nonce) appStore.setState({ focusRequest: null });
-    }, HIGHLIGHT_MS);
     return () => {
       cancelAnimationFrame(frame);
       clearTimeout(clear);
     };
-    // Runs once per request; `items` is read at that moment.
+    // Runs once per request; the items are read from the latest render through a ref.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [focusRequest?.nonce]);
 
