@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import { API_ROUTES, type Health } from '@parley/shared-types';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { randomId, type IdGenerator } from './domain/ids.js';
 import { createServices, type Services } from './domain/services.js';
 import { argon2Hasher } from './security/argon2.hasher.js';
+import { openPostgresStorage } from './storage/postgres/postgres.storage.js';
 import { openSqliteStorage } from './storage/sqlite/sqlite.storage.js';
 import type { Storage } from './storage/storage.js';
 import { registerAuthRoutes } from './transport/http/auth.routes.js';
@@ -26,7 +27,7 @@ import type { ChatServer } from './transport/socket/chat.handlers.js';
 
 export type AppOptions = {
   config: Config;
-  /** Defaults to SQLite under `config.dataDir`. */
+  /** Defaults to PostgreSQL at `config.databaseUrl` when set, else SQLite under `config.dataDir`. */
   storage?: Storage;
   clock?: Clock;
   newId?: IdGenerator;
@@ -61,23 +62,33 @@ const CONNECT_TIMEOUT_MS = 10_000;
 /** The Socket.IO transport's largest accepted message. */
 export const SOCKET_MAX_BUFFER_BYTES = 64 * 1024;
 
+/** PostgreSQL when `DATABASE_URL` is set (several nodes), else SQLite under `dataDir`. */
+async function openDefaultStorage(options: AppOptions, log: FastifyBaseLogger): Promise<Storage> {
+  const { config } = options;
+  if (config.databaseUrl !== null) {
+    return openPostgresStorage({
+      url: config.databaseUrl,
+      poolMax: config.databasePoolMax,
+      // The pool replaces the connection; queries that were using it have failed on their own.
+      onPoolError: (error) => log.warn({ err: error }, 'a PostgreSQL connection failed while idle'),
+    });
+  }
+  return openSqliteStorage({
+    filename: join(config.dataDir, 'parley.sqlite'),
+    synchronous: config.sqliteSynchronous,
+    minCommitIntervalMs: config.sqliteCommitIntervalMs,
+    ...(options.sqliteWriterThread && config.sqliteWriter === 'thread'
+      ? { writerThread: options.sqliteWriterThread }
+      : {}),
+    ...(options.onStorageFailure ? { onWriterFailure: options.onStorageFailure } : {}),
+  });
+}
+
 /** Builds the whole server from options, unstarted, so tests can listen on port 0. */
 export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   const { config } = options;
   const clock = options.clock ?? systemClock();
   const newId = options.newId ?? randomId;
-  const storage =
-    options.storage ??
-    openSqliteStorage({
-      filename: join(config.dataDir, 'parley.sqlite'),
-      synchronous: config.sqliteSynchronous,
-      minCommitIntervalMs: config.sqliteCommitIntervalMs,
-      ...(options.sqliteWriterThread && config.sqliteWriter === 'thread'
-        ? { writerThread: options.sqliteWriterThread }
-        : {}),
-      ...(options.onStorageFailure ? { onWriterFailure: options.onStorageFailure } : {}),
-    });
-
   const http = Fastify({
     logger: options.logger ?? { level: config.logLevel },
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy.join(',') : false,
@@ -85,6 +96,13 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     // Validate exactly: no coercion of a number into a username, no silent key removal.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } },
   });
+  let storage: Storage;
+  try {
+    storage = options.storage ?? (await openDefaultStorage(options, http.log));
+  } catch (error) {
+    await http.close();
+    throw error;
+  }
 
   const services = createServices({
     storage,

@@ -29,6 +29,42 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ SQLITE_SYNCHRONOUS: 'OFF' })).toThrow(/SQLITE_SYNCHRONOUS must be FULL or NORMAL/);
   });
 
+  it('DATABASE_URL: unset or empty keeps SQLite; a postgres:// or postgresql:// URL selects PostgreSQL', () => {
+    expect(loadConfig({}).databaseUrl).toBeNull();
+    expect(loadConfig({ DATABASE_URL: '  ' }).databaseUrl).toBeNull();
+    const url = 'postgres://parley:secret@db.internal:5432/parley?sslmode=require';
+    expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/parley' }).databaseUrl).toBe('postgresql://db/parley');
+  });
+
+  it('DATABASE_URL of another kind refuses to start, without echoing the URL (it may hold a password)', () => {
+    for (const bad of ['mysql://root:hunter2@db/parley', 'sqlite:///data/parley.sqlite', 'https://db.example.com']) {
+      expect(() => loadConfig({ DATABASE_URL: bad }), bad).toThrow(
+        /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/,
+      );
+    }
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://root:hunter2@db/parley' })).toThrow(/not mysql:\/\//);
+    expect(() => loadConfig({ DATABASE_URL: 'root:hunter2@db/parley' })).toThrow(/it is not a URL/);
+    let message = '';
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://root:hunter2@db/parley' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('DATABASE_POOL_MAX defaults to 10 and takes 1 to 100', () => {
+    expect(loadConfig({}).databasePoolMax).toBe(10);
+    expect(loadConfig({ DATABASE_POOL_MAX: '1' }).databasePoolMax).toBe(1);
+    expect(loadConfig({ DATABASE_POOL_MAX: '100' }).databasePoolMax).toBe(100);
+    for (const bad of ['0', '101', '2.5', 'many']) {
+      expect(() => loadConfig({ DATABASE_POOL_MAX: bad }), bad).toThrow(
+        /DATABASE_POOL_MAX must be an integer from 1 to 100/,
+      );
+    }
+  });
+
   it('ALLOWED_HOSTS defaults to this machine, takes names in any case, and refuses schemes, ports and junk', () => {
     expect(loadConfig({}).allowedHosts).toEqual([...DEFAULT_ALLOWED_HOSTS]);
     expect(loadConfig({ ALLOWED_HOSTS: 'Chat.Example.com, [::1]' }).allowedHosts).toEqual([

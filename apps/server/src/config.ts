@@ -18,6 +18,13 @@ export type Config = {
   sqliteWriter: 'thread' | 'main';
   /** Under concurrent load, at most one commit per this many ms (more writes per commit). */
   sqliteCommitIntervalMs: number;
+  /**
+   * A postgres:// or postgresql:// URL: PostgreSQL instead of SQLite, so several nodes can
+   * share one database. Null: SQLite under `dataDir`.
+   */
+  databaseUrl: string | null;
+  /** Connections this node's PostgreSQL pool keeps at most (nodes × this < max_connections). */
+  databasePoolMax: number;
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   presenceGraceMs: number;
@@ -53,6 +60,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULTS = {
   port: 3000,
   sqliteCommitIntervalMs: 2,
+  databasePoolMax: 10,
   host: '127.0.0.1',
   sessionIdleMs: 7 * DAY_MS,
   sessionAbsoluteMs: 30 * DAY_MS,
@@ -70,6 +78,24 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/**
+ * `DATABASE_URL`: a PostgreSQL URL or nothing. Errors name the scheme only: the URL may
+ * carry a password, and start-up errors end up in logs.
+ */
+function parseDatabaseUrl(raw: string | undefined): string | null {
+  const value = raw?.trim() ?? '';
+  if (value === '') return null;
+  // Without "scheme://", what precedes a colon may be a user name: name nothing.
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1];
+  if (scheme === undefined || !URL.canParse(value)) {
+    throw new Error('DATABASE_URL must be a postgres:// or postgresql:// URL (it is not a URL)');
+  }
+  if (scheme.toLowerCase() !== 'postgres' && scheme.toLowerCase() !== 'postgresql') {
+    throw new Error(`DATABASE_URL must be a postgres:// or postgresql:// URL, not ${scheme}://`);
   }
   return value;
 }
@@ -195,6 +221,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteSynchronous: synchronous,
     sqliteWriter: writer,
     sqliteCommitIntervalMs: int(env, 'SQLITE_COMMIT_INTERVAL_MS', DEFAULTS.sqliteCommitIntervalMs, 0, 50),
+    databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
+    databasePoolMax: int(env, 'DATABASE_POOL_MAX', DEFAULTS.databasePoolMax, 1, 100),
     sessionIdleMs: int(env, 'SESSION_IDLE_MS', DEFAULTS.sessionIdleMs, 60_000, 365 * DAY_MS),
     sessionAbsoluteMs: int(env, 'SESSION_ABSOLUTE_MS', DEFAULTS.sessionAbsoluteMs, 60_000, 365 * DAY_MS),
     presenceGraceMs: int(env, 'PRESENCE_GRACE_MS', DEFAULTS.presenceGraceMs, 0, 10_000),

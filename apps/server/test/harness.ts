@@ -220,6 +220,8 @@ export class Harness {
       sqliteSynchronous: 'NORMAL',
       sqliteWriter: 'thread',
       sqliteCommitIntervalMs: DEFAULTS.sqliteCommitIntervalMs,
+      databaseUrl: null,
+      databasePoolMax: DEFAULTS.databasePoolMax,
       sessionIdleMs: DEFAULTS.sessionIdleMs,
       sessionAbsoluteMs: DEFAULTS.sessionAbsoluteMs,
       presenceGraceMs: 200,

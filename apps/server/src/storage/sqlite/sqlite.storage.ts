@@ -27,7 +27,7 @@ import {
   type RoomViewRow,
   type SessionRow,
   type UserRow,
-} from './sqlite.rows.js';
+} from '../rows.js';
 import { prepareViews } from './sqlite.views.js';
 import type { FromWriter, ToWriter, WriterData } from './sqlite.writer.js';
 import { prepareWrites, type WriteRequest } from './sqlite.writes.js';

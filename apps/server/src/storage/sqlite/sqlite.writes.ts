@@ -11,9 +11,10 @@ import type {
   SessionRecord,
   UserRecord,
 } from '../storage.js';
-import { toRoom, type RoomRow } from './sqlite.rows.js';
+import { toRoom, type RoomRow } from '../rows.js';
 import { prepareReadStates } from './sqlite.reads.js';
-import { excerptOf, prepareViews } from './sqlite.views.js';
+import { excerptOf } from '../message-views.js';
+import { prepareViews } from './sqlite.views.js';
 
 /*
  * Every write of the SQLite store, in one place, so the same code runs on the reading

@@ -1,9 +1,10 @@
 import type { NotifyLevel, RoomKind } from '@parley/shared-types';
-import type { RoomRecord, RoomView, SessionRecord, UserRecord } from '../storage.js';
+import type { RoomRecord, RoomView, SessionRecord, UserRecord } from './storage.js';
 
 /*
- * Row shapes of the SQLite schema and their mapping to storage records, shared by the
- * reading connection (sqlite.storage.ts) and the writer (sqlite.writes.ts).
+ * Row shapes and their mapping to storage records, shared by every implementation: the
+ * SQLite and PostgreSQL schemas name their columns alike (numbers arrive as JS numbers
+ * from both: the PostgreSQL pool parses BIGINT).
  */
 
 export type UserRow = { id: string; username: string; password_hash: string; created_at: number };

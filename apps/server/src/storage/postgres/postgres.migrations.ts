@@ -1,0 +1,181 @@
+import type { Pool } from 'pg';
+
+/*
+ * Numbered migrations of the PostgreSQL schema, recorded in `schema_migrations`. Never
+ * edit one that has shipped: add the next number. Several nodes may start at once, so
+ * they take turns under an advisory lock; each migration runs in its own transaction
+ * (PostgreSQL DDL is transactional), so a failure leaves the previous version whole.
+ *
+ * The schema parallels SQLite's (its migrations 1–3 are migration 1 here), with these
+ * differences:
+ * - message text is BYTEA (UTF-8): PostgreSQL TEXT cannot hold U+0000, which a message
+ *   may contain and must come back exactly (M6);
+ * - times and seqs are BIGINT (milliseconds do not fit in INTEGER);
+ * - uniqueness keys compare bytewise (COLLATE "C"), like SQLite's BINARY, whatever the
+ *   database's locale, so names sort the same on both;
+ * - `ord` columns give the insertion order that SQLite's rowid gives (reactions listed
+ *   oldest first, a user's rooms in the order joined).
+ */
+
+export type Migration = { version: number; name: string; sql: string };
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'core chat, invitations, conversations (SQLite migrations 1-3)',
+    sql: `
+      CREATE TABLE users (
+        id            TEXT PRIMARY KEY,
+        username      TEXT NOT NULL,
+        username_key  TEXT COLLATE "C" NOT NULL CONSTRAINT users_username_key UNIQUE,
+        password_hash TEXT NOT NULL,
+        created_at    BIGINT NOT NULL
+      );
+
+      CREATE TABLE sessions (
+        key          TEXT PRIMARY KEY,
+        user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at   BIGINT NOT NULL,
+        last_seen_at BIGINT NOT NULL,
+        expires_at   BIGINT NOT NULL
+      );
+      CREATE INDEX sessions_user ON sessions(user_id);
+
+      CREATE TABLE rooms (
+        id         TEXT PRIMARY KEY,
+        kind       TEXT NOT NULL CHECK (kind IN ('public', 'private', 'dm')),
+        name       TEXT,
+        name_key   TEXT COLLATE "C" CONSTRAINT rooms_name_key UNIQUE,
+        dm_key     TEXT COLLATE "C" CONSTRAINT rooms_dm_key UNIQUE,
+        owner_id   TEXT REFERENCES users(id) ON DELETE SET NULL,
+        last_seq   BIGINT NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL,
+        CHECK ((kind = 'dm') = (dm_key IS NOT NULL)),
+        CHECK ((kind = 'dm') = (name IS NULL))
+      );
+
+      CREATE TABLE memberships (
+        room_id       TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        joined_at     BIGINT NOT NULL,
+        last_read_seq BIGINT NOT NULL DEFAULT 0,
+        notify        TEXT CHECK (notify IS NULL OR notify IN ('all', 'mentions', 'none')),
+        ord           BIGINT GENERATED ALWAYS AS IDENTITY,
+        PRIMARY KEY (room_id, user_id)
+      );
+      CREATE INDEX memberships_user ON memberships(user_id, ord);
+
+      -- version: the seq of the message's newest change (NULL: never changed).
+      CREATE TABLE messages (
+        id                TEXT PRIMARY KEY,
+        room_id           TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        seq               BIGINT NOT NULL,
+        author_id         TEXT NOT NULL REFERENCES users(id),
+        client_message_id TEXT NOT NULL,
+        text              BYTEA NOT NULL,
+        created_at        BIGINT NOT NULL,
+        version           BIGINT,
+        edited_at         BIGINT,
+        deleted_at        BIGINT,
+        reply_to_id       TEXT REFERENCES messages(id),
+        CONSTRAINT messages_room_seq UNIQUE (room_id, seq),
+        CONSTRAINT messages_author_client_id UNIQUE (author_id, client_message_id)
+      );
+
+      CREATE TABLE invitations (
+        room_id    TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        invited_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (room_id, user_id)
+      );
+      CREATE INDEX invitations_user ON invitations(user_id);
+
+      -- The room's change log besides creations (a creation is its messages row, whose seq
+      -- it took): together they number every change of the room, gaplessly.
+      CREATE TABLE room_changes (
+        room_id    TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        seq        BIGINT NOT NULL,
+        kind       TEXT NOT NULL CHECK (kind IN ('message:edited', 'message:deleted', 'reaction:added', 'reaction:removed')),
+        message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        actor_id   TEXT REFERENCES users(id) ON DELETE SET NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (room_id, seq)
+      );
+
+      CREATE TABLE reactions (
+        message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        emoji      TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        ord        BIGINT GENERATED ALWAYS AS IDENTITY,
+        PRIMARY KEY (message_id, user_id, emoji)
+      );
+
+      CREATE TABLE mentions (
+        message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        PRIMARY KEY (message_id, user_id)
+      );
+      CREATE INDEX mentions_user ON mentions(user_id, message_id);
+    `,
+  },
+];
+
+/**
+ * Serializes migrations of one database and schema across nodes. Advisory locks are
+ * per database; the schema is part of the key so stores in separate schemas of one
+ * database (tests) do not wait for each other.
+ */
+const LOCK_NAMESPACE = 'parley.schema_migrations';
+
+/**
+ * Applies the migrations not yet recorded, in order. Two nodes starting at once: the
+ * second waits for the lock, then finds them recorded and applies nothing.
+ */
+export async function migratePostgres(pool: Pool, schema: string | null): Promise<void> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    // A session lock (not a transaction's) so each migration can commit on its own.
+    await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [`${LOCK_NAMESPACE}:${schema ?? ''}`]);
+    try {
+      if (schema !== null) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+      );
+      const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+      const applied = new Set(rows.map((r) => r.version));
+      for (const migration of POSTGRES_MIGRATIONS) {
+        if (applied.has(migration.version)) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(migration.sql);
+          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+            migration.version,
+            migration.name,
+            Date.now(),
+          ]);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        }
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [`${LOCK_NAMESPACE}:${schema ?? ''}`]);
+    }
+  } catch (error) {
+    // A connection in an unknown state (it may still hold the lock) is closed, not reused:
+    // closing it releases the lock.
+    broken = error instanceof Error ? error : new Error(String(error));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** A schema name as an SQL identifier; only plain lower-case names are accepted (see `openPostgresStorage`). */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
