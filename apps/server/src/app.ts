@@ -24,6 +24,7 @@ import { registerStatic } from './transport/http/static.routes.js';
 import { createAdminGateway } from './transport/socket/admin.gateway.js';
 import { createChatGateway, type ChatGateway } from './transport/socket/chat.gateway.js';
 import type { ChatServer } from './transport/socket/chat.handlers.js';
+import { openRedisFanOut, type RedisFanOut } from './transport/socket/redis.adapter.js';
 
 export type AppOptions = {
   config: Config;
@@ -41,6 +42,11 @@ export type AppOptions = {
   sqliteWriterThread?: URL;
   /** The default storage can no longer write (its writer thread died). */
   onStorageFailure?: (error: Error) => void;
+  /**
+   * With `config.redisUrl`: the Redis stream (and pub/sub channel prefix) the nodes fan
+   * out through, default `socket.io`. Only nodes on the same one reach each other's sockets.
+   */
+  redisStreamName?: string;
 };
 
 export type ParleyApp = {
@@ -103,6 +109,20 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     await http.close();
     throw error;
   }
+  let fanOut: RedisFanOut | null = null;
+  if (config.redisUrl !== null) {
+    try {
+      fanOut = await openRedisFanOut({
+        url: config.redisUrl,
+        log: http.log,
+        ...(options.redisStreamName === undefined ? {} : { streamName: options.redisStreamName }),
+      });
+    } catch (error) {
+      if (!options.storage) await storage.close();
+      await http.close();
+      throw error;
+    }
+  }
 
   const services = createServices({
     storage,
@@ -112,7 +132,13 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     sessionPolicy: { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs },
     presenceGraceMs: config.presenceGraceMs,
   });
-  await Promise.all([services.rooms.ensureDefaultRoom(), services.auth.warmUp()]);
+  try {
+    await Promise.all([services.rooms.ensureDefaultRoom(), services.auth.warmUp()]);
+  } catch (error) {
+    // An open Redis client would keep the process alive, reconnecting, after a failed start.
+    await fanOut?.close();
+    throw error;
+  }
 
   const trust = compileTrust(config.trustProxy);
   const originPolicy = { trust, allowedOrigins: config.allowedOrigins };
@@ -124,6 +150,9 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     // A transport that has joined no namespace by then is closed: holding one open costs
     // memory and a connection slot, and our client joins /chat at once.
     connectTimeout: CONNECT_TIMEOUT_MS,
+    // Several nodes: every broadcast, join, leave and disconnect of a namespace also
+    // reaches the other nodes' sockets. One node: the default in-memory adapter.
+    ...(fanOut ? { adapter: fanOut.adapter } : {}),
   });
   const gate = installServerGate(http.server, {
     hosts: hostPolicy(config.allowedHosts),
@@ -174,6 +203,8 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   http.addHook('onClose', async () => {
     services.presence.dispose();
     await new Promise<void>((resolve) => io.close(() => resolve()));
+    // After io.close: closing the adapters publishes their goodbyes through this client.
+    await fanOut?.close();
     await storage.close();
   });
 

@@ -54,6 +54,29 @@ describe('configuration from the environment', () => {
     expect(message).not.toContain('hunter2');
   });
 
+  it('REDIS_URL: unset or empty means one node without Redis; a redis:// or rediss:// URL is kept', () => {
+    expect(loadConfig({}).redisUrl).toBeNull();
+    expect(loadConfig({ REDIS_URL: ' ' }).redisUrl).toBeNull();
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2' }).redisUrl).toBe('redis://127.0.0.1:6379/2');
+    const tls = 'rediss://default:secret@cache.internal:6380';
+    expect(loadConfig({ REDIS_URL: tls }).redisUrl).toBe(tls);
+  });
+
+  it('REDIS_URL of another kind refuses to start, without echoing the URL (it may hold a password)', () => {
+    for (const bad of ['http://cache:6379', 'valkey://cache', 'postgres://db/parley']) {
+      expect(() => loadConfig({ REDIS_URL: bad }), bad).toThrow(/REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
+    }
+    expect(() => loadConfig({ REDIS_URL: 'cache.internal:6379' })).toThrow(/it is not a URL/);
+    expect(() => loadConfig({ REDIS_URL: 'tcp://user:hunter2@cache:6379' })).toThrow(/not tcp:\/\//);
+    let message = '';
+    try {
+      loadConfig({ REDIS_URL: 'tcp://user:hunter2@cache:6379' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).not.toContain('hunter2');
+  });
+
   it('DATABASE_POOL_MAX defaults to 10 and takes 1 to 100', () => {
     expect(loadConfig({}).databasePoolMax).toBe(10);
     expect(loadConfig({ DATABASE_POOL_MAX: '1' }).databasePoolMax).toBe(1);

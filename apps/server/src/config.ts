@@ -25,6 +25,11 @@ export type Config = {
   databaseUrl: string | null;
   /** Connections this node's PostgreSQL pool keeps at most (nodes × this < max_connections). */
   databasePoolMax: number;
+  /**
+   * A redis:// or rediss:// URL: Socket.IO's fan-out goes through Redis, so a broadcast on
+   * one node reaches the sockets of every node. Null: one node, no Redis at all.
+   */
+  redisUrl: string | null;
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   presenceGraceMs: number;
@@ -83,20 +88,17 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
 }
 
 /**
- * `DATABASE_URL`: a PostgreSQL URL or nothing. Errors name the scheme only: the URL may
+ * A URL of one of `schemes`, or null when unset. Errors name the scheme only: the URL may
  * carry a password, and start-up errors end up in logs.
  */
-function parseDatabaseUrl(raw: string | undefined): string | null {
+function parseServiceUrl(name: string, raw: string | undefined, schemes: readonly [string, string]): string | null {
   const value = raw?.trim() ?? '';
   if (value === '') return null;
+  const expected = `${name} must be a ${schemes[0]}:// or ${schemes[1]}:// URL`;
   // Without "scheme://", what precedes a colon may be a user name: name nothing.
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1];
-  if (scheme === undefined || !URL.canParse(value)) {
-    throw new Error('DATABASE_URL must be a postgres:// or postgresql:// URL (it is not a URL)');
-  }
-  if (scheme.toLowerCase() !== 'postgres' && scheme.toLowerCase() !== 'postgresql') {
-    throw new Error(`DATABASE_URL must be a postgres:// or postgresql:// URL, not ${scheme}://`);
-  }
+  if (scheme === undefined || !URL.canParse(value)) throw new Error(`${expected} (it is not a URL)`);
+  if (!schemes.includes(scheme.toLowerCase())) throw new Error(`${expected}, not ${scheme}://`);
   return value;
 }
 
@@ -221,8 +223,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteSynchronous: synchronous,
     sqliteWriter: writer,
     sqliteCommitIntervalMs: int(env, 'SQLITE_COMMIT_INTERVAL_MS', DEFAULTS.sqliteCommitIntervalMs, 0, 50),
-    databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
+    databaseUrl: parseServiceUrl('DATABASE_URL', env.DATABASE_URL, ['postgres', 'postgresql']),
     databasePoolMax: int(env, 'DATABASE_POOL_MAX', DEFAULTS.databasePoolMax, 1, 100),
+    redisUrl: parseServiceUrl('REDIS_URL', env.REDIS_URL, ['redis', 'rediss']),
     sessionIdleMs: int(env, 'SESSION_IDLE_MS', DEFAULTS.sessionIdleMs, 60_000, 365 * DAY_MS),
     sessionAbsoluteMs: int(env, 'SESSION_ABSOLUTE_MS', DEFAULTS.sessionAbsoluteMs, 60_000, 365 * DAY_MS),
     presenceGraceMs: int(env, 'PRESENCE_GRACE_MS', DEFAULTS.presenceGraceMs, 0, 10_000),

@@ -18,6 +18,7 @@ import { afterEach, expect } from 'vitest';
 import { buildApp, type ParleyApp } from '../src/app.js';
 import { DEFAULT_ALLOWED_HOSTS, DEFAULTS, type Config } from '../src/config.js';
 import type { Clock } from '../src/domain/clock.js';
+import type { Storage } from '../src/storage/storage.js';
 import { COMMAND_BUDGETS, CommandLimits, type Budget } from '../src/security/rate-limits.js';
 import { builtWriterThread } from './writer-thread.js';
 
@@ -206,10 +207,10 @@ export class Harness {
     return dir;
   }
 
-  /** The real app on an ephemeral port, with a fresh SQLite file in a temp dir. */
+  /** The real app on an ephemeral port, with a fresh SQLite file in a temp dir (or the given storage). */
   async start(
     overrides: Partial<Config> = {},
-    options: { clock?: Clock; commandLimits?: CommandLimits } = {},
+    options: { clock?: Clock; commandLimits?: CommandLimits; storage?: Storage; redisStreamName?: string } = {},
   ): Promise<TestServer> {
     const dataDir = await this.makeTempDir();
     const config: Config = {
@@ -222,6 +223,7 @@ export class Harness {
       sqliteCommitIntervalMs: DEFAULTS.sqliteCommitIntervalMs,
       databaseUrl: null,
       databasePoolMax: DEFAULTS.databasePoolMax,
+      redisUrl: null,
       sessionIdleMs: DEFAULTS.sessionIdleMs,
       sessionAbsoluteMs: DEFAULTS.sessionAbsoluteMs,
       presenceGraceMs: 200,
@@ -246,6 +248,8 @@ export class Harness {
       // Tests that are not about rate limits must not trip them; those that are pass the real budgets.
       commandLimits: options.commandLimits ?? new CommandLimits(UNLIMITED_BUDGETS),
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.storage ? { storage: options.storage } : {}),
+      ...(options.redisStreamName ? { redisStreamName: options.redisStreamName } : {}),
     });
     const server: TestServer = { app, config, url: '' };
     this.servers.push(server);

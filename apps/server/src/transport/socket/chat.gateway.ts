@@ -27,8 +27,8 @@ export type ChatGateway = {
   /** R7, R8: a user joined rooms outside a socket command (a new account's default room). */
   announceMember(user: User, roomIds: readonly string[]): void;
   /**
-   * S6: refuses new work, waits (bounded) for commands already running, tells every
-   * client, then drops every connection so clients reconnect on their own.
+   * S6: refuses new work, waits (bounded) for commands already running, tells this
+   * node's clients, then drops their connections so they reconnect on their own.
    */
   shutdown(options: { drainTimeoutMs: number; expectedBackInMs: number }): Promise<void>;
 };
@@ -306,7 +306,9 @@ export function createChatGateway(deps: {
       clearInterval(recheck);
       const deadline = Date.now() + drainTimeoutMs;
       while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-      nsp.emit('server:shutdown', { expectedBackInMs });
+      // This node's clients only: through the adapter it would reach every node's, and one
+      // node's restart would make every client of the cluster reconnect.
+      nsp.local.emit('server:shutdown', { expectedBackInMs });
       // Closing the transports (not a namespace disconnect) makes clients reconnect by themselves.
       for (const socket of nsp.sockets.values()) socket.conn.close();
     },
