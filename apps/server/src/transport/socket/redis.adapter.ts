@@ -13,6 +13,14 @@ export type RedisFanOut = {
   /** The Socket.IO server's `adapter` option. */
   adapter: ReturnType<typeof createAdapter>;
   /**
+   * The connection for plain commands of the state the nodes share (presence, budgets,
+   * connection slots): the adapter's blocking reader and subscriber are copies of it, so
+   * sharing it adds no connection. Never use it for blocking commands or SUBSCRIBE.
+   */
+  client: Redis;
+  /** The prefix of every key of this cluster's shared state (the stream name, or `parley`). */
+  keyPrefix: string;
+  /**
    * After the Socket.IO server is closed (which stops the adapter's stream reader), or
    * when it was never made: the adapters' last publishes are sent, then every connection ends.
    */
@@ -97,6 +105,8 @@ export async function openRedisFanOut(options: {
   const names =
     options.streamName === undefined ? {} : { streamName: options.streamName, channelPrefix: options.streamName };
   return {
+    client,
+    keyPrefix: options.streamName ?? 'parley',
     // A function, not an arrow: Socket.IO calls it with `new` (the adapter it returns wins).
     adapter: function (nsp) {
       return (factory ??= createAdapter(client, names))(nsp);
