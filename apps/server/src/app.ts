@@ -19,6 +19,7 @@ import { LoginThrottle } from './security/login-throttle.js';
 import type { CommandLimits } from './security/rate-limits.js';
 import { installServerGate, originAllowRequest } from './transport/server.gate.js';
 import { hostPolicy } from './security/hosts.js';
+import { installNodeCookie } from './transport/http/node-cookie.js';
 import { sessionTokenFrom } from './transport/http/session-cookie.js';
 import { registerStatic } from './transport/http/static.routes.js';
 import { createAdminGateway } from './transport/socket/admin.gateway.js';
@@ -187,6 +188,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   createAdminGateway({ io, chat: chat.nsp, adminToken: config.adminToken, clock, newId, log: http.log, trust });
 
   await http.register(fastifyCookie);
+  if (config.nodeId !== null) installNodeCookie(http, io.engine, config.nodeId);
   registerErrorHandling(http);
   await registerBrowserSecurity(http, originPolicy);
   http.get(API_ROUTES.health, async (): Promise<Health> => ({ status: 'ok' }));

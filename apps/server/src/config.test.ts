@@ -19,6 +19,14 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ SQLITE_COMMIT_INTERVAL_MS: 'soon' })).toThrow(/got "soon"/);
   });
 
+  it('NODE_ID names the node for the balancer cookie; unset means none; anything not cookie-safe is refused', () => {
+    expect(loadConfig({}).nodeId).toBeNull();
+    expect(loadConfig({ NODE_ID: 'node-1' }).nodeId).toBe('node-1');
+    for (const bad of ['node 1', 'a;b=c', 'x'.repeat(33), 'nøde']) {
+      expect(() => loadConfig({ NODE_ID: bad })).toThrow(/NODE_ID must be 1 to 32 letters/);
+    }
+  });
+
   it('SQLITE_WRITER chooses where commits run, in any case', () => {
     expect(loadConfig({ SQLITE_WRITER: 'main' }).sqliteWriter).toBe('main');
     expect(loadConfig({ SQLITE_WRITER: 'Thread' }).sqliteWriter).toBe('thread');

@@ -30,6 +30,12 @@ export type Config = {
    * one node reaches the sockets of every node. Null: one node, no Redis at all.
    */
   redisUrl: string | null;
+  /**
+   * This node's name behind a load balancer (e.g. `node-1`): every response sets the
+   * `parley_node` cookie to it, so the balancer keeps a browser on one node (long-polling
+   * needs that) while spreading new browsers. Null: no cookie (one node).
+   */
+  nodeId: string | null;
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   presenceGraceMs: number;
@@ -91,6 +97,15 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
  * A URL of one of `schemes`, or null when unset. Errors name the scheme only: the URL may
  * carry a password, and start-up errors end up in logs.
  */
+/** A cookie value and an nginx map key: letters, digits, `-` and `_`, at most 32. */
+function parseNodeId(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(raw)) {
+    throw new Error(`NODE_ID must be 1 to 32 letters, digits, "-" or "_", got "${raw}"`);
+  }
+  return raw;
+}
+
 function parseServiceUrl(name: string, raw: string | undefined, schemes: readonly [string, string]): string | null {
   const value = raw?.trim() ?? '';
   if (value === '') return null;
@@ -226,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: parseServiceUrl('DATABASE_URL', env.DATABASE_URL, ['postgres', 'postgresql']),
     databasePoolMax: int(env, 'DATABASE_POOL_MAX', DEFAULTS.databasePoolMax, 1, 100),
     redisUrl: parseServiceUrl('REDIS_URL', env.REDIS_URL, ['redis', 'rediss']),
+    nodeId: parseNodeId(env.NODE_ID),
     sessionIdleMs: int(env, 'SESSION_IDLE_MS', DEFAULTS.sessionIdleMs, 60_000, 365 * DAY_MS),
     sessionAbsoluteMs: int(env, 'SESSION_ABSOLUTE_MS', DEFAULTS.sessionAbsoluteMs, 60_000, 365 * DAY_MS),
     presenceGraceMs: int(env, 'PRESENCE_GRACE_MS', DEFAULTS.presenceGraceMs, 0, 10_000),

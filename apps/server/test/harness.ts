@@ -224,6 +224,7 @@ export class Harness {
       databaseUrl: null,
       databasePoolMax: DEFAULTS.databasePoolMax,
       redisUrl: null,
+      nodeId: null,
       sessionIdleMs: DEFAULTS.sessionIdleMs,
       sessionAbsoluteMs: DEFAULTS.sessionAbsoluteMs,
       presenceGraceMs: 200,
