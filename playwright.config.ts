@@ -34,6 +34,8 @@ const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
 export default defineConfig({
   testDir: './e2e',
   testMatch: '**/*.spec.ts',
+  // Needs several nodes: playwright.cluster.config.ts runs it.
+  testIgnore: ['**/cluster.spec.ts'],
   // Tests open several browser contexts each and share one server: one at a time.
   workers: 1,
   fullyParallel: false,

@@ -363,13 +363,14 @@ export async function seedRoom(options: {
   unreadFor?: readonly string[];
   dataDir?: string;
 }): Promise<SeededRoom> {
+  // Through nginx, the nodes share PostgreSQL (playwright.cluster.config.ts); alone, SQLite.
+  const databaseUrl = process.env.E2E_DATABASE_URL;
   const dataDir = options.dataDir ?? process.env.E2E_DATA_DIR;
-  if (!dataDir) throw new Error('seedRoom: E2E_DATA_DIR is not set (playwright.config.ts sets it)');
+  if (!databaseUrl && !dataDir) throw new Error('seedRoom: E2E_DATA_DIR is not set (playwright.config.ts sets it)');
   const args = [
     'apps/server/bench/run.mjs',
     'seed-room',
-    '--data-dir',
-    dataDir,
+    ...(databaseUrl ? ['--database-url', databaseUrl] : ['--data-dir', dataDir!]),
     '--room',
     options.room,
     '--users',

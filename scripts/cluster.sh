@@ -2,7 +2,7 @@
 # `npm run cluster`: Parley on several nodes on this machine, as in production:
 # PostgreSQL (the shared store), Redis (fan-out between nodes) and nginx (one address,
 # sticky by cookie) in a throwaway folder, NODES Parley nodes behind nginx on PORT.
-#   NODES=2 PORT=3000 bash scripts/cluster.sh
+#   NODES=2 PORT=3000 bash scripts/cluster.sh   (PG_PORT, REDIS_PORT: fixed engine ports)
 # Each process's PID is in .cluster/<name>.pid (node-1, node-2, …, redis, postgres,
 # nginx) so a person or a test can kill or restart one; the others keep running (this
 # script restarts nothing). Ctrl-C or SIGTERM stops everything and removes the folder.
@@ -29,8 +29,8 @@ chmod 755 "$WORK"
 PIDS="$ROOT_DIR/.cluster"
 rm -rf "$PIDS"
 mkdir -p "$PIDS"
-PG_PORT=$(free_port)
-REDIS_PORT=$(free_port)
+PG_PORT=${PG_PORT:-$(free_port)}
+REDIS_PORT=${REDIS_PORT:-$(free_port)}
 
 stopping=0
 stop_all() {
@@ -70,29 +70,42 @@ for i in $(seq 1 "$NODES"); do
   node_ports+=("$(free_port)")
 done
 
+# Each node is started by its own launcher, .cluster/node-N.start, so a person or a test
+# can start a node again after killing it: `bash .cluster/node-1.start` (it waits until
+# the node answers, and replaces the PID file).
 for i in $(seq 1 "$NODES"); do
   port=${node_ports[$((i - 1))]}
   mkdir -p "$WORK/node-$i"
-  # The nodes are reached through nginx on this machine: trust its forwarded address.
-  PORT=$port HOST=127.0.0.1 NODE_ID="node-$i" \
-    DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/parley" \
-    REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
-    TRUST_PROXY=127.0.0.1 DATA_DIR="$WORK/node-$i" \
-    node apps/server/dist/server.js >"$WORK/node-$i/server.log" 2>&1 &
-  echo $! >"$PIDS/node-$i.pid"
+  {
+    echo '#!/usr/bin/env bash'
+    echo "# Starts node-$i of the cluster in $WORK (written by scripts/cluster.sh)."
+    export -p
+    echo 'set -euo pipefail'
+    echo "cd '$ROOT_DIR'"
+    # The nodes are reached through nginx on this machine: trust its forwarded address.
+    echo "export PORT=$port HOST=127.0.0.1 NODE_ID=node-$i TRUST_PROXY=127.0.0.1 DATA_DIR='$WORK/node-$i'"
+    echo "export DATABASE_URL='postgres://postgres@127.0.0.1:$PG_PORT/parley' REDIS_URL='redis://127.0.0.1:$REDIS_PORT'"
+    echo "node apps/server/dist/server.js >>'$WORK/node-$i/server.log' 2>&1 &"
+    echo "echo \$! >'$PIDS/node-$i.pid'"
+    echo 'for _ in $(seq 1 300); do'
+    echo "  curl -fs -o /dev/null 'http://127.0.0.1:$port/healthz' 2>/dev/null && exit 0"
+    echo "  kill -0 \$(cat '$PIDS/node-$i.pid') 2>/dev/null || break"
+    echo '  sleep 0.1'
+    echo 'done'
+    echo "echo 'node-$i did not start; its log:' >&2"
+    echo "tail -n 30 '$WORK/node-$i/server.log' >&2"
+    echo 'exit 1'
+  } >"$PIDS/node-$i.start"
+done
+# Started side by side (migrations run once, under a lock), then awaited.
+launchers=()
+for i in $(seq 1 "$NODES"); do
+  bash "$PIDS/node-$i.start" &
+  launchers+=($!)
 done
 for i in $(seq 1 "$NODES"); do
-  port=${node_ports[$((i - 1))]}
-  for _ in $(seq 1 300); do
-    curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break
-    if ! kill -0 "$(cat "$PIDS/node-$i.pid")" 2>/dev/null; then
-      echo "node-$i did not start; its log:" >&2
-      tail -n 30 "$WORK/node-$i/server.log" >&2
-      exit 1
-    fi
-    sleep 0.1
-  done
-  echo "› node-$i on 127.0.0.1:$port (log $WORK/node-$i/server.log)"
+  wait "${launchers[$((i - 1))]}" || exit 1
+  echo "› node-$i on 127.0.0.1:${node_ports[$((i - 1))]} (log $WORK/node-$i/server.log)"
 done
 
 mkdir -p "$WORK/nginx"

@@ -39,7 +39,7 @@ ensure_packages() {
 
 # A free TCP port on 127.0.0.1 (bound once by the kernel's choice, then released).
 free_port() {
-  node -e "const s=require('node:net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+  node -e "const s=require('node:net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"
 }
 
 pg_bin() {

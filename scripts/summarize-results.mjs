@@ -44,21 +44,27 @@ if (existsSync(vitest)) {
   lines.push('vitest: no report');
 }
 
-const e2e = join(dir, 'e2e.json');
-if (existsSync(e2e)) {
-  const { stats, errors = [] } = JSON.parse(readFileSync(e2e, 'utf8'));
+// Playwright's reports: the single-node suite and the same app through nginx on two nodes.
+for (const [file, name] of [
+  ['e2e.json', 'playwright'],
+  ['e2e-cluster.json', 'playwright, two nodes'],
+]) {
+  const path = join(dir, file);
+  if (!existsSync(path)) {
+    failed += 1;
+    lines.push(`${name}: no report`);
+    continue;
+  }
+  const { stats, errors = [] } = JSON.parse(readFileSync(path, 'utf8'));
   const ok = stats.expected + stats.flaky;
   const bad = stats.unexpected + errors.length;
   passed += ok;
   failed += bad;
   lines.push(
-    `playwright: ${ok} passed, ${bad} failed` +
+    `${name}: ${ok} passed, ${bad} failed` +
       (stats.flaky ? ` (${stats.flaky} flaky)` : '') +
       (stats.skipped ? `, ${stats.skipped} skipped` : ''),
   );
-} else {
-  failed += 1;
-  lines.push('playwright: no report');
 }
 
 // Runners that print their own closing `N passed, N failed` line (the benchmark smoke run).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: install what the tests need (pnpm, dependencies, Chromium), then run every
 # check: type checks, lint and format, unit and integration tests (Vitest), end-to-end
-# tests (Playwright).
+# tests (Playwright), alone and through nginx on two nodes.
 # Every runner runs even if an earlier one failed; the last line counts them all.
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
@@ -43,6 +43,9 @@ pnpm exec vitest run --reporter=default --reporter=json --outputFile.json="$OUT/
 
 echo "› end-to-end tests (playwright, chromium)"
 E2E_JSON_REPORT="$OUT/e2e.json" pnpm exec playwright test || true
+
+echo "› end-to-end tests through nginx on two nodes (PostgreSQL, Redis; playwright.cluster.config.ts)"
+E2E_CLUSTER_JSON_REPORT="$OUT/e2e-cluster.json" pnpm exec playwright test -c playwright.cluster.config.ts || true
 
 echo "› benchmark smoke run (bench/, Parley against the raw ceiling, ratios only)"
 pnpm --filter @parley/bench run smoke 2>&1 | tee "$OUT/bench-smoke.log" || true

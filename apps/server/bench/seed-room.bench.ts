@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { openPostgresStorage } from '../src/storage/postgres/postgres.storage.js';
 import { openSqliteStorage } from '../src/storage/sqlite/sqlite.storage.js';
-import type { UserRecord } from '../src/storage/storage.js';
+import type { Storage, UserRecord } from '../src/storage/storage.js';
 
 /*
  * Seeds a room with a long history through the storage layer, for the web app's
@@ -13,7 +14,9 @@ import type { UserRecord } from '../src/storage/storage.js';
  *   node apps/server/bench/run.mjs seed-room --data-dir <dir> --room <name> \
  *     --users alice,bob [--count 10000] [--private] [--reply-first] [--unread-for bob]
  *
- * (or SEED_DATA_DIR, SEED_ROOM, SEED_USERS, SEED_COUNT, SEED_PRIVATE=1). The users must
+ * (or SEED_DATA_DIR, SEED_ROOM, SEED_USERS, SEED_COUNT, SEED_PRIVATE=1). Against the
+ * PostgreSQL of several nodes, `--database-url <url>` (or SEED_DATABASE_URL) instead of
+ * --data-dir. The users must
  * exist (sign them up first); the first becomes the room's owner, all become members,
  * and messages are written by them in turns of five, half a minute apart, through
  * storage.messages.append, so every message takes the room's next seq (M2, S1) exactly
@@ -24,7 +27,9 @@ import type { UserRecord } from '../src/storage/storage.js';
  */
 
 type Options = {
-  dataDir: string;
+  /** Exactly one of the two: the SQLite server's DATA_DIR, or a PostgreSQL URL. */
+  dataDir: string | null;
+  databaseUrl: string | null;
   room: string;
   users: string[];
   count: number;
@@ -44,6 +49,7 @@ function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
   }
   const pick = (flag: string, variable: string) => flags.get(flag) ?? env[variable] ?? '';
   const dataDir = pick('data-dir', 'SEED_DATA_DIR');
+  const databaseUrl = pick('database-url', 'SEED_DATABASE_URL');
   const room = pick('room', 'SEED_ROOM');
   const users = pick('users', 'SEED_USERS')
     .split(',')
@@ -51,7 +57,8 @@ function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
     .filter(Boolean);
   const count = Number(pick('count', 'SEED_COUNT') || 10_000);
   const isPrivate = ['1', 'true'].includes(pick('private', 'SEED_PRIVATE'));
-  if (!dataDir) throw new Error("--data-dir (or SEED_DATA_DIR) is required: the server's DATA_DIR");
+  if (!dataDir === !databaseUrl)
+    throw new Error("one of --data-dir (the server's DATA_DIR) or --database-url (its DATABASE_URL) is required");
   if (!room) throw new Error('--room (or SEED_ROOM) is required');
   if (users.length === 0) throw new Error('--users (or SEED_USERS) is required: usernames, comma-separated');
   if (!Number.isInteger(count) || count < 0 || count > 1_000_000)
@@ -61,22 +68,39 @@ function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
     .split(',')
     .map((u) => u.trim().toLowerCase())
     .filter(Boolean);
-  return { dataDir: resolve(dataDir), room, users, count, isPrivate, replyFirst, unreadFor };
+  return {
+    dataDir: dataDir ? resolve(dataDir) : null,
+    databaseUrl: databaseUrl || null,
+    room,
+    users,
+    count,
+    isPrivate,
+    replyFirst,
+    unreadFor,
+  };
 }
 
 const BATCH = 1000;
 const RUN_LENGTH = 5;
 const SPACING_MS = 30_000;
 
-async function main(): Promise<void> {
-  const options = readOptions(process.argv.slice(3), process.env);
-  const filename = join(options.dataDir, 'parley.sqlite');
+async function openStorage(options: Options): Promise<Storage> {
+  if (options.databaseUrl) return openPostgresStorage({ url: options.databaseUrl, poolMax: 4 });
+  const filename = join(options.dataDir!, 'parley.sqlite');
   // Never create a database of our own by mistake: the server makes it on its first start.
   if (!existsSync(filename))
     throw new Error(`${filename} does not exist: start the server with DATA_DIR=${options.dataDir} first`);
-  const started = performance.now();
   // NORMAL is enough for test data; group commit writes each batch in one transaction.
-  const storage = openSqliteStorage({ filename, synchronous: 'NORMAL' });
+  return openSqliteStorage({ filename, synchronous: 'NORMAL' });
+}
+
+async function main(): Promise<void> {
+  const options = readOptions(process.argv.slice(3), process.env);
+  const started = performance.now();
+  const storage = await openStorage(options);
+  // SQLite's single writer takes appends in the order they are made; PostgreSQL's
+  // concurrent transactions would not, and message [n] must take seq n: one at a time.
+  const inFlight = options.databaseUrl ? 1 : BATCH;
   try {
     const users: UserRecord[] = [];
     for (const username of options.users) {
@@ -118,8 +142,8 @@ async function main(): Promise<void> {
         ...(last && options.replyFirst ? { replyToId: firstId } : {}),
       };
     };
-    for (let start = 0; start < options.count; start += BATCH) {
-      const end = Math.min(options.count, start + BATCH);
+    for (let start = 0; start < options.count; start += inFlight) {
+      const end = Math.min(options.count, start + inFlight);
       // The first message goes alone, so the ones after it may answer it.
       if (start === 0 && end > 0) {
         const first = await storage.messages.append(messageOf(0));
