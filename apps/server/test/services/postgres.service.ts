@@ -17,8 +17,10 @@ import { promisify } from 'node:util';
 export type PostgresServer = {
   /** postgres://postgres@127.0.0.1:<port>/postgres, the superuser on the default database. */
   url: string;
-  /** The postmaster's PID. */
+  /** The postmaster's PID (a new one after `restart`). */
   pid: number;
+  /** Stops the server (fast: connections are cut), keeps it down `downMs`, starts it again on the same port. */
+  restart(downMs: number): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -164,11 +166,17 @@ export async function startPostgres(): Promise<PostgresServer> {
         lastError = error;
         continue;
       }
-      const pid = Number((await readFile(join(data, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+      const readPid = async () => Number((await readFile(join(data, 'postmaster.pid'), 'utf8')).split('\n')[0]);
       let stopped: Promise<void> | null = null;
-      return {
+      const server: PostgresServer = {
         url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-        pid,
+        pid: await readPid(),
+        async restart(downMs) {
+          await pgRun(pgCtl, ['-D', data, '-m', 'fast', '-w', 'stop']);
+          await new Promise((resolve) => setTimeout(resolve, downMs));
+          await pgRun(pgCtl, ['-D', data, '-l', join(folder, 'server.log'), '-w', '-o', serverOptions, 'start']);
+          server.pid = await readPid();
+        },
         stop() {
           stopped ??= (async () => {
             await pgRun(pgCtl, ['-D', data, '-m', 'fast', '-w', 'stop']).catch(() => {});
@@ -177,6 +185,7 @@ export async function startPostgres(): Promise<PostgresServer> {
           return stopped;
         },
       };
+      return server;
     }
     const log = await readFile(join(folder, 'server.log'), 'utf8').catch(() => '');
     throw new Error(`PostgreSQL did not start after ${START_ATTEMPTS} attempts: ${String(lastError)}\n${log}`);

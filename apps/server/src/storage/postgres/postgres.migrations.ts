@@ -136,6 +136,11 @@ const LOCK_NAMESPACE = 'parley.schema_migrations';
 export async function migratePostgres(pool: Pool, schema: string | null): Promise<void> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // As in inTransaction: a cut connection must fail the migration, not end the process.
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
   try {
     // A session lock (not a transaction's) so each migration can commit on its own.
     await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [`${LOCK_NAMESPACE}:${schema ?? ''}`]);
@@ -171,6 +176,7 @@ export async function migratePostgres(pool: Pool, schema: string | null): Promis
     broken = error instanceof Error ? error : new Error(String(error));
     throw error;
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }

@@ -66,6 +66,13 @@ export async function inTransaction<T>(pool: Pool, work: (tx: Tx) => Promise<T>,
     const client = await pool.connect();
     let broken: Error | undefined;
     let begun = false;
+    // A checked-out connection the server cuts (a restart) emits `error`; the pool only
+    // listens while the connection is idle, and an unheard `error` would end the process.
+    // The statement under way fails on its own; the connection is released as broken.
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       await client.query(begin);
       begun = true;
@@ -88,6 +95,7 @@ export async function inTransaction<T>(pool: Pool, work: (tx: Tx) => Promise<T>,
       }
       if (attempt >= TX_ATTEMPTS || !retryable(error)) throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
     // Spread the retries, so the transactions that collided do not collide again.
