@@ -1,4 +1,5 @@
 import type { HistoryPage, Message } from '@parley/shared-types';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   advanceCursor,
@@ -199,5 +200,52 @@ describe('applyOlderPage', () => {
 
   it('ignores a page whose boundary no longer matches the held run', () => {
     expect(applyOlderPage(loaded([60, 61], true), page([49, 50], true), 51)).toBeNull();
+  });
+});
+
+describe('C1 with several nodes: live changes may arrive in any order', () => {
+  /**
+   * A room's history as its changes, seq 1…n: each either creates a message or edits one
+   * created earlier, with the view the server broadcast at that seq.
+   */
+  const history = fc.array(fc.nat(), { minLength: 1, maxLength: 24 }).map((picks) => {
+    const events: { seq: number; view: Message }[] = [];
+    const created: number[] = [];
+    picks.forEach((pick, i) => {
+      const seq = i + 1;
+      // Every third pick (when there is something to edit) edits; the rest create.
+      if (created.length > 0 && pick % 3 === 0) {
+        const target = created[pick % created.length]!;
+        events.push({ seq, view: msg(target, { text: `edit ${seq}`, editedAt: seq, version: seq }) });
+      } else {
+        created.push(seq);
+        events.push({ seq, view: msg(seq) });
+      }
+    });
+    return events;
+  });
+
+  it('C1, S1: whatever the arrival order, the room ends as in seq order: every message once, each at its newest view, the cursor at the last seq', () => {
+    fc.assert(
+      fc.property(
+        history.chain((events) =>
+          fc.tuple(fc.constant(events), fc.shuffledSubarray(events, { minLength: events.length })),
+        ),
+        ([inOrder, arrived]) => {
+          const apply = (evs: typeof inOrder) =>
+            evs.reduce((t, e) => applyChanges(t, [e.view], [e.seq]), loaded([], false, 0));
+          const expected = apply(inOrder);
+          const actual = apply(arrived);
+          expect(actual.messages).toEqual(expected.messages);
+          expect(actual.cursor).toBe(inOrder.length);
+          expect(findHole(actual)).toBeNull();
+          // And before the last arrival, a hole is seen whenever a lower seq was still missing.
+          const beforeLast = apply(arrived.slice(0, -1));
+          const missing = arrived.at(-1)!.seq;
+          if (missing < inOrder.length) expect(beforeLast.cursor).toBeLessThan(missing);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
