@@ -162,6 +162,54 @@ describe('PostgreSQL storage, two nodes on one database', () => {
     expect(await storedSeqs(lobby.id)).toEqual(oneToN(50));
   });
 
+  it("M2, M3: under load sends are committed in groups, each checked and seq'd as alone: refusals, duplicates within a group, replies and two rooms", async () => {
+    const sizes: number[] = [];
+    const [a, b] = await twoNodes({ sendBatching: { maxInFlight: 1, onCommitted: (n) => sizes.push(n) } });
+    const { authors, lobby } = await seedRoom(a, 3);
+    const other = room('Other');
+    expect(await a.rooms.create(other, authors[0]!.id)).toBe('created');
+    const stranger = user('stranger');
+    expect(await a.users.create(stranger, [])).toBe('created');
+    const first = messageOf(await a.messages.append(message(lobby.id, authors[0]!.id, 'cmid-first', 'first')));
+    sizes.length = 0;
+
+    // 200 sends at once through one node: into two rooms, each send twice (a retry inside
+    // the same group or the next), a reply, and a stranger's send that must be refused.
+    const sends = Array.from({ length: 100 }, (_, i) => ({
+      ...message(i % 4 === 0 ? other.id : lobby.id, authors[i % 3]!.id, `cmid-${i}`, `m${i}`),
+      ...(i === 7 ? { replyToId: first.id } : {}),
+    }));
+    // Only the first author is a member of Other.
+    const allowed = (m: (typeof sends)[number]) => m.roomId === lobby.id || m.authorId === authors[0]!.id;
+    const results = await Promise.all([
+      ...sends.flatMap((m) => [a.messages.append(m), a.messages.append(m)]),
+      a.messages.append(message(lobby.id, stranger.id, 'cmid-stranger')),
+    ]);
+    expect(results.at(-1)!.status).toBe('not_member');
+    sends.forEach((m, i) => {
+      const [x, y] = [results[2 * i]!, results[2 * i + 1]!];
+      if (!allowed(m)) {
+        expect([x.status, y.status]).toEqual(['not_member', 'not_member']);
+        return;
+      }
+      expect([x.status, y.status]).toEqual(['created', 'duplicate']);
+      expect(messageOf(y)).toEqual(messageOf(x));
+    });
+    expect(messageOf(results[14]!).replyTo?.id).toBe(first.id);
+    // Fewer commits than sends: they were grouped.
+    expect(sizes.reduce((n, s) => n + s, 0)).toBe(results.length);
+    expect(Math.max(...sizes)).toBeGreaterThan(1);
+    // Each room's seqs gapless, each send stored once.
+    const inLobby = sends.filter((m) => m.roomId === lobby.id).length;
+    const inOther = sends.filter((m) => m.roomId === other.id && allowed(m)).length;
+    expect(await storedSeqs(lobby.id)).toEqual(oneToN(inLobby + 1));
+    expect(await storedSeqs(other.id)).toEqual(oneToN(inOther));
+    // The other node sees them all: a retry there is answered with the original.
+    const again = await b.messages.append(sends[1]!);
+    expect(again.status).toBe('duplicate');
+    expect(messageOf(again)).toEqual(messageOf(results[2]!));
+  });
+
   it('E2: a deleted message’s text cannot be read from the messages table any more', async () => {
     const [a, b] = await twoNodes();
     const { authors, lobby } = await seedRoom(a, 1);

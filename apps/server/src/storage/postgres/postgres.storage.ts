@@ -19,6 +19,7 @@ import type {
   Storage,
   UserStore,
 } from '../storage.js';
+import { batchingAppender } from './postgres.batch.js';
 import { migratePostgres } from './postgres.migrations.js';
 import { ROOMS_FOR_USER, ROOM_VIEW_FOR_USER, readState } from './postgres.reads.js';
 import { asTx, inTransaction } from './postgres.transactions.js';
@@ -55,8 +56,15 @@ export type PostgresOptions = {
   schema?: string;
   /** Errors of idle pooled connections (server restart, network cut): reported here, never thrown. */
   onPoolError?: (error: Error) => void;
+  /**
+   * Group commit of sends (postgres.batch.ts): send transactions committing at once before
+   * later sends are grouped (default: half the pool, at least 1), and sends per group (64).
+   */
+  sendBatching?: { maxInFlight?: number; maxBatch?: number; onCommitted?(size: number): void };
 };
 
+/** Sends committed together at most (group commit). */
+const SEND_BATCH_MAX = 64;
 /** pg's default is to wait for a connection forever. */
 const CONNECTION_TIMEOUT_MS = 10_000;
 const IDLE_TIMEOUT_MS = 30_000;
@@ -98,10 +106,10 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
     await pool.end();
     throw error;
   }
-  return postgresStorage(pool);
+  return postgresStorage(pool, options);
 }
 
-function postgresStorage(pool: Pool): Storage {
+function postgresStorage(pool: Pool, options: PostgresOptions): Storage {
   const db = asTx(pool);
   const writes = postgresWrites(pool);
   const rowsOf = async <R extends object>(text: string, values: readonly unknown[]) =>
@@ -252,7 +260,13 @@ function postgresStorage(pool: Pool): Storage {
   };
 
   const messages: MessageStore = {
-    append: (m) => writes.append(m),
+    append: batchingAppender({
+      maxInFlight: options.sendBatching?.maxInFlight ?? Math.max(1, Math.floor(options.poolMax / 2)),
+      maxBatch: options.sendBatching?.maxBatch ?? SEND_BATCH_MAX,
+      single: (m) => writes.append(m),
+      batch: (ms) => writes.appendBatch(ms),
+      ...(options.sendBatching?.onCommitted ? { onCommitted: options.sendBatching.onCommitted } : {}),
+    }),
     change: (c) => writes.change(c),
     find: (messageId) => viewOne(db, messageId),
     history: (roomId, { before, limit }) => historyPage(db, roomId, before ?? Number.MAX_SAFE_INTEGER, limit),

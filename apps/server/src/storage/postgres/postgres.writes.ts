@@ -37,6 +37,12 @@ export type PostgresWrites = {
   removeMember(roomId: string, userId: string): Promise<RemovedMember>;
   openDm(room: RoomRecord, userA: string, userB: string): Promise<{ room: RoomRecord; created: boolean }>;
   append(message: NewMessage): Promise<AppendResult>;
+  /**
+   * Several sends in one transaction (group commit, postgres.batch.ts), answered in the
+   * order given. Throws, storing nothing, when any of them fails (a duplicate committed
+   * elsewhere meanwhile): the caller runs them one by one then.
+   */
+  appendBatch(messages: readonly NewMessage[]): Promise<AppendResult[]>;
   change(change: MessageChange): Promise<ChangeResult>;
   markRead(userId: string, roomId: string, seq: number): Promise<ReadState | 'not_member' | 'beyond'>;
 };
@@ -346,6 +352,24 @@ export function postgresWrites(pool: Pool): PostgresWrites {
       if (!original) throw new Error('append: a duplicate clientMessageId without its original');
       return { status: 'duplicate', message: original };
     },
+
+    appendBatch: (batch) =>
+      tx(async (t) => {
+        // Locks in one order on every node, so two nodes' batches cannot wait on each
+        // other: the messages answered first (as a lone send takes its reply's lock before
+        // its room's), then the rooms, by id; each room's sends keep their order.
+        const replies = [...new Set(batch.flatMap((m) => (m.replyToId === undefined ? [] : [m.replyToId])))];
+        if (replies.length > 0)
+          await t.query('SELECT 1 FROM messages WHERE id = ANY($1::text[]) ORDER BY id COLLATE "C" FOR SHARE', [
+            replies,
+          ]);
+        const order = batch
+          .map((m, i) => ({ m, i }))
+          .sort((a, b) => (a.m.roomId < b.m.roomId ? -1 : a.m.roomId > b.m.roomId ? 1 : a.i - b.i));
+        const results: AppendResult[] = new Array(batch.length);
+        for (const { m, i } of order) results[i] = await appendIn(t, m);
+        return results;
+      }),
 
     change: (c) => tx((t) => changeIn(t, c)),
 
