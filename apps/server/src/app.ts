@@ -16,7 +16,9 @@ import { registerErrorHandling } from './transport/http/errors.js';
 import { registerBrowserSecurity } from './transport/http/security.js';
 import { compileTrust } from './security/client-address.js';
 import { LoginThrottle } from './security/login-throttle.js';
-import type { CommandLimits } from './security/rate-limits.js';
+import { memoryLimitStores } from './security/limit-stores.js';
+import { COMMAND_BUDGETS, CommandLimits, type Budget } from './security/rate-limits.js';
+import { openRedisLimitStores } from './cluster/redis.limits.js';
 import { installServerGate, originAllowRequest } from './transport/server.gate.js';
 import { hostPolicy } from './security/hosts.js';
 import { installNodeCookie } from './transport/http/node-cookie.js';
@@ -26,6 +28,7 @@ import { createAdminGateway } from './transport/socket/admin.gateway.js';
 import { createChatGateway, type ChatGateway } from './transport/socket/chat.gateway.js';
 import type { ChatServer } from './transport/socket/chat.handlers.js';
 import { openRedisFanOut, type RedisFanOut } from './transport/socket/redis.adapter.js';
+import { RedisPresence } from './cluster/redis.presence.js';
 
 export type AppOptions = {
   config: Config;
@@ -34,8 +37,10 @@ export type AppOptions = {
   clock?: Clock;
   newId?: IdGenerator;
   logger?: boolean | { level: string };
-  /** Per-user command budgets; defaults to COMMAND_BUDGETS. */
+  /** Per-user command limits, counted where they were built (tests); default: `commandBudgets`. */
   commandLimits?: CommandLimits;
+  /** Per-user command budgets (default COMMAND_BUDGETS), counted in Redis with `config.redisUrl`. */
+  commandBudgets?: Record<string, Budget>;
   /**
    * The built SQLite writer thread; the production entry passes the one bundled next to
    * it. Without it (tests from source) the default storage writes on the main thread.
@@ -48,6 +53,11 @@ export type AppOptions = {
    * out through, default `socket.io`. Only nodes on the same one reach each other's sockets.
    */
   redisStreamName?: string;
+  /**
+   * With `config.redisUrl`: how often this node beats its presence heartbeat and how long
+   * after the last beat the others take it for dead (C3); default 5 s and 15 s.
+   */
+  presenceHeartbeat?: { intervalMs: number; expireMs: number };
 };
 
 export type ParleyApp = {
@@ -132,15 +142,33 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     hasher: argon2Hasher(),
     sessionPolicy: { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs },
     presenceGraceMs: config.presenceGraceMs,
+    // Several nodes: connections are counted across all of them (C3).
+    ...(fanOut
+      ? {
+          presence: await RedisPresence.start({
+            client: fanOut.client,
+            keyPrefix: fanOut.keyPrefix,
+            graceMs: config.presenceGraceMs,
+            heartbeatMs: options.presenceHeartbeat?.intervalMs,
+            expireMs: options.presenceHeartbeat?.expireMs,
+            log: http.log,
+          }),
+        }
+      : {}),
   });
   try {
     await Promise.all([services.rooms.ensureDefaultRoom(), services.auth.warmUp()]);
   } catch (error) {
+    await services.presence.dispose();
     // An open Redis client would keep the process alive, reconnecting, after a failed start.
     await fanOut?.close();
     throw error;
   }
 
+  // Budgets and per-user caps: in Redis with several nodes, so they hold whichever node one lands on (C4).
+  const stores = fanOut
+    ? openRedisLimitStores({ client: fanOut.client, keyPrefix: fanOut.keyPrefix, log: http.log })
+    : memoryLimitStores();
   const trust = compileTrust(config.trustProxy);
   const originPolicy = { trust, allowedOrigins: config.allowedOrigins };
   const io: ChatServer = new Server(http.server, {
@@ -164,6 +192,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     // says when to come back; this one bounds transports that never reach /chat.
     engineHandshakesPerIpPerMinute: 2 * config.handshakesPerIpPerMinute,
     enginePath: '/socket.io/',
+    limiters: stores.limiters,
   });
   io.engine.on('connection', (conn: Parameters<typeof gate.adopt>[0]) => gate.adopt(conn));
   // Nothing lives on the main namespace; the chat and admin namespaces stand on their own.
@@ -173,7 +202,10 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     io,
     services,
     log: http.log,
-    ...(options.commandLimits ? { commandLimits: options.commandLimits } : {}),
+    commandLimits:
+      options.commandLimits ?? new CommandLimits(options.commandBudgets ?? COMMAND_BUDGETS, stores.limiters),
+    limiters: stores.limiters,
+    slots: stores.slots,
     trust,
     limits: {
       sessionRecheckMs: config.sessionRecheckMs,
@@ -185,7 +217,16 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
       return token ? services.auth.authenticate(token) : null;
     },
   });
-  createAdminGateway({ io, chat: chat.nsp, adminToken: config.adminToken, clock, newId, log: http.log, trust });
+  createAdminGateway({
+    io,
+    chat: chat.nsp,
+    adminToken: config.adminToken,
+    clock,
+    newId,
+    log: http.log,
+    trust,
+    limiters: stores.limiters,
+  });
 
   await http.register(fastifyCookie);
   if (config.nodeId !== null) installNodeCookie(http, io.engine, config.nodeId);
@@ -195,7 +236,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   registerAuthRoutes(http, {
     services,
     chat: () => chat,
-    throttle: new LoginThrottle(config.registrationsPerIpPerHour),
+    throttle: new LoginThrottle(config.registrationsPerIpPerHour, stores.limiters),
   });
   await registerStatic(http, config.webDistDir);
 
@@ -203,8 +244,11 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     await chat.shutdown({ drainTimeoutMs: SHUTDOWN_DRAIN_MS, expectedBackInMs: 5000 });
   });
   http.addHook('onClose', async () => {
-    services.presence.dispose();
+    // Before the Redis client quits: a node that stops says goodbye to the others' presence.
+    await services.presence.dispose();
     await new Promise<void>((resolve) => io.close(() => resolve()));
+    // Every socket is gone: this node's share of the per-user caps goes too, before the client quits.
+    await stores.close();
     // After io.close: closing the adapters publishes their goodbyes through this client.
     await fanOut?.close();
     await storage.close();

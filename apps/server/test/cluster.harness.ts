@@ -1,6 +1,9 @@
 import type { Pool } from 'pg';
 import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { openPostgresStorage } from '../src/storage/postgres/postgres.storage.js';
+import type { AppOptions } from '../src/app.js';
+import type { Config } from '../src/config.js';
+import type { Budget } from '../src/security/rate-limits.js';
 import { Harness, type TestServer } from './harness.js';
 import { adminPool, createDatabase, databaseUrl, dropDatabase, uniqueName } from './services/postgres.databases.js';
 
@@ -22,8 +25,18 @@ export type Cluster = {
   /**
    * Starts `count` nodes (2 by default) on a fresh schema and a fresh stream, on the run's
    * Redis unless `redisUrl` names another (a test that stops its Redis brings its own).
+   * `config` and `commandBudgets` go to every node (the limits suite sets real budgets and caps),
+   * and so does `presenceHeartbeat` (the presence suite shortens it to see dead nodes sooner).
    */
-  start(count?: number, options?: { redisUrl?: string }): Promise<TestServer[]>;
+  start(
+    count?: number,
+    options?: {
+      redisUrl?: string;
+      config?: Partial<Config>;
+      commandBudgets?: Record<string, Budget>;
+      presenceHeartbeat?: AppOptions['presenceHeartbeat'];
+    },
+  ): Promise<TestServer[]>;
 };
 
 /** Registers the hooks for one file: call once at the top of a describe block. */
@@ -62,7 +75,17 @@ export function useCluster(): Cluster {
       for (let i = 0; i < count; i++) {
         const storage = await openPostgresStorage({ url: databaseUrl(database), poolMax: POOL_MAX_PER_NODE, schema });
         try {
-          nodes.push(await h.start({ redisUrl }, { storage, redisStreamName: stream }));
+          nodes.push(
+            await h.start(
+              { ...options.config, redisUrl },
+              {
+                storage,
+                redisStreamName: stream,
+                ...(options.commandBudgets ? { commandBudgets: options.commandBudgets } : {}),
+                ...(options.presenceHeartbeat ? { presenceHeartbeat: options.presenceHeartbeat } : {}),
+              },
+            ),
+          );
         } catch (error) {
           await storage.close();
           throw error;

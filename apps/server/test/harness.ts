@@ -15,7 +15,7 @@ import {
 } from '@parley/shared-types';
 import { io, type Socket } from 'socket.io-client';
 import { afterEach, expect } from 'vitest';
-import { buildApp, type ParleyApp } from '../src/app.js';
+import { buildApp, type AppOptions, type ParleyApp } from '../src/app.js';
 import { DEFAULT_ALLOWED_HOSTS, DEFAULTS, type Config } from '../src/config.js';
 import type { Clock } from '../src/domain/clock.js';
 import type { Storage } from '../src/storage/storage.js';
@@ -210,7 +210,15 @@ export class Harness {
   /** The real app on an ephemeral port, with a fresh SQLite file in a temp dir (or the given storage). */
   async start(
     overrides: Partial<Config> = {},
-    options: { clock?: Clock; commandLimits?: CommandLimits; storage?: Storage; redisStreamName?: string } = {},
+    options: {
+      clock?: Clock;
+      commandLimits?: CommandLimits;
+      /** Budgets the app counts in its own store (Redis with `redisUrl`); replaces the lifted limits. */
+      commandBudgets?: Record<string, Budget>;
+      storage?: Storage;
+      redisStreamName?: string;
+      presenceHeartbeat?: AppOptions['presenceHeartbeat'];
+    } = {},
   ): Promise<TestServer> {
     const dataDir = await this.makeTempDir();
     const config: Config = {
@@ -247,10 +255,13 @@ export class Harness {
       sqliteWriterThread: await builtWriterThread(),
       logger: false,
       // Tests that are not about rate limits must not trip them; those that are pass the real budgets.
-      commandLimits: options.commandLimits ?? new CommandLimits(UNLIMITED_BUDGETS),
+      ...(options.commandBudgets
+        ? { commandBudgets: options.commandBudgets }
+        : { commandLimits: options.commandLimits ?? new CommandLimits(UNLIMITED_BUDGETS) }),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.storage ? { storage: options.storage } : {}),
       ...(options.redisStreamName ? { redisStreamName: options.redisStreamName } : {}),
+      ...(options.presenceHeartbeat ? { presenceHeartbeat: options.presenceHeartbeat } : {}),
     });
     const server: TestServer = { app, config, url: '' };
     this.servers.push(server);

@@ -1,14 +1,13 @@
 import type { Clock, TimerHandle } from './clock.js';
-
-export type PresenceListener = (userId: string, online: boolean) => void;
+import type { PresenceDirectory, PresenceListener } from './presence.directory.js';
 
 /**
  * Who is online, derived from the set of live connections per user (P1, P2). A user is
  * online while any connection is open; after the last one closes they stay online for
  * a grace delay, so a reload or a short network blip does not flicker. Listeners hear
- * only real transitions.
+ * only real transitions. One process only: several nodes use the Redis directory.
  */
-export class PresenceTracker {
+export class PresenceTracker implements PresenceDirectory {
   private readonly connections = new Map<string, Set<string>>();
   private readonly pendingOffline = new Map<string, TimerHandle>();
   private readonly listeners = new Set<PresenceListener>();

@@ -69,7 +69,8 @@ export class RoomsService {
       storage: Storage;
       clock: Clock;
       newId: IdGenerator;
-      isOnline: (userId: string) => boolean;
+      /** May ask another process (several nodes share presence through Redis). */
+      isOnline: (userId: string) => boolean | Promise<boolean>;
     },
   ) {}
 
@@ -230,7 +231,9 @@ export class RoomsService {
     const { storage, isOnline } = this.deps;
     await this.requireMember(userId, roomId);
     const members = (await storage.rooms.listMembers(roomId)) ?? [];
-    return members.map((m) => ({ userId: m.userId, username: m.username, online: isOnline(m.userId) }));
+    // All asked at once: a shared directory answers them in one round trip.
+    const online = await Promise.all(members.map((m) => isOnline(m.userId)));
+    return members.map((m, i) => ({ userId: m.userId, username: m.username, online: online[i] === true }));
   }
 
   /** D1. */
@@ -269,6 +272,6 @@ export class RoomsService {
 
   async member(userId: string): Promise<Member | null> {
     const user = await this.deps.storage.users.findById(userId);
-    return user ? { userId: user.id, username: user.username, online: this.deps.isOnline(user.id) } : null;
+    return user ? { userId: user.id, username: user.username, online: await this.deps.isOnline(user.id) } : null;
   }
 }

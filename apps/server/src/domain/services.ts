@@ -3,6 +3,7 @@ import { AuthService, type PasswordHasher, type SessionPolicy } from './auth.ser
 import type { Clock } from './clock.js';
 import type { IdGenerator } from './ids.js';
 import { MessagesService } from './messages.service.js';
+import type { PresenceDirectory } from './presence.directory.js';
 import { PresenceTracker } from './presence.tracker.js';
 import { ReadsService } from './reads.service.js';
 import { RoomsService } from './rooms.service.js';
@@ -13,7 +14,7 @@ export type Services = {
   rooms: RoomsService;
   messages: MessagesService;
   reads: ReadsService;
-  presence: PresenceTracker;
+  presence: PresenceDirectory;
   typing: TypingTracker;
 };
 
@@ -25,9 +26,11 @@ export function createServices(deps: {
   hasher: PasswordHasher;
   sessionPolicy: SessionPolicy;
   presenceGraceMs: number;
+  /** Shared by several nodes (REDIS_URL); by default this process's connections only. */
+  presence?: PresenceDirectory;
 }): Services {
   const { storage, clock, newId } = deps;
-  const presence = new PresenceTracker(clock, deps.presenceGraceMs);
+  const presence = deps.presence ?? new PresenceTracker(clock, deps.presenceGraceMs);
   const rooms = new RoomsService({ storage, clock, newId, isOnline: (id) => presence.isOnline(id) });
   return {
     presence,

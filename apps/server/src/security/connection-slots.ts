@@ -6,7 +6,22 @@
  */
 export type Release = () => void;
 
-export class ConnectionSlots {
+/**
+ * Slots counted somewhere: this process's memory (ConnectionSlots), or a store every node
+ * shares (cluster/redis.slots.ts), whose answer takes a round trip. Either way the slot is
+ * counted by the time the answer comes, so callers may await it before admitting.
+ */
+export interface SlotCounter {
+  /** A slot for `key`, or null when `key` holds the maximum already. */
+  take(key: string): Release | null | Promise<Release | null>;
+}
+
+/** Makes a counter of at most `max` slots per key; `name` keeps its keys apart from other counters'. */
+export type SlotStore = (name: string, max: number) => SlotCounter;
+
+export const memorySlots: SlotStore = (_name, max) => new ConnectionSlots(max);
+
+export class ConnectionSlots implements SlotCounter {
   private readonly open = new Map<string, number>();
 
   constructor(private readonly max: number) {}

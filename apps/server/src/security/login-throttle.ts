@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { memoryLimiters, type LimiterStore } from './rate-limits.js';
 
 /*
  * Sign-in throttling, taken before the password is checked: every attempt spends its
@@ -16,6 +17,8 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
  * (1 s, 2 s, 4 s … up to 15 minutes); the others are refused with `rate_limited` unchecked.
  * The account key is the lower-cased name whether or not the account exists, so the
  * answers reveal nothing about which accounts exist.
+ * Every budget is counted in the app's LimiterStore: with several nodes, in Redis, so
+ * guesses spread over the nodes spend one budget (SPEC C4).
  */
 export const PAIR_FREE_FAILURES = 10;
 export const IP_FREE_FAILURES = 30;
@@ -36,22 +39,19 @@ type Grant = { undo(): Promise<void>; succeeded(): Promise<void> };
 
 /** One budget of failures per key, with a back-off gate once it is spent. */
 class FailureBudget {
-  private readonly failures: RateLimiterMemory;
+  private readonly failures: RateLimiterAbstract;
   /** Past the budget: a single point per back-off period, re-blocked for longer after each use. */
-  private readonly gate: RateLimiterMemory;
+  private readonly gate: RateLimiterAbstract;
 
   constructor(
+    store: LimiterStore,
     prefix: string,
     private readonly free: number,
     windowS: number,
     private readonly onSuccess: 'reset' | 'refund',
   ) {
-    this.failures = new RateLimiterMemory({
-      keyPrefix: `${prefix}-fail`,
-      points: Number.MAX_SAFE_INTEGER,
-      duration: windowS,
-    });
-    this.gate = new RateLimiterMemory({ keyPrefix: `${prefix}-gate`, points: 1, duration: 1 });
+    this.failures = store({ keyPrefix: `${prefix}-fail`, points: Number.MAX_SAFE_INTEGER, duration: windowS });
+    this.gate = store({ keyPrefix: `${prefix}-gate`, points: 1, duration: 1 });
   }
 
   async take(key: string): Promise<Grant | Throttled> {
@@ -93,19 +93,19 @@ export type SignInAttempt = {
 };
 
 export class LoginThrottle {
-  private readonly pair = new FailureBudget('login-pair', PAIR_FREE_FAILURES, WINDOW_S, 'reset');
+  private readonly pair: FailureBudget;
   /** A right password must not license guessing other accounts from that address: refunded, not reset. */
-  private readonly address = new FailureBudget('login-ip', IP_FREE_FAILURES, WINDOW_S, 'refund');
-  private readonly account = new FailureBudget('login-account', ACCOUNT_FREE_FAILURES, ACCOUNT_WINDOW_S, 'refund');
-  private readonly familiar = new RateLimiterMemory({ keyPrefix: 'login-familiar', points: 1, duration: FAMILIAR_S });
-  private readonly registrations: RateLimiterMemory;
+  private readonly address: FailureBudget;
+  private readonly account: FailureBudget;
+  private readonly familiar: RateLimiterAbstract;
+  private readonly registrations: RateLimiterAbstract;
 
-  constructor(registrationsPerIpPerHour: number) {
-    this.registrations = new RateLimiterMemory({
-      keyPrefix: 'register-ip',
-      points: registrationsPerIpPerHour,
-      duration: 3600,
-    });
+  constructor(registrationsPerIpPerHour: number, store: LimiterStore = memoryLimiters) {
+    this.pair = new FailureBudget(store, 'login-pair', PAIR_FREE_FAILURES, WINDOW_S, 'reset');
+    this.address = new FailureBudget(store, 'login-ip', IP_FREE_FAILURES, WINDOW_S, 'refund');
+    this.account = new FailureBudget(store, 'login-account', ACCOUNT_FREE_FAILURES, ACCOUNT_WINDOW_S, 'refund');
+    this.familiar = store({ keyPrefix: 'login-familiar', points: 1, duration: FAMILIAR_S });
+    this.registrations = store({ keyPrefix: 'register-ip', points: registrationsPerIpPerHour, duration: 3600 });
   }
 
   /** Before checking a password: takes every budget, or refuses (giving back what it took). */

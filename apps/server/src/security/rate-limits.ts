@@ -1,11 +1,23 @@
 import type { ChatCommand } from '@parley/shared-types';
-import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+
+/** One budget: `points` per `duration` seconds per key, under a prefix no other budget uses. */
+export type LimiterSpec = { keyPrefix: string; points: number; duration: number };
+
+/**
+ * Where budgets are counted: this process's memory (one node), or a store every node
+ * shares (cluster/redis.limits.ts), so that a user or an address gets the same budget
+ * whichever node it lands on. Prefixes must differ between budgets: in a shared store
+ * two budgets with one prefix would spend each other's points.
+ */
+export type LimiterStore = (spec: LimiterSpec) => RateLimiterAbstract;
+
+export const memoryLimiters: LimiterStore = (spec) => new RateLimiterMemory(spec);
 
 /**
  * Per-user budgets for each chat command: a sustained rate plus a burst allowance
  * (rate-limiter-flexible's BurstyRateLimiter: a short window for the rate, a longer one
- * for the burst). Kept in memory per node; a shared store can replace RateLimiterMemory
- * when several nodes serve one user.
+ * for the burst), counted in the LimiterStore the app chose.
  */
 export type Budget = { points: number; perSeconds: number; burst?: { points: number; perSeconds: number } };
 
@@ -44,10 +56,10 @@ export const COMMAND_BUDGETS: Record<ChatCommand, Budget> = {
 
 type Limiter = { consume(key: string): Promise<RateLimiterRes> };
 
-function limiterFor(command: string, budget: Budget): Limiter {
-  const base = new RateLimiterMemory({ keyPrefix: command, points: budget.points, duration: budget.perSeconds });
+function limiterFor(command: string, budget: Budget, store: LimiterStore): Limiter {
+  const base = store({ keyPrefix: command, points: budget.points, duration: budget.perSeconds });
   if (!budget.burst) return base;
-  const burst = new RateLimiterMemory({
+  const burst = store({
     keyPrefix: `${command}:burst`,
     points: budget.burst.points,
     duration: budget.burst.perSeconds,
@@ -60,8 +72,10 @@ export type Verdict = { ok: true } | { ok: false; retryAfterMs: number };
 export class CommandLimits {
   private readonly limiters: Map<string, Limiter>;
 
-  constructor(budgets: Record<string, Budget> = COMMAND_BUDGETS) {
-    this.limiters = new Map(Object.entries(budgets).map(([command, budget]) => [command, limiterFor(command, budget)]));
+  constructor(budgets: Record<string, Budget> = COMMAND_BUDGETS, store: LimiterStore = memoryLimiters) {
+    this.limiters = new Map(
+      Object.entries(budgets).map(([command, budget]) => [command, limiterFor(command, budget, store)]),
+    );
   }
 
   async take(command: ChatCommand, userId: string): Promise<Verdict> {
@@ -90,8 +104,9 @@ async function takeFrom(limiter: Limiter, key: string): Promise<Verdict> {
 export class HandshakeLimits {
   private readonly limiter: Limiter;
 
-  constructor(perMinute: number) {
-    this.limiter = limiterFor('handshake', { points: perMinute, perSeconds: 60 });
+  /** `name` keeps this budget apart from the other handshake budget in a shared store. */
+  constructor(perMinute: number, store: LimiterStore = memoryLimiters, name = 'handshake') {
+    this.limiter = limiterFor(name, { points: perMinute, perSeconds: 60 }, store);
   }
 
   take(address: string): Promise<Verdict> {

@@ -5,7 +5,7 @@ import { clientAddress, type TrustFn } from '../security/client-address.js';
 import { ConnectionSlots, type Release } from '../security/connection-slots.js';
 import type { HostPolicy } from '../security/hosts.js';
 import { checkOrigin, type OriginPolicy } from '../security/origin.js';
-import { HandshakeLimits } from '../security/rate-limits.js';
+import { HandshakeLimits, memoryLimiters, type LimiterStore } from '../security/rate-limits.js';
 
 /*
  * What every request meets before Fastify or Engine.IO sees it:
@@ -16,6 +16,13 @@ import { HandshakeLimits } from '../security/rate-limits.js';
  *    will ask for, authenticated or not) takes one of its address's connection slots and
  *    fits its address's handshake budget (429 otherwise), so one machine cannot hold
  *    open, or churn, more transports than the caps allow.
+ *
+ * The handshake budget is counted where the app's budgets are (in Redis with several
+ * nodes, so churning through the load balancer does not multiply it). The slots stay per
+ * node on purpose: they protect this process's file descriptors and memory, which another
+ * node's connections do not use, and sharing them would put a Redis round trip (and a
+ * write) in front of every transport, signed in or not. So one address may hold
+ * MAX_CONNECTIONS_PER_IP transports on each node (SECURITY.md, docs/deploy.md).
  */
 
 export type GateOptions = {
@@ -28,12 +35,14 @@ export type GateOptions = {
   engineHandshakesPerIpPerMinute: number;
   /** Engine.IO's path, `/socket.io/`. */
   enginePath: string;
+  /** Where the handshake budget is counted; this node's memory by default. */
+  limiters?: LimiterStore;
 };
 
 export type ServerGate = {
   /** Hands the slot a handshake took to the Engine.IO connection it became. */
   adopt(conn: { request: IncomingMessage; once(event: 'close', listener: () => void): unknown }): void;
-  /** Open Engine.IO connections (and admitted handshakes) of an address. */
+  /** Open Engine.IO connections (and admitted handshakes) of an address on this node. */
   connectionsOf(address: string): number;
 };
 
@@ -68,7 +77,11 @@ const UNKNOWN_HOST = { error: 'forbidden', message: 'This server does not answer
  */
 export function installServerGate(server: HttpServer, options: GateOptions): ServerGate {
   const slots = new ConnectionSlots(options.maxConnectionsPerIp);
-  const rate = new HandshakeLimits(options.engineHandshakesPerIpPerMinute);
+  const rate = new HandshakeLimits(
+    options.engineHandshakesPerIpPerMinute,
+    options.limiters ?? memoryLimiters,
+    'engine-handshake',
+  );
   /** Slots taken by handshakes that Engine.IO has not yet turned into connections. */
   const pending = new WeakMap<IncomingMessage, Release>();
 

@@ -8,9 +8,10 @@ import {
   type Notice,
 } from '@parley/shared-types';
 import type { FastifyBaseLogger } from 'fastify';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Namespace } from 'socket.io';
 import { clientAddress, type TrustFn } from '../../security/client-address.js';
+import { memoryLimiters, type LimiterStore } from '../../security/rate-limits.js';
 import type { Clock } from '../../domain/clock.js';
 import type { IdGenerator } from '../../domain/ids.js';
 import type { ChatNamespace, ChatServer } from './chat.handlers.js';
@@ -38,13 +39,16 @@ export function createAdminGateway(deps: {
   newId: IdGenerator;
   log: FastifyBaseLogger;
   trust: TrustFn;
+  /** Where the attempt budget is counted (shared by the nodes with REDIS_URL); memory by default. */
+  limiters?: LimiterStore;
 }): void {
   // The server is typed for the chat; this namespace speaks its own, smaller protocol.
   const nsp = deps.io.of(NAMESPACES.admin) as unknown as Namespace<
     AdminClientToServerEvents,
     AdminServerToClientEvents
   >;
-  const attempts = new RateLimiterMemory({ keyPrefix: 'admin-token', points: ADMIN_ATTEMPTS_PER_MINUTE, duration: 60 });
+  const limiters = deps.limiters ?? memoryLimiters;
+  const attempts = limiters({ keyPrefix: 'admin-token', points: ADMIN_ATTEMPTS_PER_MINUTE, duration: 60 });
   // Budgeted per address before the token is compared (one connection can send many
   // namespace handshakes), so guessing runs at ten a minute, not thousands a second.
   nsp.use((socket, next) => {

@@ -16,8 +16,16 @@ import { chatHandlers, type ChatNamespace, type ChatSocket, type CommandContext 
 import { SESSION_CHANNEL_PREFIX, roomChannel, sessionChannel, userChannel } from './socket-rooms.js';
 import type { RoomCursor } from '../../storage/storage.js';
 import { clientAddress, type TrustFn } from '../../security/client-address.js';
-import { ConnectionSlots, type Release } from '../../security/connection-slots.js';
-import { ABUSE_REFUSALS_LIMIT, ABUSE_WINDOW_MS, CommandLimits, HandshakeLimits } from '../../security/rate-limits.js';
+import { memorySlots, type Release, type SlotStore } from '../../security/connection-slots.js';
+import {
+  ABUSE_REFUSALS_LIMIT,
+  ABUSE_WINDOW_MS,
+  COMMAND_BUDGETS,
+  CommandLimits,
+  HandshakeLimits,
+  memoryLimiters,
+  type LimiterStore,
+} from '../../security/rate-limits.js';
 import { compileValidator, compileValidators } from './validation.js';
 
 export type ChatGateway = {
@@ -73,12 +81,16 @@ export function createChatGateway(deps: {
   /** Which peers are proxies whose X-Forwarded-For names the client (for the per-IP cap). */
   trust: TrustFn;
   commandLimits?: CommandLimits;
+  /** Where budgets and the per-user cap are counted (Redis with several nodes: SPEC C4); memory by default. */
+  limiters?: LimiterStore;
+  slots?: SlotStore;
 }): ChatGateway {
   const { io, services, log } = deps;
-  const commandLimits = deps.commandLimits ?? new CommandLimits();
+  const limiters = deps.limiters ?? memoryLimiters;
+  const commandLimits = deps.commandLimits ?? new CommandLimits(COMMAND_BUDGETS, limiters);
   /** Chat connections per user; the per-address cap holds every transport (server.gate.ts). */
-  const userSlots = new ConnectionSlots(deps.limits.maxConnectionsPerUser);
-  const handshakeLimits = new HandshakeLimits(deps.limits.handshakesPerIpPerMinute);
+  const userSlots = (deps.slots ?? memorySlots)('user', deps.limits.maxConnectionsPerUser);
+  const handshakeLimits = new HandshakeLimits(deps.limits.handshakesPerIpPerMinute, limiters);
   /** Per socket: refusals for rate limits in the current abuse window. */
   const refusals = new WeakMap<ChatSocket, { count: number; since: number }>();
   /**
@@ -106,6 +118,11 @@ export function createChatGateway(deps: {
         if (!admitted.ok) return next(admitted.error);
         const { session } = admitted;
         release = admitted.release;
+        // A shared counter answers after a round trip, in which the transport may have closed.
+        if (socket.conn.readyState === 'closed') {
+          release();
+          return next(new Error('unavailable'));
+        }
         // The slot is given back when this socket disconnects, or with its transport if
         // it never gets as far as connecting.
         socket.conn.once('close', release);
@@ -140,8 +157,9 @@ export function createChatGateway(deps: {
       if (Date.now() < cutOff) return refuse('rate_limited', { retryAfterMs: cutOff - Date.now() });
       cutOffUntil.delete(session.user.id);
     }
-    // Taken now, not counted once connected: a burst of handshakes cannot all pass the check.
-    const release = userSlots.take(session.user.id);
+    // Taken now, not counted once connected: a burst of handshakes cannot all pass the check
+    // (across nodes too: the shared counter checks and takes in one step).
+    const release = await userSlots.take(session.user.id);
     if (!release) return refuse('too_many_connections');
     return { ok: true, session, release };
   }
@@ -313,10 +331,15 @@ export function createChatGateway(deps: {
       for (const socket of nsp.sockets.values()) socket.conn.close();
     },
     announceMember(user, roomIds) {
-      const member = { userId: user.id, username: user.username, online: services.presence.isOnline(user.id) };
-      for (const roomId of roomIds) {
-        nsp.to(roomChannel(roomId)).except(userChannel(user.id)).emit('room:member-joined', { roomId, member });
-      }
+      // Several nodes: presence is asked of Redis, so the announcement waits for its answer.
+      void Promise.resolve(services.presence.isOnline(user.id))
+        .then((online) => {
+          const member = { userId: user.id, username: user.username, online };
+          for (const roomId of roomIds) {
+            nsp.to(roomChannel(roomId)).except(userChannel(user.id)).emit('room:member-joined', { roomId, member });
+          }
+        })
+        .catch((error: unknown) => log.error({ err: error }, 'member announcement failed'));
     },
   };
 }

@@ -64,7 +64,8 @@ export const chatHandlers: { [C in ChatCommand]: Handler<C> } = {
     follow(nsp, user.id, room.id, true);
     nsp.to(userChannel(user.id)).emit('room:added', room);
     if (joined) {
-      const member = { userId: user.id, username: user.username, online: services.presence.isOnline(user.id) };
+      const online = await services.presence.isOnline(user.id);
+      const member = { userId: user.id, username: user.username, online };
       // R8: to the other members; the joiner's own tabs already got room:added.
       nsp.to(roomChannel(room.id)).except(userChannel(user.id)).emit('room:member-joined', { roomId: room.id, member });
     }
