@@ -1,7 +1,7 @@
 import { API_ROUTES, type Ack } from '@parley/shared-types';
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { openRedisSlots, type RedisSlots } from '../src/cluster/redis.slots.js';
 import type { Release } from '../src/security/connection-slots.js';
 import { PAIR_FREE_FAILURES } from '../src/security/login-throttle.js';
@@ -9,7 +9,7 @@ import { COMMAND_BUDGETS } from '../src/security/rate-limits.js';
 import { useCluster } from './cluster.harness.js';
 import { DEFAULT_PASSWORD, WAIT_MS, newCmid, type Harness, type TestClient, type TestServer } from './harness.js';
 import { uniqueName } from './services/postgres.databases.js';
-import { startRedis, type RedisServer } from './services/redis.service.js';
+import { useOwnRedis } from './services/redis.service.js';
 
 /*
  * Budgets and caps with two nodes on one Redis (SPEC C4): each test spends a budget or
@@ -199,17 +199,11 @@ describe('a node that dies holding connection slots', () => {
 
 describe('Redis killed under two nodes with real budgets', () => {
   const { h, start } = useCluster();
-  let redis: RedisServer;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
+  const ownRedis = useOwnRedis();
 
   it('C4: commands, sign-ins and connections still answer (budgets and the cap per node meanwhile); nothing crashes; shared again after', async () => {
     const [one, two] = (await start(2, {
-      redisUrl: redis.url,
+      redisUrl: ownRedis().url,
       config: { maxConnectionsPerUser: CAP },
       commandBudgets: COMMAND_BUDGETS,
     })) as [TestServer, TestServer];
@@ -217,7 +211,7 @@ describe('Redis killed under two nodes with real budgets', () => {
     const on1 = await h.connect(one, alice, 'alice@1');
     const general = (await on1.ok('room:list', {})).find((r) => r.name === 'general')!;
 
-    await redis.kill();
+    await ownRedis().kill();
     const started = Date.now();
     // Insured by each node's memory: answered, not failed, and not kept waiting for Redis.
     const sent = await on1.ok('message:send', { roomId: general.id, clientMessageId: newCmid(), text: 'no Redis' });
@@ -233,7 +227,7 @@ describe('Redis killed under two nodes with real budgets', () => {
     await on2.ok('room:list', {});
     expect(Date.now() - started).toBeLessThan(10_000);
 
-    await redis.restart();
+    await ownRedis().restart();
     // Back in Redis: the cap counts both nodes again once node 1 has republished its share.
     await h.connect(two, alice, 'alice@2 b');
     const deadline = Date.now() + 10_000;

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RedisPresence } from '../src/cluster/redis.presence.js';
 import { useCluster } from './cluster.harness.js';
 import { newCmid, until, type Account, type TestClient, type TestServer } from './harness.js';
-import { startRedis, type RedisServer } from './services/redis.service.js';
+import { useOwnRedis } from './services/redis.service.js';
 
 /*
  * Presence and typing with two nodes on one Redis (C3): a user is online while any node
@@ -177,16 +177,10 @@ describe('presence and typing across two nodes', () => {
   });
 
   describe('with Redis restarted (its data lost)', () => {
-    let redis: RedisServer;
-    beforeAll(async () => {
-      redis = await startRedis();
-    });
-    afterAll(async () => {
-      await redis?.stop();
-    });
+    const ownRedis = useOwnRedis();
 
     it('C3: no node crashes; the nodes register their connections again and a user who left meanwhile turns offline', async () => {
-      const [one, two] = (await start(2, { redisUrl: redis.url, presenceHeartbeat: FAST_HEARTBEAT })) as [
+      const [one, two] = (await start(2, { redisUrl: ownRedis().url, presenceHeartbeat: FAST_HEARTBEAT })) as [
         TestServer,
         TestServer,
       ];
@@ -198,11 +192,11 @@ describe('presence and typing across two nodes', () => {
       const carol1 = await h.connect(one, carol, 'carol@1');
       for (const user of [alice, carol]) await hears(bob2, user, true);
 
-      await redis.kill();
+      await ownRedis().kill();
       carol1.close();
       await holds(one, carol, 0);
       await sleep(500);
-      await redis.restart();
+      await ownRedis().restart();
 
       await hears(bob2, carol, false, 10_000);
       const deadline = Date.now() + 10_000;

@@ -1,5 +1,6 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { alive } from './services/processes.js';
 
 /*
  * Test processes bundle the server into .test-build/<pid>/ (test/process/server-process.ts).
@@ -7,16 +8,6 @@ import { fileURLToPath } from 'node:url';
  * not pile up run after run (a folder of a test run still going is left alone).
  */
 const BUILDS = fileURLToPath(new URL('../.test-build/', import.meta.url));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but is someone else's.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export default function setup(): void {
   let names: string[];

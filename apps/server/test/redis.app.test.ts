@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { useCluster } from './cluster.harness.js';
 import { newCmid, type TestServer } from './harness.js';
-import { startRedis, type RedisServer } from './services/redis.service.js';
+import { useOwnRedis } from './services/redis.service.js';
 
 /*
  * REDIS_URL wiring: a Redis that cannot be reached fails the start; one that goes away
@@ -33,16 +33,10 @@ describe('the app with REDIS_URL', () => {
 
   describe('Redis killed under two nodes', () => {
     const { h, start } = useCluster();
-    let redis: RedisServer;
-    beforeAll(async () => {
-      redis = await startRedis();
-    });
-    afterAll(async () => {
-      await redis?.stop();
-    });
+    const ownRedis = useOwnRedis();
 
     it('C1: no node crashes, sends are still acked, and delivery across nodes is back within 10 s of Redis', async () => {
-      const [one, two] = (await start(2, { redisUrl: redis.url })) as [TestServer, TestServer];
+      const [one, two] = (await start(2, { redisUrl: ownRedis().url })) as [TestServer, TestServer];
       const alice = await h.register(one, 'alice');
       const bob = await h.register(two, 'bob');
       const alice1 = await h.connect(one, alice, 'alice@1');
@@ -54,12 +48,12 @@ describe('the app with REDIS_URL', () => {
       const before = await send('before');
       await bob2.waitFor('message:created', (m) => m.id === before.id);
 
-      await redis.kill();
+      await ownRedis().kill();
       // Acked means stored in PostgreSQL: Redis carries live delivery only.
       const during = await send('while Redis is down');
       await new Promise((resolve) => setTimeout(resolve, 1000));
       const restartedAt = Date.now();
-      await redis.restart();
+      await ownRedis().restart();
 
       // Published while Redis was away: queued by ioredis, delivered once it is back.
       await bob2.waitFor('message:created', (m) => m.id === during.id, 10_000);

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chown, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { alive, freePort } from './processes.js';
 
 /*
  * A throwaway PostgreSQL server for tests: its own folder, its own loopback port, trust
@@ -86,29 +86,6 @@ async function binDir(): Promise<string> {
   const installed = await findBinDir();
   if (!installed) throw new Error(`installed the postgresql package, but no initdb under ${PG_ROOT}/*/bin`);
   return installed;
-}
-
-/** A port free on 127.0.0.1 right now (another process could still take it: startPostgres retries). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

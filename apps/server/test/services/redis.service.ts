@@ -1,10 +1,12 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
+import { alive, freePort } from './processes.js';
+import { afterAll, beforeAll } from 'vitest';
 
 /*
  * A throwaway Redis for tests: its own folder and loopback port, nothing saved to disk,
@@ -79,29 +81,6 @@ async function binary(): Promise<string> {
   const installed = findBinary();
   if (!installed) throw new Error('installed the redis-server package, but found no redis-server');
   return installed;
-}
-
-/** A port free on 127.0.0.1 right now (another process could still take it: startRedis retries). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Whether `pid` is still a redis-server (a PID from an old file may belong to another process by now). */
@@ -243,4 +222,23 @@ export async function startRedis(): Promise<RedisServer> {
     await rm(folder, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * A Redis of the calling describe block's own (for tests that kill or restart it, which
+ * the run's shared one must survive), started before its tests and stopped after them.
+ * Call at the top of the block; the getter answers it inside the tests.
+ */
+export function useOwnRedis(): () => RedisServer {
+  let redis: RedisServer | undefined;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  return () => {
+    if (!redis) throw new Error('useOwnRedis: the Redis of this block did not start');
+    return redis;
+  };
 }
