@@ -3,7 +3,9 @@
 // results/latest.json, results/latency.svg and RESULTS.md.
 //
 // Options: --quick (short steps, at most 2k connections), --only=A,C,..., --servers=s0,s1,s2,
-// --no-tuning, --no-profile, --keep (keep the work directory), --wait-quiet=SECONDS.
+// --no-tuning, --no-profile, --keep (keep the work directory), --wait-quiet=SECONDS,
+// --c-rates=50,250,... (scenario C's steps). The server `s1x2` (not in the default set:
+// --servers=s1,s1x2) is Parley on two nodes over PostgreSQL + Redis, scenario C only.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ import {
   scenarioG,
 } from './scenarios.mjs';
 import { seed } from './seed.mjs';
+import { ensureEngines } from './cluster.mjs';
 import { runProfile, runTuning } from './tuning.mjs';
 import { evaluateTargets, writeReport } from './report.mjs';
 
@@ -170,8 +173,11 @@ async function main() {
   const quick = Boolean(arg('quick'));
   const only = String(arg('only') ?? 'A,B,C,D,E,F,G').split(',');
   const servers = String(arg('servers') ?? 's0,s1,s2').split(',');
+  const cfgBase = CONFIGS[quick ? 'quick' : 'full'];
   const ctx = {
-    cfg: CONFIGS[quick ? 'quick' : 'full'],
+    cfg: arg('c-rates')
+      ? { ...cfgBase, C: { ...cfgBase.C, rates: String(arg('c-rates')).split(',').map(Number) } }
+      : cfgBase,
     mode: quick ? 'quick' : 'full',
     keep: Boolean(arg('keep')),
     log: (m) => console.log(m),
@@ -185,6 +191,7 @@ async function main() {
   ctx.log(
     `› parley bench (${ctx.mode}); generator pid ${process.pid} ${pinned ? 'pinned to core 1' : 'NOT pinned (taskset failed)'}`,
   );
+  if (servers.includes('s1x2')) ensureEngines(REPO, ctx.log);
   if (!arg('no-build')) buildServer(ctx.log);
   const cfg = ctx.cfg;
   await prepare(ctx, {
@@ -200,6 +207,8 @@ async function main() {
     ctx.log(`› scenario ${name}`);
     results.scenarios[name] = {};
     for (const kind of servers) {
+      // S1×2 (two nodes on PostgreSQL + Redis) is measured in scenario C only.
+      if (kind === 's1x2' && name !== 'C') continue;
       if (name === 'E' && kind !== 's1') {
         results.scenarios[name][kind] = {
           na: kind === 's0' ? 'no storage: the guide keeps no history' : 'no storage: the ceiling keeps no history',

@@ -2,7 +2,7 @@
 // their RSS and CPU time from /proc, stop them by pid. Every child is tracked so the
 // generator can kill what it started on any exit.
 import { spawn } from 'node:child_process';
-import { openSync, readFileSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 
 const CLK_TCK = 100;
@@ -11,7 +11,9 @@ const children = new Set();
 export function killAllChildren() {
   for (const child of children) {
     try {
-      process.kill(child.pid, 'SIGKILL');
+      // An engine may name a gentler signal (PostgreSQL's postmaster: SIGQUIT, which takes
+      // its backends down with it); a Parley node or reference server gets SIGKILL.
+      process.kill(child.pid, child.benchKillSignal ?? 'SIGKILL');
     } catch {
       // gone already: nothing to do
     }
@@ -21,12 +23,21 @@ export function killAllChildren() {
 
 /** Starts `node args...` on core 0; stdout/stderr go to `logFile`. */
 export function startServer({ name, args, env, logFile, nodeArgs = [] }) {
+  return startProcess({ name, command: process.execPath, args: [...nodeArgs, ...args], env, logFile });
+}
+
+/**
+ * Starts `command args...` pinned to core 0 (taskset execs it: the pid is the command's),
+ * tracked like every server so the bench kills it on any exit (with `killSignal`).
+ */
+export function startProcess({ name, command, args, env, logFile, killSignal }) {
   const fd = openSync(logFile, 'a');
-  const child = spawn('taskset', ['-c', '0', process.execPath, ...nodeArgs, ...args], {
+  const child = spawn('taskset', ['-c', '0', command, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
+  if (killSignal) child.benchKillSignal = killSignal;
   children.add(child);
   const exited = new Promise((resolve) =>
     child.once('exit', (code, signal) => {
@@ -56,11 +67,11 @@ export function waitForPort(port, timeoutMs = 30_000) {
   });
 }
 
-/** Stops a server: SIGTERM, then SIGKILL after `graceMs`. */
-export async function stopServer(server, graceMs = 8000) {
+/** Stops a server: SIGTERM (or `signal`), then SIGKILL after `graceMs`. */
+export async function stopServer(server, graceMs = 8000, signal = 'SIGTERM') {
   if (server.child.exitCode !== null || server.child.signalCode !== null) return;
   try {
-    process.kill(server.pid, 'SIGTERM');
+    process.kill(server.pid, signal);
   } catch {
     // gone already: nothing to do
   }
@@ -96,6 +107,32 @@ export function cpuOf(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/**
+ * CPU seconds of a process tree one level deep: the process with the time of the children
+ * it has already reaped (cutime, cstime), plus every live child's. PostgreSQL's work is
+ * done in the postmaster's children (one backend per connection, the WAL writer, the
+ * checkpointer…); a backend that exits moves its time into the postmaster's cutime.
+ */
+export function cpuOfTree(pid) {
+  const fieldsOf = (p) => {
+    const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  };
+  const withReaped = (f) => (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / CLK_TCK;
+  let total = withReaped(fieldsOf(pid));
+  const parent = String(pid);
+  for (const entry of readdirSync('/proc')) {
+    if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
+    try {
+      const f = fieldsOf(entry);
+      if (f[1] === parent) total += withReaped(f);
+    } catch {
+      // exited while we looked: its time is in the parent's cutime from now on
+    }
+  }
+  return total;
 }
 
 export function freePort() {

@@ -5,8 +5,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { INITIAL_JS_LIMIT_BYTES, initialJs } from '../../scripts/initial-js.mjs';
 import { join } from 'node:path';
 
-const NAMES = { s0: "S0 guide's Socket.IO", s1: 'S1 Parley', s2: 'S2 raw ws' };
+const NAMES = { s0: "S0 guide's Socket.IO", s1: 'S1 Parley', s2: 'S2 raw ws', s1x2: 'S1×2 Parley, 2 nodes' };
 const KINDS = ['s0', 's1', 's2'];
+/** Scenario C also knows S1×2: two Parley nodes on PostgreSQL + Redis (`--servers=s1,s1x2`). */
+const C_KINDS = [...KINDS, 's1x2'];
 const NOTES_START = '<!-- notes:start (hand-written; kept when the bench rewrites this file) -->';
 const NOTES_END = '<!-- notes:end -->';
 
@@ -166,8 +168,8 @@ export function latencySvg(results) {
   const W = 760;
   const H = 440;
   const m = { l: 70, r: 170, t: 40, b: 60 };
-  const colors = { s0: '#1f77b4', s1: '#d62728', s2: '#2ca02c' };
-  const series = KINDS.map((k) => ({
+  const colors = { s0: '#1f77b4', s1: '#d62728', s2: '#2ca02c', s1x2: '#9467bd' };
+  const series = C_KINDS.map((k) => ({
     k,
     steps: (results.scenarios?.C?.[k]?.steps ?? []).filter((s) => s.latencyMs.p99 !== null),
   })).filter((s) => s.steps.length);
@@ -407,12 +409,12 @@ export function markdown(results, notes) {
       'Open-loop schedule (latency from the intended send time), each message to a room of 20 (the sender included), so deliveries/s = 20 × msg/s. S1 persists every message (SQLite, synchronous=FULL, group commit) before it broadcasts and acks.',
     );
     L.push('');
-    const rates = [...new Set(KINDS.flatMap((k) => (S.C[k]?.steps ?? []).map((s) => s.targetRate)))].sort(
+    const rates = [...new Set(C_KINDS.flatMap((k) => (S.C[k]?.steps ?? []).map((s) => s.targetRate)))].sort(
       (a, b) => a - b,
     );
     const rows = [];
     for (const r of rates) {
-      for (const k of KINDS) {
+      for (const k of C_KINDS) {
         const s = stepAt(results, 'C', k, r);
         if (!s) continue;
         rows.push([
@@ -448,13 +450,14 @@ export function markdown(results, notes) {
     L.push('![p99 latency against inbound rate](results/latency.svg)');
     L.push('');
     L.push(
-      `Conformance (socket.io-client probes received exactly what the thin probe of their room received): ${KINDS.filter(
+      `Conformance (socket.io-client probes received exactly what the thin probe of their room received): ${C_KINDS.filter(
         (k) => S.C[k]?.conformance,
       )
         .map((k) => `${NAMES[k]} ${conf(S.C[k].conformance)}`)
         .join('; ')}.`,
     );
     L.push('');
+    if (S.C.s1x2?.steps) L.push(...clusterPart(results), '');
   }
 
   if (S.D) {
@@ -721,6 +724,91 @@ export function markdown(results, notes) {
   L.push(NOTES_END);
   L.push('');
   return L.join('\n');
+}
+
+/**
+ * Scenario C on one node against two: S1 (SQLite) beside S1×2 (two nodes, PostgreSQL,
+ * Redis), with where S1×2's CPU goes and what its engines did per message.
+ */
+export function clusterPart(results) {
+  const C = results.scenarios.C;
+  const L = [];
+  L.push('### C on two nodes: S1 (one node, SQLite) against S1×2 (two nodes, PostgreSQL + Redis)');
+  L.push('');
+  L.push(
+    "S1×2: two Parley nodes (`DATABASE_URL` → PostgreSQL, `REDIS_URL` → Socket.IO's Redis streams adapter), PostgreSQL and Redis started by the bench in a throwaway folder on loopback ports, the grid's users seeded into PostgreSQL through the storage layer. The generator's clients connect straight to the nodes, client i to node i mod 2 (no nginx: this measures Parley, not the balancer), so every room has 10 members on each node and every message crosses Redis. " +
+      '**On this 2-core machine both nodes, PostgreSQL and Redis share core 0** (the generator has core 1), the same single core S1 has alone: these figures compare CPU per delivery on one core (what the cluster machinery costs), they are not a scale-out measurement. ' +
+      "CPU per delivery counts every process of the server side over the step and its drain (S1: its process; S1×2: both nodes, the postmaster with its backends, Redis). PostgreSQL: commits/s from `pg_stat_database.xact_commit` (every transaction, reads included; backends report them up to a second late), write transactions from the transaction-id counter (exact), messages per write transaction = acked messages ÷ write transactions (the batch size). Redis: commands from INFO (`total_commands_processed`) ÷ acked messages, background traffic (presence heartbeats, the adapter's stream reads) included.",
+  );
+  L.push('');
+  const rates = [...new Set(['s1', 's1x2'].flatMap((k) => (C[k]?.steps ?? []).map((s) => s.targetRate)))].sort(
+    (a, b) => a - b,
+  );
+  const rows = [];
+  for (const r of rates) {
+    for (const k of ['s1', 's1x2']) {
+      const s = stepAt(results, 'C', k, r);
+      if (!s) continue;
+      const c = s.cluster;
+      rows.push([
+        `${r}`,
+        NAMES[k],
+        fmt(s.deliveriesPerSec, 0),
+        `${pct(s.deliveredRatio)}`,
+        `${fmt(s.latencyMs.p50, 2)} / ${fmt(s.latencyMs.p99, 1)}`,
+        `${fmt(s.ackErrors, 0)}${s.unacked ? ` (${fmt(s.unacked, 0)} unacked after the drain)` : ''}`,
+        c
+          ? `${fmt(s.serverCpuPct)} % (nodes ${fmt(c.cpuPct.nodes)}, PG ${fmt(c.cpuPct.postgres)}, Redis ${fmt(c.cpuPct.redis)})`
+          : `${fmt(s.serverCpuPct)} %`,
+        c
+          ? `${fmt(c.cpuUsPerDelivery.total)} (${fmt(c.cpuUsPerDelivery.nodes)} + ${fmt(c.cpuUsPerDelivery.postgres)} + ${fmt(c.cpuUsPerDelivery.redis)})`
+          : fmt(s.cpuUsPerDelivery ?? (s.deliveriesPerCpuSec ? 1e6 / s.deliveriesPerCpuSec : null)),
+        fmt(s.deliveriesPerCpuSec, 0),
+        c ? fmt(c.postgres.commitsPerSec, 0) : '–',
+        c ? `${fmt(c.postgres.writeTransactionsPerSec, 0)} / ${fmt(c.postgres.messagesPerWriteTransaction, 2)}` : '–',
+        c ? fmt(c.postgres.walBytesPerMessage, 0) : '–',
+        c ? fmt(c.redis.commandsPerMessage, 2) : '–',
+        `${fmt(s.generator.cpuPct)} %${validMark(s.generator)}`,
+      ]);
+    }
+  }
+  L.push(
+    table(
+      [
+        'msg/s',
+        'server',
+        'deliveries/s',
+        'delivered',
+        'p50 / p99 ms',
+        'errors',
+        'core 0 CPU',
+        'CPU µs per delivery (nodes + PG + Redis)',
+        'deliveries per CPU-s',
+        'PG commits/s',
+        'PG write tx/s / msgs per tx',
+        'WAL bytes per msg',
+        'Redis commands per msg',
+        'generator CPU',
+      ],
+      rows,
+    ),
+  );
+  L.push('');
+  const top = (C.s1x2.steps ?? []).filter((s) => s.cluster).at(-1);
+  if (top) {
+    L.push(
+      `Redis commands per message at ${top.targetRate} msg/s, by command: ${top.cluster.redis.byCommand.map((x) => `\`${x.command}\` ${fmt(x.perMessage, 2)}`).join(', ')}; Redis traffic ${fmt(top.cluster.redis.netBytesPerMessage, 0)} bytes per message${top.cluster.redis.netInBytesPerMessage === undefined ? ' (in + out)' : ` (${fmt(top.cluster.redis.netInBytesPerMessage, 0)} in, ${fmt(top.cluster.redis.netOutBytesPerMessage, 0)} out)`}.`,
+    );
+    L.push('');
+  }
+  const idle = C.s1x2.cluster?.idle;
+  if (idle) {
+    L.push(
+      `S1×2 idle with ${fmt(C.s1x2.clients, 0)} clients connected (${fmt(idle.seconds)} s, nobody sending): nodes ${fmt(idle.cpuPct.nodes)} %, PostgreSQL ${fmt(idle.cpuPct.postgres)} %, Redis ${fmt(idle.cpuPct.redis)} % of a core; ${fmt(idle.redis.commandsPerSec, 0)} Redis commands/s, ${fmt(idle.postgres.commitsPerSec, 0)} PostgreSQL commits/s.`,
+    );
+    L.push('');
+  }
+  return L;
 }
 
 function conf(c) {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   adapter,
+  clusterAdapter,
   connectPopulation,
   histogram,
   makeText,
@@ -18,6 +19,8 @@ import {
 } from './gen/load.mjs';
 import { ackOk } from './gen/thin.mjs';
 import { cpuOf, freePort, heapAfterGc, killServer, rssOf, startServer, stopServer, waitForPort } from './proc.mjs';
+import { engineDelta, startEngines } from './cluster.mjs';
+import { seed } from './seed.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 export const REPO = join(here, '..', '..');
@@ -31,7 +34,10 @@ export const SERVER_NAMES = {
   s0: "S0 guide's plain Socket.IO",
   s1: 'S1 Parley (production build)',
   s2: 'S2 raw ws ceiling',
+  s1x2: 'S1×2 Parley, two nodes on PostgreSQL + Redis (scenario C only)',
 };
+/** S1×2: how many Parley nodes share PostgreSQL and Redis. */
+const CLUSTER_NODES = 2;
 const ROOM_SIZE = 20;
 const r1 = (x) => Math.round(x * 10) / 10;
 
@@ -39,7 +45,8 @@ const r1 = (x) => Math.round(x * 10) / 10;
  * Starts server `kind` on a free port, pinned to core 0. S1 gets a fresh DATA_DIR holding
  * a copy of the seeded database.
  */
-export async function launch(ctx, kind, { env = {}, nodeArgs = [], label = kind } = {}) {
+export async function launch(ctx, kind, { env = {}, nodeArgs = [], label = kind, clients } = {}) {
+  if (kind === 's1x2') return launchCluster(ctx, { env, nodeArgs, label, clients });
   const port = await freePort();
   const logFile = join(ctx.workDir, `${label}-${port}.log`);
   let dataDir = null;
@@ -47,18 +54,7 @@ export async function launch(ctx, kind, { env = {}, nodeArgs = [], label = kind 
   if (kind === 's1') {
     dataDir = mkdtempSync(join(ctx.workDir, 'data-'));
     copyFileSync(ctx.seedDb, join(dataDir, 'parley.sqlite'));
-    serverEnv = {
-      ...serverEnv,
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      WEB_DIST_DIR: '',
-      NODE_ENV: 'production',
-      // Every load client comes from 127.0.0.1; the per-IP cap (500) is for the public internet.
-      MAX_CONNECTIONS_PER_IP: '100000',
-      // Likewise the handshake budget (600 a minute): the storms open 10k at once.
-      HANDSHAKES_PER_IP_PER_MINUTE: '10000000',
-      LOG_LEVEL: 'warn',
-    };
+    serverEnv = s1Env(port, dataDir);
   }
   const start = () =>
     startServer({ name: label, args: [ENTRIES[kind]], env: { ...serverEnv, ...env }, logFile, nodeArgs });
@@ -73,11 +69,110 @@ export async function launch(ctx, kind, { env = {}, nodeArgs = [], label = kind 
   return srv;
 }
 
+/** S1's settings in the bench (bench/README.md), for one node on SQLite and each node of S1×2. */
+function s1Env(port, dataDir) {
+  return {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    WEB_DIST_DIR: '',
+    NODE_ENV: 'production',
+    // Every load client comes from 127.0.0.1; the per-IP cap (500) is for the public internet.
+    MAX_CONNECTIONS_PER_IP: '100000',
+    // Likewise the handshake budget (600 a minute): the storms open 10k at once.
+    HANDSHAKES_PER_IP_PER_MINUTE: '10000000',
+    LOG_LEVEL: 'warn',
+  };
+}
+
+/**
+ * S1×2: PostgreSQL and Redis started in a throwaway folder (cluster.mjs), `clients` grid
+ * users seeded into PostgreSQL through the storage layer, then two Parley nodes on them
+ * (DATABASE_URL, REDIS_URL, NODE_ID), everything pinned to core 0 like S1 alone. The
+ * returned server reads its CPU as the sum of the nodes, PostgreSQL and Redis.
+ */
+async function launchCluster(ctx, { env = {}, nodeArgs = [], label = 's1x2', clients }) {
+  const engines = await startEngines(ctx, label);
+  const nodes = [];
+  try {
+    const t = performance.now();
+    ctx.clusterSeedOut = await seed({
+      dataDir: join(engines.dir, 'seed'),
+      databaseUrl: engines.databaseUrl,
+      roomSize: ROOM_SIZE,
+      grid: clients ?? ctx.cfg.C.clients,
+      churners: false,
+      broadcast: 0,
+      history: { users: 0, messages: 0 },
+    });
+    ctx.log(
+      `  s1x2: PostgreSQL (pid ${engines.pg.pid}) and Redis (pid ${engines.redis.pid}) on core 0; seeded ${ctx.clusterSeedOut.grid.tokens.length} users into PostgreSQL through the storage layer in ${Math.round(performance.now() - t)} ms`,
+    );
+    for (let i = 1; i <= CLUSTER_NODES; i++) {
+      const port = await freePort();
+      const dataDir = mkdtempSync(join(ctx.workDir, `data-node-${i}-`));
+      const logFile = join(ctx.workDir, `${label}-node-${i}-${port}.log`);
+      const nodeEnv = {
+        ...s1Env(port, dataDir),
+        DATABASE_URL: engines.databaseUrl,
+        REDIS_URL: engines.redisUrl,
+        NODE_ID: `node-${i}`,
+        ...env,
+      };
+      nodes.push({
+        port,
+        logFile,
+        proc: startServer({ name: `${label}-node-${i}`, args: [ENTRIES.s1], env: nodeEnv, logFile, nodeArgs }),
+      });
+    }
+    await Promise.all(nodes.map((n) => waitForPort(n.port, 60_000)));
+  } catch (err) {
+    for (const n of nodes) await killServer(n.proc);
+    await engines.stop();
+    throw err;
+  }
+  const cpuParts = () => ({ nodes: nodes.reduce((a, n) => a + cpuOf(n.proc.pid), 0), ...engines.cpu() });
+  return {
+    kind: 's1x2',
+    port: nodes[0].port,
+    ports: nodes.map((n) => n.port),
+    proc: nodes[0].proc,
+    nodePids: nodes.map((n) => n.proc.pid),
+    engines,
+    cpuParts,
+    cpu: () => {
+      const p = cpuParts();
+      return p.nodes + p.postgres + p.redis;
+    },
+    rss: () => nodes.reduce((a, n) => a + rssOf(n.proc.pid), 0),
+    kill: async () => {
+      for (const n of nodes) await killServer(n.proc);
+    },
+    stop: async () => {
+      // The nodes first (they drain), then their engines.
+      await Promise.all(nodes.map((n) => stopServer(n.proc)));
+      await engines.stop();
+    },
+  };
+}
+
+/** CPU seconds of everything the server under test runs (S1×2: nodes, PostgreSQL, Redis). */
+const serverCpu = (srv) => (srv.cpu ? srv.cpu() : cpuOf(srv.proc.pid));
+const serverRss = (srv) => (srv.rss ? srv.rss() : rssOf(srv.proc.pid));
+
+/** The protocol adapter of a launched server: S1×2's clients are spread over its nodes. */
+const adapterOf = (kind, srv) => (kind === 's1x2' ? clusterAdapter(srv.ports) : adapter(kind, srv.port));
+
 /** Keys and tokens of the grid users (rooms of 20), per server kind. */
 function grid(ctx, kind, count) {
   const rooms = Math.ceil(count / ROOM_SIZE);
   if (kind === 's1')
     return { tokens: ctx.seedOut.grid.tokens.slice(0, count), roomKeys: ctx.seedOut.grid.roomIds.slice(0, rooms) };
+  if (kind === 's1x2')
+    return {
+      tokens: ctx.clusterSeedOut.grid.tokens.slice(0, count),
+      roomKeys: ctx.clusterSeedOut.grid.roomIds.slice(0, rooms),
+    };
   return {
     tokens: Array.from({ length: count }, (_, i) => `g${i}`),
     roomKeys: Array.from({ length: rooms }, (_, r) => `grid-${r}`),
@@ -114,16 +209,36 @@ async function rateStep(ctx, { srv, ad, pop, sink, senders, rate, durationMs, ta
   const hist = histogram();
   sink.hists.set(tag, hist);
   const created0 = pop.counters.created;
-  const cpu0 = cpuOf(srv.proc.pid);
+  // S1×2: the engines' counters (read through psql and redis-cli, outside the CPU window).
+  const engines0 = srv.engines ? await srv.engines.stats() : null;
+  const parts0 = srv.cpuParts?.();
+  const cpu0 = serverCpu(srv);
   const t0 = performance.now();
-  const guard = startGuard(srv.proc.pid);
+  const guard = startGuard(srv.cpu ?? srv.proc.pid);
   const { st, ackHist, total } = await openLoop({ ad, senders, rate, durationMs, tag, extraTick, onSent });
   const sendMs = performance.now() - t0;
   const gen = guard();
-  const cpuSend = cpuOf(srv.proc.pid) - cpu0;
+  const cpuSend = serverCpu(srv) - cpu0;
+  const partsSend = srv.cpuParts?.();
   await settle(() => pop.counters.created + st.acked * 1e9, { quietMs: 500, maxMs: 10_000 });
-  const cpuAll = cpuOf(srv.proc.pid) - cpu0;
+  const cpuAll = serverCpu(srv) - cpu0;
+  const partsAll = srv.cpuParts?.();
   const delivered = pop.counters.created - created0;
+  let cluster;
+  if (srv.engines) {
+    const engines1 = await srv.engines.stats();
+    const diff = (a, b) => Object.fromEntries(Object.keys(a).map((k) => [k, b[k] - a[k]]));
+    const all = diff(parts0, partsAll);
+    const send = diff(parts0, partsSend);
+    const us = (x) => (delivered > 0 ? Math.round((x / delivered) * 1e7) / 10 : null);
+    cluster = {
+      nodes: srv.ports.length,
+      cpuSeconds: Object.fromEntries(Object.entries(all).map(([k, v]) => [k, Math.round(v * 100) / 100])),
+      cpuPct: Object.fromEntries(Object.entries(send).map(([k, v]) => [k, r1((v / (sendMs / 1000)) * 100)])),
+      cpuUsPerDelivery: { ...Object.fromEntries(Object.entries(all).map(([k, v]) => [k, us(v)])), total: us(cpuAll) },
+      ...engineDelta(engines0, engines1, sendMs / 1000, st.ackOk),
+    };
+  }
   // Every message sent should reach its room, except those the server refused with an
   // error ack; a message still unacked after the drain counts as expected (and missing).
   const good = ad.hasAck ? st.sent - st.ackErr : st.sent;
@@ -147,8 +262,10 @@ async function rateStep(ctx, { srv, ad, pop, sink, senders, rate, durationMs, ta
     ackLatencyMs: ad.hasAck ? summary(ackHist) : null,
     serverCpuPct: r1((cpuSend / (sendMs / 1000)) * 100),
     deliveriesPerCpuSec: cpuAll > 0 ? Math.round(delivered / cpuAll) : null,
-    serverRssMB: r1(rssOf(srv.proc.pid) / 2 ** 20),
+    cpuUsPerDelivery: delivered > 0 ? Math.round((cpuAll / delivered) * 1e7) / 10 : null,
+    serverRssMB: r1(serverRss(srv) / 2 ** 20),
     generator: gen,
+    ...(cluster ? { cluster } : {}),
   };
 }
 
@@ -171,6 +288,30 @@ async function guardedStep(ctx, kind, args) {
     await sleep(ctx.busyPauseMs ?? 5000);
   }
   return s;
+}
+
+/** CPU and engine counters over `ms` with every client connected and nobody sending. */
+async function idleWindow(srv, ms) {
+  const e0 = await srv.engines.stats();
+  const p0 = srv.cpuParts();
+  const t0 = performance.now();
+  await sleep(ms);
+  const p1 = srv.cpuParts();
+  const seconds = (performance.now() - t0) / 1000;
+  const e1 = await srv.engines.stats();
+  const cpuPct = Object.fromEntries(Object.keys(p0).map((k) => [k, r1(((p1[k] - p0[k]) / seconds) * 100)]));
+  return { cpuPct, ...engineDelta(e0, e1, seconds, 0) };
+}
+
+function logCluster(ctx, kind, s) {
+  const c = s.cluster;
+  ctx.log(
+    `  ${kind} ${s.tag}: cpu nodes ${c.cpuPct.nodes}% postgres ${c.cpuPct.postgres}% redis ${c.cpuPct.redis}%; µs/delivery ${c.cpuUsPerDelivery.total} (nodes ${c.cpuUsPerDelivery.nodes}, pg ${c.cpuUsPerDelivery.postgres}, redis ${c.cpuUsPerDelivery.redis}); ` +
+      `pg ${c.postgres.commitsPerSec} commits/s, ${c.postgres.writeTransactionsPerSec} write tx/s, ${c.postgres.messagesPerWriteTransaction} msg/write tx; redis ${c.redis.commandsPerMessage} commands/msg (${c.redis.byCommand
+        .slice(0, 4)
+        .map((x) => `${x.command} ${x.perMessage}`)
+        .join(', ')})`,
+  );
 }
 
 function logStep(ctx, kind, s) {
@@ -341,15 +482,28 @@ export async function scenarioC(
   { env = {}, nodeArgs = [], label = `C-${kind}`, rates, stepMs, clients } = {},
 ) {
   const cfg = ctx.cfg.C;
-  const srv = await launch(ctx, kind, { env, nodeArgs, label });
-  const ad = adapter(kind, srv.port);
+  const srv = await launch(ctx, kind, { env, nodeArgs, label, clients: clients ?? cfg.clients });
+  const ad = adapterOf(kind, srv);
   const { hists, sink } = probeSink();
-  const pop = await roomsPopulation(ctx, kind, ad, clients ?? cfg.clients, sink);
+  let pop;
+  try {
+    pop = await roomsPopulation(ctx, kind, ad, clients ?? cfg.clients, sink);
+  } catch (err) {
+    await srv.stop();
+    throw err;
+  }
   try {
     await sleep(cfg.settleMs);
     ctx.log(
       `  ${kind} C: ${pop.connected()} connected in ${Math.round(pop.connectMs)} ms${pop.errors.length ? `, errors: ${pop.errors.length} ${pop.errors[0]}` : ''}`,
     );
+    // S1×2: what the cluster costs with every client connected and nobody sending
+    // (presence heartbeats, the adapter's stream reads, pings), the baseline of each step.
+    const idle = srv.engines ? await idleWindow(srv, cfg.idleMs ?? 5000) : undefined;
+    if (idle)
+      ctx.log(
+        `  ${kind} C idle ${idle.seconds} s: cpu nodes ${idle.cpuPct.nodes}% postgres ${idle.cpuPct.postgres}% redis ${idle.cpuPct.redis}%, ${idle.redis.commandsPerSec} redis commands/s, ${idle.postgres.commitsPerSec} pg commits/s`,
+      );
     const senders = shuffled(pop.members.filter((m) => m.client));
     const steps = [];
     for (const rate of rates ?? cfg.rates) {
@@ -365,6 +519,7 @@ export async function scenarioC(
         recipients: ROOM_SIZE,
       });
       logStep(ctx, kind, s);
+      if (s.cluster) logCluster(ctx, kind, s);
       steps.push(s);
       await sleep(cfg.gapMs);
     }
@@ -374,6 +529,18 @@ export async function scenarioC(
       steps,
       conformance: pop.conformance(),
       serverPid: srv.proc.pid,
+      ...(srv.engines
+        ? {
+            cluster: {
+              nodes: srv.ports.length,
+              nodePids: srv.nodePids,
+              postgresPid: srv.engines.pg.pid,
+              redisPid: srv.engines.redis.pid,
+              spread: 'client i connects to node i mod 2 directly (no balancer): 10 members of every room on each node',
+              idle,
+            },
+          }
+        : {}),
     };
   } finally {
     pop.close();

@@ -20,7 +20,8 @@ export async function buildSeeder() {
       outfile,
       ...NODE_BUNDLE,
       // The native module loads from node_modules at run time; everything else is bundled.
-      external: ['better-sqlite3'],
+      // pg's optional native binding and its Cloudflare socket are never loaded here.
+      external: ['better-sqlite3', 'pg-native', 'pg-cloudflare', 'cloudflare:sockets'],
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     });
     return outfile;

@@ -36,10 +36,13 @@ export const GUARD = { maxCpuPct: 85, maxEldP99Ms: 50, maxForeignCpuPct: 25 };
  * Also what the rest of the machine used (all CPU time but this process's and the
  * server's): on a shared machine another job's load skews both sides of the benchmark.
  */
-export function startGuard(serverPid) {
+export function startGuard(server) {
+  // A pid, or a function returning the CPU seconds of every process of the server under
+  // test (S1×2: both nodes, PostgreSQL and Redis).
+  const serverCpu = typeof server === 'function' ? server : server ? () => cpuOf(server) : () => 0;
   const cpu0 = process.cpuUsage();
   const busy0 = machineBusy();
-  const server0 = serverPid ? cpuOf(serverPid) : 0;
+  const server0 = serverCpu();
   const t0 = performance.now();
   // The histogram records whole timer intervals: subtract the resolution to get the delay.
   const RES_MS = 10;
@@ -53,7 +56,7 @@ export function startGuard(serverPid) {
     const eldP99Ms = r2(Math.max(0, eld.percentile(99) / 1e6 - RES_MS));
     let foreignCpuPct = null;
     try {
-      const server = serverPid ? cpuOf(serverPid) - server0 : 0;
+      const server = serverCpu() - server0;
       const foreign = machineBusy() - busy0 - server - (cpu.user + cpu.system) / 1e6;
       foreignCpuPct = r2(Math.max(0, (foreign / (wall / 1000)) * 100));
     } catch {
@@ -133,6 +136,21 @@ export function adapter(kind, port) {
   return chat;
 }
 
+/**
+ * S1×2: Parley's protocol, each client connecting straight to one of the nodes (no
+ * balancer in between: the bench measures Parley, not nginx). Client i goes to node
+ * i mod n, so every room of 20 has members on each node and every message crosses Redis.
+ */
+export function clusterAdapter(ports) {
+  const nodes = ports.map((port) => adapter('s1', port));
+  return {
+    ...nodes[0],
+    kind: 's1x2',
+    urlOf: (i) => nodes[i % nodes.length].url,
+    sio: (token, room, i = 0) => nodes[i % nodes.length].sio(token, room),
+  };
+}
+
 // ---------------------------------------------------------------- populations
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
@@ -179,7 +197,7 @@ export async function connectPopulation(o) {
   const t0 = performance.now();
   await pool(members, o.concurrency ?? 500, async (m) => {
     if (m.role === 'sio') {
-      const { socket, event } = ad.sio(m.token, m.room.key);
+      const { socket, event } = ad.sio(m.token, m.room.key, m.index);
       const seen = [];
       socket.on(event, (msg) => {
         counters.created++;
@@ -201,7 +219,7 @@ export async function connectPopulation(o) {
     const track = isProbe && m.room.index < conformanceRooms;
     if (track) probeText.set(m.room.index, []);
     const client = new Thin({
-      url: ad.url,
+      url: ad.urlOf ? ad.urlOf(m.index) : ad.url,
       nsp: ad.nsp,
       createdEvent: ad.createdEvent,
       counters,

@@ -8,10 +8,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sessionKeyOf } from '../../../apps/server/src/domain/auth.service.js';
+import { openPostgresStorage } from '../../../apps/server/src/storage/postgres/postgres.storage.js';
 import { openSqliteStorage } from '../../../apps/server/src/storage/sqlite/sqlite.storage.js';
+import type { Storage } from '../../../apps/server/src/storage/storage.js';
 
 type Spec = {
   dataDir: string;
+  /** S1×2: seed this PostgreSQL database (migrated by the storage layer) instead of dataDir's SQLite. */
+  databaseUrl?: string;
   /** Users g0..g(n-1), in public rooms of `roomSize` (grid-0, grid-1, ...). */
   grid: number;
   roomSize: number;
@@ -29,8 +33,12 @@ const spec = JSON.parse(readFileSync(specPath, 'utf8')) as Spec;
 
 const DAY = 24 * 60 * 60 * 1000;
 // NORMAL while seeding (it only decides fsync per commit, for this connection); the
-// server opens the same file with its own FULL setting.
-const storage = openSqliteStorage({ filename: join(spec.dataDir, 'parley.sqlite'), synchronous: 'NORMAL' });
+// server opens the same file with its own FULL setting. PostgreSQL commits one
+// transaction per call: there the grid's rooms are seeded several at a time.
+const storage: Storage = spec.databaseUrl
+  ? await openPostgresStorage({ url: spec.databaseUrl, poolMax: 8 })
+  : openSqliteStorage({ filename: join(spec.dataDir, 'parley.sqlite'), synchronous: 'NORMAL' });
+const roomsAtOnce = spec.databaseUrl ? 8 : 1;
 const now = Date.now();
 
 async function user(name: string): Promise<{ id: string; token: string }> {
@@ -68,16 +76,23 @@ const out = {
   history: { tokens: [] as string[], roomId: '', messages: 0 },
 };
 
-for (let r = 0; r * spec.roomSize < spec.grid; r++) {
+async function gridRoom(r: number): Promise<void> {
   const members: string[] = [];
   for (let i = r * spec.roomSize; i < Math.min(spec.grid, (r + 1) * spec.roomSize); i++) {
     const u = await user(`g${i}`);
-    out.grid.tokens.push(u.token);
-    out.grid.userIds.push(u.id);
+    out.grid.tokens[i] = u.token;
+    out.grid.userIds[i] = u.id;
     members.push(u.id);
   }
-  out.grid.roomIds.push(await room(`grid-${r}`, members));
-  if (spec.churners) out.grid.churnerTokens.push((await user(`c${r}`)).token);
+  out.grid.roomIds[r] = await room(`grid-${r}`, members);
+  if (spec.churners) out.grid.churnerTokens[r] = (await user(`c${r}`)).token;
+}
+
+const gridRooms = Math.ceil(spec.grid / spec.roomSize);
+for (let r = 0; r < gridRooms; r += roomsAtOnce) {
+  const batch = [];
+  for (let k = r; k < Math.min(gridRooms, r + roomsAtOnce); k++) batch.push(gridRoom(k));
+  await Promise.all(batch);
 }
 
 if (spec.broadcast > 0) {
