@@ -5,7 +5,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { openRedisSlots, type RedisSlots } from '../src/cluster/redis.slots.js';
 import type { Release } from '../src/security/connection-slots.js';
 import { PAIR_FREE_FAILURES } from '../src/security/login-throttle.js';
-import { COMMAND_BUDGETS } from '../src/security/rate-limits.js';
+import { ABUSE_REFUSALS_LIMIT, COMMAND_BUDGETS } from '../src/security/rate-limits.js';
 import { useCluster } from './cluster.harness.js';
 import { DEFAULT_PASSWORD, WAIT_MS, newCmid, type Harness, type TestClient, type TestServer } from './harness.js';
 import { uniqueName } from './services/postgres.databases.js';
@@ -108,6 +108,19 @@ describe('budgets and caps across two nodes', () => {
     // Reset everywhere: a full budget again on node 1, and no more.
     await spend(one, PAIR_FREE_FAILURES);
     expect((await login(h, two, 'alice', 'one more guess')).status).toBe(429);
+  });
+
+  it('C4, W2: a flooder cut off on node 1 cannot come straight back on node 2 either', async () => {
+    const { one, two, alice } = await twoNodes();
+    const flooder = await h.connect(one, alice, 'flooder@1');
+    const general = (await flooder.ok('room:list', {})).find((r) => r.name === 'general')!;
+    const socket = flooder.socket as unknown as { emit(event: string, ...args: unknown[]): void };
+    for (let i = 0; i < ABUSE_REFUSALS_LIMIT * 3; i++) {
+      socket.emit('message:send', { roomId: general.id, clientMessageId: newCmid(), text: `spam ${i}` }, () => {});
+    }
+    expect(await flooder.waitForDisconnect()).toBe('io server disconnect');
+    expect(await tryConnect(h, two, alice.cookie, 'flooder@2')).toBe('rate_limited');
+    expect(await tryConnect(h, one, alice.cookie, 'flooder@1-again')).toBe('rate_limited');
   });
 
   it(`C4: the per-user cap (${CAP}) counts connections on both nodes; the next is refused wherever it lands`, async () => {

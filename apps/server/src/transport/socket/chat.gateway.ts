@@ -92,12 +92,16 @@ export function createChatGateway(deps: {
   const userSlots = (deps.slots ?? memorySlots)('user', deps.limits.maxConnectionsPerUser);
   const handshakeLimits = new HandshakeLimits(deps.limits.handshakesPerIpPerMinute, limiters);
   /** Per socket: refusals for rate limits in the current abuse window. */
-  const refusals = new WeakMap<ChatSocket, { count: number; since: number }>();
+  const refusals = new WeakMap<ChatSocket, { count: number; since: number; cut?: true }>();
   /**
-   * Users whose connection was just cut off for abuse, with when they may connect again.
+   * Users whose connection was just cut off for abuse, blocked until they may connect again.
    * Without this the cut-off costs a flooder nothing: it reconnects at once and gets
-   * another hundred refusals processed, over and over (about half the event loop).
+   * another hundred refusals processed, over and over (about half the event loop). Counted
+   * where the budgets are: with several nodes, in Redis, so reconnecting to another node
+   * does not evade it (C4).
    */
+  const cutOffs = limiters({ keyPrefix: 'abuse-cut-off', points: 1, duration: Math.ceil(ABUSE_WINDOW_MS / 1000) });
+  /** This node's own cut-offs, known at once (the shared record is written asynchronously). */
   const cutOffUntil = new Map<string, number>();
   const nsp: ChatNamespace = io.of(NAMESPACES.chat);
   /** Read during the handshake (see the connection handler): rooms with their seq, and the client's cursors. */
@@ -152,10 +156,15 @@ export function createChatGateway(deps: {
     if (!budget.ok) return refuse('rate_limited', { retryAfterMs: budget.retryAfterMs });
     const session = await deps.authenticate(cookie);
     if (!session) return refuse('unauthorized');
-    const cutOff = cutOffUntil.get(session.user.id);
-    if (cutOff !== undefined) {
-      if (Date.now() < cutOff) return refuse('rate_limited', { retryAfterMs: cutOff - Date.now() });
+    const localCutOff = cutOffUntil.get(session.user.id);
+    if (localCutOff !== undefined) {
+      if (Date.now() < localCutOff) return refuse('rate_limited', { retryAfterMs: localCutOff - Date.now() });
       cutOffUntil.delete(session.user.id);
+    }
+    // Cut off on another node: a blocked key reads as more points consumed than the budget has.
+    const cutOff = await cutOffs.get(session.user.id).catch(() => null);
+    if (cutOff && cutOff.consumedPoints > 1 && cutOff.msBeforeNext > 0) {
+      return refuse('rate_limited', { retryAfterMs: cutOff.msBeforeNext });
     }
     // Taken now, not counted once connected: a burst of handshakes cannot all pass the check
     // (across nodes too: the shared counter checks and takes in one step).
@@ -247,9 +256,12 @@ export function createChatGateway(deps: {
     const now = Date.now();
     let state = refusals.get(socket);
     if (!state || now - state.since > ABUSE_WINDOW_MS) refusals.set(socket, (state = { count: 0, since: now }));
-    if (++state.count > ABUSE_REFUSALS_LIMIT) {
+    if (++state.count > ABUSE_REFUSALS_LIMIT && !state.cut) {
+      state.cut = true;
       log.warn({ userId: socket.data.user.id }, 'disconnecting a flooding connection');
       cutOffUntil.set(socket.data.user.id, now + ABUSE_WINDOW_MS);
+      // The other nodes learn it within a Redis round trip, well before a reconnect's handshake.
+      cutOffs.block(socket.data.user.id, Math.ceil(ABUSE_WINDOW_MS / 1000)).catch(() => {});
       socket.disconnect(true);
     }
   }
