@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { API_ROUTES, NAMESPACES } from '@parley/shared-types';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { useHarness, type Harness } from './harness.js';
 
@@ -14,6 +16,24 @@ async function makeWebDist(h: Harness): Promise<string> {
   await writeFile(join(dir, 'index.html'), INDEX_HTML);
   await writeFile(join(dir, 'assets', 'app.js'), APP_JS);
   return dir;
+}
+
+/** GET with an Accept-Encoding, answering the bytes as sent. */
+function rawGet(
+  base: string,
+  path: string,
+  acceptEncoding: string,
+): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(new URL(path, base), { headers: { 'accept-encoding': acceptEncoding } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 const HTML = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
@@ -39,6 +59,31 @@ describe('static serving of the web app', () => {
     expect(res.headers.get('content-type')).toMatch(/javascript/);
     expect(res.text).toBe(APP_JS);
     expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  });
+
+  it('W8: an asset built with .br and .gz beside it is sent compressed as the browser accepts, with Vary: Accept-Encoding', async () => {
+    const dir = await makeWebDist(h);
+    const big = `${'console.log("parley, a long line of the bundle");\n'.repeat(200)}`;
+    await writeFile(join(dir, 'assets', 'big.js'), big);
+    await writeFile(join(dir, 'assets', 'big.js.br'), brotliCompressSync(big));
+    await writeFile(join(dir, 'assets', 'big.js.gz'), gzipSync(big));
+    const server = await h.start({ webDistDir: dir });
+    for (const [accept, encoding] of [
+      ['gzip, deflate, br', 'br'],
+      ['gzip', 'gzip'],
+      ['identity', null],
+    ] as const) {
+      // Raw bytes, so the encoding is seen as sent (fetch would undo it).
+      const res = await rawGet(server.url, '/assets/big.js', accept);
+      expect(res.headers['content-encoding'] ?? null, accept).toBe(encoding);
+      expect(res.headers.vary, accept).toMatch(/accept-encoding/i);
+      expect(res.headers['content-type'], accept).toMatch(/javascript/);
+      expect(res.headers['cache-control'], accept).toBe('public, max-age=31536000, immutable');
+      const body =
+        encoding === 'br' ? brotliDecompressSync(res.body) : encoding === 'gzip' ? gunzipSync(res.body) : res.body;
+      expect(body.toString('utf8'), accept).toBe(big);
+      if (encoding === 'br') expect(res.body.length).toBeLessThan(big.length / 10);
+    }
   });
 
   it('GET /assets/missing.js is a real 404, not the HTML page, even when HTML is accepted', async () => {

@@ -25,6 +25,9 @@ export async function registerStatic(app: FastifyInstance, webDistDir: string | 
       // Nothing whose path has a part starting with a dot (.env, .git/…) leaves the folder:
       // the build does not put any there, so whatever is there was not meant to be served.
       dotfiles: 'deny',
+      // The web build writes .br and .gz beside each text asset (apps/web/scripts/precompress.mjs):
+      // the smallest one the browser accepts is sent, with Vary: Accept-Encoding.
+      preCompressed: true,
       setHeaders(res, path) {
         // Vite fingerprints asset names, so they never change; the page itself must be revalidated.
         res.header(
