@@ -67,3 +67,51 @@ export async function notificationsShown(page: Page): Promise<Array<{ title: str
 export async function clickLastNotification(page: Page): Promise<void> {
   await page.evaluate(() => (window as Controlled).__notificationObjects?.at(-1)?.onclick?.());
 }
+
+/** Every request of the chat transport: the WebSocket tried first and the long-polling fallback (W8). */
+const CHAT_TRANSPORT = /\/socket\.io\//;
+
+export type TransportGate = {
+  /** Lets every later attempt through to the server (and, when holding, the held ones). */
+  open(): void;
+  /** Attempts that met the closed gate. */
+  attempts(): number;
+};
+
+/**
+ * Gates `page`'s chat transport while plain HTTP (pages, the session check) keeps working:
+ * 'hold' keeps each attempt waiting until the gate opens, 'refuse' fails it at once (the
+ * page sees the WebSocket close and the polling request fail). Routes persist across
+ * reloads of the page.
+ */
+export async function gateChatTransport(page: Page, whileClosed: 'hold' | 'refuse'): Promise<TransportGate> {
+  let isOpen = false;
+  let attempts = 0;
+  let release!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route(CHAT_TRANSPORT, async (route) => {
+    if (!isOpen) {
+      attempts += 1;
+      if (whileClosed === 'refuse') return route.abort().catch(() => undefined);
+      await opened;
+    }
+    await route.continue().catch(() => undefined);
+  });
+  await page.routeWebSocket(CHAT_TRANSPORT, async (ws) => {
+    if (!isOpen) {
+      attempts += 1;
+      if (whileClosed === 'refuse') return ws.close({ code: 1011, reason: 'refused by the test' });
+      await opened;
+    }
+    ws.connectToServer();
+  });
+  return {
+    open() {
+      isOpen = true;
+      release();
+    },
+    attempts: () => attempts,
+  };
+}

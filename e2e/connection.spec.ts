@@ -1,4 +1,4 @@
-import type { Route } from '@playwright/test';
+import { gateChatTransport } from './browser-control';
 import { createRoom, expect, expectSignedIn, joinRoom, sendMessage, test, ui, uniqueName } from './fixtures';
 
 /*
@@ -17,23 +17,14 @@ test.describe('connection', () => {
   test('the banner says Connecting… until the chat connection is up, then disappears', async ({ users }) => {
     const alice = await users.signUp('alice');
 
-    // A second tab whose socket.io requests are held back until the banner was seen.
+    // A second tab whose chat transport is held back until the banner was seen.
     const tab = await alice.context.newPage();
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let held = 0;
-    await tab.route(/\/socket\.io\//, async (route: Route) => {
-      held += 1;
-      await gate;
-      await route.continue().catch(() => undefined);
-    });
+    const gate = await gateChatTransport(tab, 'hold');
     await tab.goto('/');
 
     await expect(ui.connectionBanner(tab)).toHaveText(CONNECTING);
-    expect(held, 'the app asked for its socket.io connection').toBeGreaterThan(0);
-    release();
+    expect(gate.attempts(), 'the app asked for its chat connection').toBeGreaterThan(0);
+    gate.open();
     await expect(ui.connectionBanner(tab)).toHaveCount(0);
     await expectSignedIn(tab);
   });

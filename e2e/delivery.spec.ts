@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { gateChatTransport } from './browser-control';
 import {
   createRoom,
   expect,
@@ -156,10 +157,9 @@ test.describe('delivery', () => {
     await joinRoom(bob.page, room);
 
     // Keep the chat connection from coming back while plain HTTP (the reload, the
-    // session check) works: socket.io starts every connection with an HTTP long-polling
-    // request, which this route refuses. Going offline drops the open WebSocket.
-    const socketIo = /\/socket\.io\//;
-    await bob.page.route(socketIo, (route) => route.abort());
+    // session check) works: its WebSocket and polling attempts are refused. Going offline
+    // drops the open WebSocket.
+    const transport = await gateChatTransport(bob.page, 'refuse');
     await bob.context.setOffline(true);
     await expect(ui.connectionBanner(bob.page)).toHaveText(DISCONNECTED);
 
@@ -177,7 +177,7 @@ test.describe('delivery', () => {
     await expect(ui.message(alice.page, survivor)).toHaveCount(0);
 
     // Let the chat connect: the restored message goes out, once.
-    await bob.page.unroute(socketIo);
+    transport.open();
     await expect(ui.connectionBanner(bob.page)).toHaveCount(0);
     await expect(ui.roomHeading(bob.page, room)).toBeVisible();
     await expectDeliveredInOrder(alice.page, [{ author: bob.name, text: survivor }]);
@@ -203,8 +203,7 @@ test.describe('delivery', () => {
     await joinRoom(carol.page, room);
     await carol.context.close(); // carol signs in on bob's browser below
 
-    const socketIo = /\/socket\.io\//;
-    await bob.page.route(socketIo, (route) => route.abort());
+    const transport = await gateChatTransport(bob.page, 'refuse');
     await bob.context.setOffline(true);
     await expect(ui.connectionBanner(bob.page)).toHaveText(DISCONNECTED);
     const bobs = uniqueName('bobs');
@@ -215,7 +214,7 @@ test.describe('delivery', () => {
     // Bob signs out; carol signs in on the same browser, and her chat connects.
     await ui.signOutButton(bob.page).click();
     await expect(ui.usernameBox(bob.page)).toBeVisible();
-    await bob.page.unroute(socketIo);
+    transport.open();
     await signIn(bob.page, carol.name, PASSWORD);
     await openRoom(bob.page, room);
     await expect(ui.connectionBanner(bob.page)).toHaveCount(0);

@@ -1,3 +1,4 @@
+import type { Locator } from '@playwright/test';
 import {
   createRoom,
   expect,
@@ -11,6 +12,14 @@ import {
   ui,
   uniqueName,
 } from './fixtures';
+
+/**
+ * The element holds the document's focus. (Playwright's toBeFocused also wants the window
+ * focused, and of several users' windows only one is.)
+ */
+async function expectCaretIn(locator: Locator): Promise<void> {
+  await expect.poll(() => locator.evaluate((el) => el === document.activeElement)).toBe(true);
+}
 
 test.describe('rooms and messages', () => {
   test('M2/M4: three users in a room created by alice see every message in the same order', async ({ users }) => {
@@ -192,5 +201,49 @@ test.describe('rooms and messages', () => {
     await openRoom(alice.page, second);
     await expect(ui.message(alice.page, wrongRoom)).toHaveCount(1);
     await expect(ui.message(alice.page, rightRoom)).toHaveCount(0);
+  });
+
+  test('time you can read: a day separator names Today; a message’s time gives the full date on hover and on focus', async ({
+    users,
+  }) => {
+    const [alice] = await users.signUpAll('alice');
+    const room = uniqueName('room');
+    await createRoom(alice.page, room);
+    const text = uniqueName('hello');
+    await sendMessage(alice.page, text);
+    await expect(ui.messageLog(alice.page).getByRole('separator', { name: exactName('Today') })).toHaveCount(1);
+
+    const article = ui.message(alice.page, text);
+    const time = article.locator('time');
+    const full = await time.evaluate((el) =>
+      new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' }).format(
+        new Date(el.getAttribute('datetime') ?? ''),
+      ),
+    );
+    // On hover: the title. Shown: the time alone, without a leading zero in a 12-hour locale.
+    await expect(time).toHaveAttribute('title', full);
+    expect(await time.innerText()).not.toMatch(/^0\d:\d\d [AP]M$/);
+    const fullText = article.getByText(full, { exact: true });
+    await expect(fullText).toBeHidden();
+    // Keyboard focus on the message shows it too.
+    await article.focus();
+    await expect(fullText).toBeVisible();
+  });
+
+  test('keyboard: after sign-in, opening, creating and joining a room, the caret is in the composer', async ({
+    users,
+  }) => {
+    const [alice, bob] = await users.signUpAll('alice', 'bob');
+    await expectCaretIn(ui.composer(alice.page));
+    const room = uniqueName('room');
+    await createRoom(alice.page, room);
+    await expectCaretIn(ui.composer(alice.page));
+    await joinRoom(bob.page, room);
+    await expectCaretIn(ui.composer(bob.page));
+    await openRoom(bob.page, 'general');
+    await expectCaretIn(ui.composer(bob.page));
+    // Typing goes straight into it.
+    await bob.page.keyboard.type('straight in');
+    await expect(ui.composer(bob.page)).toHaveValue('straight in');
   });
 });

@@ -60,6 +60,8 @@ test.describe('unread state and notifications', () => {
     await sendMessage(alice.page, uniqueName('two'));
     await sendMessage(alice.page, `three @${bob.name}`);
     for (const tab of tabs) await expectCounts(tab, room, 3, 1);
+    // The tab title counts what is unread across my rooms.
+    for (const tab of tabs) await expect(tab).toHaveTitle('(3) Parley');
 
     // A tab opened now says the same.
     const later = await openTab(bob.context);
@@ -70,6 +72,7 @@ test.describe('unread state and notifications', () => {
     // The tab showing the room comes to the front: read, in every tab.
     await setTabActive(tabs[0]!, true);
     for (const tab of tabs) await expectCounts(tab, room, 0);
+    for (const tab of tabs) await expect(tab).toHaveTitle('Parley');
     await setTabActive(tabs[0]!, false);
 
     // One more while in the background; then a reload.

@@ -9,8 +9,22 @@ import { Notices } from '../features/notices/Notices';
 import { RoomHeader } from '../features/rooms/RoomHeader';
 import { RoomsNav } from '../features/rooms/RoomsNav';
 import { startChat, stopChat } from '../realtime/chat.connection';
-import { selectActiveRoom, selectRoomsLoaded } from '../store/rooms.selectors';
+import { selectActiveRoom, selectRoomsLoaded, selectTotalUnread } from '../store/rooms.selectors';
 import { useAppStore } from '../store/use-app-store';
+
+/** The tab's title: `(N) Parley` while N messages are unread across my rooms. */
+function useUnreadTitle() {
+  const unread = useAppStore(selectTotalUnread);
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}) Parley` : 'Parley';
+  }, [unread]);
+  useEffect(
+    () => () => {
+      document.title = 'Parley';
+    },
+    [],
+  );
+}
 
 /** The signed-in screen: rooms | conversation | members. Owns the chat connection. */
 export function ChatScreen() {
@@ -18,6 +32,7 @@ export function ChatScreen() {
     startChat();
     return () => stopChat();
   }, []);
+  useUnreadTitle();
 
   return (
     <div className="chat-layout">

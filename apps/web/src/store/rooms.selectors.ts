@@ -37,6 +37,10 @@ export const selectMentions =
   (s: AppState): number =>
     countsOf(s.reads[roomId], s.user?.id).mentions;
 
+/** Unread messages across all my rooms (the tab title's count). */
+export const selectTotalUnread = (s: AppState): number =>
+  Object.keys(s.rooms).reduce((n, roomId) => n + countsOf(s.reads[roomId], s.user?.id).unread, 0);
+
 /** My read marker in a room (0 when unknown). */
 export const selectLastReadSeq =
   (roomId: string) =>

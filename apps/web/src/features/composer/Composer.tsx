@@ -10,6 +10,9 @@ import { selectDraft, selectReplyTarget } from '../../store/ui.selectors';
 import { useAppStore } from '../../store/use-app-store';
 import { insertMention, mentionAt, suggestionsFor, type MentionQuery } from './mention.logic';
 
+/** How long a room just opened waits for a closing dialog before taking the caret (~2 s). */
+const DIALOG_WAIT_FRAMES = 120;
+
 /** The counter appears once the text gets near the limit. */
 const HINT_FROM = Math.floor(MESSAGE_TEXT_MAX * 0.8);
 
@@ -40,6 +43,25 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
 
   // Switching rooms (or leaving the chat) ends the typing run in this room.
   useEffect(() => () => typingStop(), [roomId]);
+
+  // A room just opened (by link, keyboard, after sign-in, creating or joining it): what
+  // comes next is writing, so the caret goes here, once the dialog that opened it (if
+  // any) has closed and handed focus back to its button. Not on touch screens, where
+  // focusing would raise the on-screen keyboard over the room.
+  useEffect(() => {
+    if (window.matchMedia?.('(pointer: coarse)').matches) return;
+    let frame = 0;
+    let frames = 0;
+    const place = () => {
+      if (document.querySelector('dialog[open], [role="dialog"]')) {
+        if (++frames < DIALOG_WAIT_FRAMES) frame = requestAnimationFrame(place);
+        return;
+      }
+      input.current?.focus({ preventScroll: true });
+    };
+    place();
+    return () => cancelAnimationFrame(frame);
+  }, [roomId]);
 
   function change(text: string, caret: number) {
     appStore.getState().draftChanged(roomId, text);

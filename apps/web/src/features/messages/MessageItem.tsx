@@ -14,7 +14,9 @@ import { ReactionBar } from './ReactionBar';
 import { ReactionMenu } from './ReactionMenu';
 import { ReplyQuote } from './ReplyQuote';
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+// `numeric` hours: 6:50 AM in 12-hour locales, 06:50 where the locale writes it so.
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
 
 /** What the log tells each message about where it is shown. */
 export type MessageContext = {
@@ -101,8 +103,12 @@ function MessageArticle({
     <article className={classes} tabIndex={-1} data-message-id={message.id}>
       <header className="message-meta">
         <bdi className="message-author">{message.authorName}</bdi>{' '}
-        <time className="message-time" dateTime={at.toISOString()} title={at.toLocaleString()}>
+        {/* The full date shows on hover (title) and while the message has keyboard focus (CSS). */}
+        <time className="message-time" dateTime={at.toISOString()} title={fullFormat.format(at)}>
           {timeFormat.format(at)}
+          <span className="message-time-full" aria-hidden="true">
+            {fullFormat.format(at)}
+          </span>
         </time>
         {state && <span className="message-state"> {state}</span>}
         {mentionsMe && <span className="visually-hidden"> (mentions you)</span>}

@@ -17,7 +17,7 @@ import { selectPending, selectTimeline } from '../../store/messages.selectors';
 import { selectActiveRoom, selectMembers } from '../../store/rooms.selectors';
 import { selectUser } from '../../store/session.selectors';
 import { useAppStore } from '../../store/use-app-store';
-import { buildLogItems, firstItemIndex, INITIAL_ANCHOR, nextAnchor, type LogItem } from './log.model';
+import { buildLogItems, dayLabel, firstItemIndex, INITIAL_ANCHOR, nextAnchor, type LogItem } from './log.model';
 import { PendingMessage, StoredMessage, type MessageContext } from './MessageItem';
 import { PlaceKeeper } from './place.keeper';
 
@@ -89,8 +89,16 @@ function renderItem(_index: number, item: LogItem, context: LogContext) {
     );
   }
   const seq = item.kind === 'stored' ? item.message.seq : undefined;
+  // The day's separator rides in its first message's row, so days add no rows (the
+  // place-keeping counts rows: log.model.ts).
+  const day = item.day === null ? null : dayLabel(item.day, Date.now());
   return (
     <div className="log-row" data-key={item.key} data-seq={seq}>
+      {day !== null && (
+        <div role="separator" aria-label={day} className="day-separator">
+          <span>{day}</span>
+        </div>
+      )}
       {item.kind === 'stored' ? (
         <StoredMessage
           itemKey={item.key}

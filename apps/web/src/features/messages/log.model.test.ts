@@ -4,6 +4,8 @@ import type { OutboxEntry } from '../../store/outbox.slice';
 import {
   buildLogItems,
   countBelow,
+  dayKeyOf,
+  dayLabel,
   FIRST_INDEX_BASE,
   firstItemIndex,
   GROUP_GAP_MS,
@@ -115,5 +117,59 @@ describe('keeping the place when older pages come in', () => {
     expect(nextAnchor(emptied, range(200, 250))).toEqual({ seq: 200, generation: 1 });
     // A newest page that did not join: older held messages were dropped.
     expect(nextAnchor(anchor, range(300, 349))).toEqual({ seq: 300, generation: 1 });
+  });
+});
+
+describe('day separators (time you can read)', () => {
+  /** Local noon of a day, `daysAgo` before 2026-03-10. */
+  const noon = (daysAgo: number, hour = 12) => new Date(2026, 2, 10 - daysAgo, hour, 0).getTime();
+
+  it('the first message of each local day carries that day; the others none; a new day starts a new block', () => {
+    const messages = [
+      msg(1, { createdAt: noon(2) }),
+      msg(2, { createdAt: noon(2, 13) }),
+      msg(3, { createdAt: noon(1, 0) }),
+      msg(4, { createdAt: noon(1, 0) + 60_000 }),
+      msg(5, { createdAt: noon(0) }),
+    ];
+    const items = buildLogItems(messages, [], null);
+    expect(items.map((i) => (i.kind === 'stored' ? i.day : 'x'))).toEqual([
+      '2026-03-08',
+      null,
+      '2026-03-09',
+      null,
+      '2026-03-10',
+    ]);
+    // Same author within minutes, but across midnight: not continued.
+    const late = buildLogItems(
+      [msg(1, { createdAt: noon(1, 23) + 59 * 60_000 }), msg(2, { createdAt: noon(0, 0) + 60_000 })],
+      [],
+      null,
+    );
+    expect(late.map((i) => (i.kind === 'stored' ? i.continued : null))).toEqual([false, false]);
+  });
+
+  it('a pending message of a new day carries it too', () => {
+    const pending: OutboxEntry = {
+      clientMessageId: 'c',
+      roomId: 'r1',
+      text: 'x',
+      queuedAt: noon(0),
+      status: 'sending',
+    };
+    const items = buildLogItems([msg(1, { createdAt: noon(1) })], [pending], { id: 'me', username: 'me' });
+    expect(items.map((i) => (i.kind === 'divider' ? 'divider' : i.day))).toEqual(['2026-03-09', '2026-03-10']);
+  });
+
+  it('names a day Today, Yesterday, or its date in the reader’s locale', () => {
+    const now = noon(0, 9);
+    expect(dayLabel(dayKeyOf(noon(0, 23)), now)).toBe('Today');
+    expect(dayLabel(dayKeyOf(noon(1, 0)), now)).toBe('Yesterday');
+    const older = dayLabel(dayKeyOf(noon(9)), now);
+    expect(older).toBe(
+      new Intl.DateTimeFormat(undefined, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(
+        new Date(2026, 2, 1),
+      ),
+    );
   });
 });

@@ -11,13 +11,45 @@ import type { OutboxEntry } from '../../store/outbox.slice';
 export const GROUP_GAP_MS = 5 * 60_000;
 
 export type LogItem =
-  /** `busy`: an edit, deletion or reaction of mine about it is still in the outbox. */
-  | { kind: 'stored'; key: string; message: Message; mine: boolean; continued: boolean; busy: boolean }
-  | { kind: 'pending'; key: string; entry: OutboxEntry; view: Message }
+  /**
+   * `busy`: an edit, deletion or reaction of mine about it is still in the outbox. `day`:
+   * set on the first message of a day (local time), which shows that day's separator.
+   */
+  | {
+      kind: 'stored';
+      key: string;
+      message: Message;
+      mine: boolean;
+      continued: boolean;
+      busy: boolean;
+      day: DayKey | null;
+    }
+  | { kind: 'pending'; key: string; entry: OutboxEntry; view: Message; day: DayKey | null }
   /** U4: above the first unread message when the room was opened. */
   | { kind: 'divider'; key: string };
 
 export const DIVIDER_KEY = 'new-messages';
+
+/** A calendar day in local time, as `YYYY-MM-DD`. */
+export type DayKey = string;
+
+export function dayKeyOf(ms: number): DayKey {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+const fullDay = new Intl.DateTimeFormat(undefined, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
+
+/** A day separator's name: `Today`, `Yesterday`, or the date in the reader's locale. */
+export function dayLabel(day: DayKey, now: number): string {
+  if (day === dayKeyOf(now)) return 'Today';
+  const yesterday = new Date(now);
+  yesterday.setDate(yesterday.getDate() - 1);
+  if (day === dayKeyOf(yesterday.getTime())) return 'Yesterday';
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return fullDay.format(new Date(y, m - 1, d));
+}
 
 /** A message of mine still in the outbox, as a message (for its reactions and replies to it). */
 function pendingView(entry: OutboxEntry, me: User | null): Message {
@@ -51,6 +83,14 @@ export function buildLogItems(
   const items: LogItem[] = [];
   let prev: Message | undefined;
   let divided = unreadAfter === null;
+  let lastDay: DayKey | null = null;
+  /** The day of a message when it starts a new one, else null. */
+  const newDay = (ms: number): DayKey | null => {
+    const day = dayKeyOf(ms);
+    if (day === lastDay) return null;
+    lastDay = day;
+    return day;
+  };
   for (const stored of messages) {
     const { message, busy } = me && ops.length > 0 ? withPendingOps(stored, ops, me) : { message: stored, busy: false };
     if (!divided && message.seq > unreadAfter! && message.authorId !== myId && message.deletedAt === undefined) {
@@ -58,15 +98,28 @@ export function buildLogItems(
       divided = true;
       prev = undefined;
     }
+    const day = newDay(message.createdAt);
+    // A new day starts a new block, like the divider does.
     const continued =
-      prev !== undefined && prev.authorId === message.authorId && message.createdAt - prev.createdAt < GROUP_GAP_MS;
-    items.push({ kind: 'stored', key: `m:${message.id}`, message, mine: message.authorId === myId, continued, busy });
+      day === null &&
+      prev !== undefined &&
+      prev.authorId === message.authorId &&
+      message.createdAt - prev.createdAt < GROUP_GAP_MS;
+    items.push({
+      kind: 'stored',
+      key: `m:${message.id}`,
+      message,
+      mine: message.authorId === myId,
+      continued,
+      busy,
+      day,
+    });
     prev = message;
   }
   for (const entry of sends) {
     const base = pendingView(entry, me);
     const view = me && ops.some((op) => targets(op.target, base, me.id)) ? withPendingOps(base, ops, me).message : base;
-    items.push({ kind: 'pending', key: `p:${entry.clientMessageId}`, entry, view });
+    items.push({ kind: 'pending', key: `p:${entry.clientMessageId}`, entry, view, day: newDay(view.createdAt) });
   }
   return items;
 }
