@@ -45,8 +45,10 @@ type LogContext = {
 const UNREAD_PAGES_MAX = 10;
 /** How long a message brought into view stays highlighted. */
 const HIGHLIGHT_MS = 2500;
-/** A requested message is looked for during this many frames (about 3 s at 60 Hz)… */
-const FOCUS_MAX_FRAMES = 180;
+/** A requested message is looked for during this many frames (about 4 s at 60 Hz)… */
+const FOCUS_MAX_FRAMES = 240;
+/** …and once shown and focused, watched this many frames more in case the list moves it away. */
+const FOCUS_STEADY_FRAMES = 20;
 /** …scrolling to it again every this many, as guessed row heights become measured ones. */
 const FOCUS_RESCROLL_EVERY = 10;
 
@@ -113,6 +115,13 @@ function renderItem(_index: number, item: LogItem, context: LogContext) {
       )}
     </div>
   );
+}
+
+/** Whether `element` overlaps the visible part of `scroller`. */
+function inView(element: HTMLElement, scroller: HTMLElement): boolean {
+  const view = scroller.getBoundingClientRect();
+  const rect = element.getBoundingClientRect();
+  return rect.bottom > view.top + 1 && rect.top < view.bottom - 1;
 }
 
 /** The newest message seq of the rows visible in `scroller`. */
@@ -255,24 +264,33 @@ export function MessageLog({ roomId }: { roomId: string }) {
         if (appStore.getState().focusRequest?.nonce === focusRequest.nonce) appStore.setState({ focusRequest: null });
       }, HIGHLIGHT_MS);
     };
+    /** Frames in a row the article has been in view and focused. */
+    let steady = 0;
     const find = () => {
       const article = scroller.current?.querySelector<HTMLElement>(
         `[data-message-id="${CSS.escape(focusRequest.messageId)}"]`,
       );
-      if (article) {
-        article.scrollIntoView({ block: 'center' });
-        article.focus({ preventScroll: true });
-        // A log still placing its first rows keeps them hidden, and a hidden row takes no focus.
-        if (document.activeElement === article) {
+      if (article && scroller.current && inView(article, scroller.current)) {
+        if (document.activeElement !== article) article.focus({ preventScroll: true });
+        // Pages just put in front are still being measured and compensated for: the row
+        // can be pushed away after it was shown, so it is watched a little longer.
+        // (A log still placing its first rows keeps them hidden: no focus yet, so no count.)
+        steady = document.activeElement === article ? steady + 1 : 0;
+        if (steady >= FOCUS_STEADY_FRAMES) {
           release();
           return;
         }
+      } else {
+        steady = 0;
+        if (article) {
+          article.scrollIntoView({ block: 'center' });
+          article.focus({ preventScroll: true });
+        } else if (tries % FOCUS_RESCROLL_EVERY === 0) {
+          const index = indexNow();
+          if (index >= 0) virtuoso.current?.scrollToIndex({ index, align: 'center' });
+        }
       }
-      const index = indexNow();
-      if (!article && index >= 0 && tries % FOCUS_RESCROLL_EVERY === 0) {
-        virtuoso.current?.scrollToIndex({ index, align: 'center' });
-      }
-      if (index >= 0 && ++tries < FOCUS_MAX_FRAMES) frame = requestAnimationFrame(find);
+      if (indexNow() >= 0 && ++tries < FOCUS_MAX_FRAMES) frame = requestAnimationFrame(find);
       else release();
     };
     let frame = requestAnimationFrame(find);
