@@ -20,6 +20,8 @@ import {
   test,
   ui,
   uniqueName,
+  type User,
+  type Users,
 } from './fixtures';
 
 /*
@@ -37,6 +39,22 @@ async function expectCounts(page: Page, room: string, unread: number, mentions =
     mentions > 0 ? `${mentions} mention${mentions === 1 ? '' : 's'}` : null,
   ];
   await expect(link).toHaveAccessibleName(exactName(parts.filter(Boolean).join(' ')));
+}
+
+/**
+ * alice and bob in a new room; bob's tabs start in the background and record the desktop
+ * notifications they would show (browser-control.ts), his first tab reloaded to take that.
+ */
+async function mentionedInBackground(users: Users): Promise<{ alice: User; bob: User; room: string }> {
+  const [alice, bob] = await users.signUpAll('alice', 'bob');
+  const room = uniqueName('room');
+  await createRoom(alice.page, room);
+  await joinRoom(bob.page, room);
+  await controlFocus(bob.context);
+  await recordNotifications(bob.context);
+  await bob.page.reload();
+  await expectSignedIn(bob.page);
+  return { alice, bob, room };
 }
 
 test.describe('unread state and notifications', () => {
@@ -120,14 +138,7 @@ test.describe('unread state and notifications', () => {
   test('N3: a mention with three tabs open and none in front shows exactly one notification, tagged with the message', async ({
     users,
   }) => {
-    const [alice, bob] = await users.signUpAll('alice', 'bob');
-    const room = uniqueName('room');
-    await createRoom(alice.page, room);
-    await joinRoom(bob.page, room);
-    await controlFocus(bob.context);
-    await recordNotifications(bob.context);
-    await bob.page.reload();
-    await expectSignedIn(bob.page);
+    const { alice, bob, room } = await mentionedInBackground(users);
     const tabs = [bob.page, await openTab(bob.context), await openTab(bob.context)];
     for (const tab of tabs) await expectSignedIn(tab);
     const all = async () => (await Promise.all(tabs.map(notificationsShown))).flat();
@@ -180,14 +191,7 @@ test.describe('unread state and notifications', () => {
   test('N3: clicking a notification opens its room in that tab with the message in view and focused', async ({
     users,
   }) => {
-    const [alice, bob] = await users.signUpAll('alice', 'bob');
-    const room = uniqueName('room');
-    await createRoom(alice.page, room);
-    await joinRoom(bob.page, room);
-    await controlFocus(bob.context);
-    await recordNotifications(bob.context);
-    await bob.page.reload();
-    await expectSignedIn(bob.page);
+    const { alice, bob, room } = await mentionedInBackground(users);
     // Bob is reading another room: the mentioned one is not even loaded in his tab.
     await openRoom(bob.page, 'general');
     const mention = `over here @${bob.name} ${uniqueName('look')}`;

@@ -1,11 +1,10 @@
-import type { Pool } from 'pg';
-import { afterAll, afterEach, beforeAll, inject } from 'vitest';
+import { afterEach, inject } from 'vitest';
 import { openPostgresStorage } from '../src/storage/postgres/postgres.storage.js';
 import type { AppOptions } from '../src/app.js';
 import type { Config } from '../src/config.js';
 import type { Budget } from '../src/security/rate-limits.js';
 import { Harness, type TestServer } from './harness.js';
-import { adminPool, createDatabase, databaseUrl, dropDatabase, uniqueName } from './services/postgres.databases.js';
+import { uniqueName, useFileDatabase } from './services/postgres.databases.js';
 
 /*
  * Several nodes for one test: real apps (buildApp through the single-node Harness) on
@@ -42,38 +41,23 @@ export type Cluster = {
 /** Registers the hooks for one file: call once at the top of a describe block. */
 export function useCluster(): Cluster {
   const h = new Harness();
-  let server: Pool;
-  let database: string;
-  let db: Pool;
-  const schemas: string[] = [];
-
-  beforeAll(async () => {
-    server = adminPool();
-    database = await createDatabase(server);
-    db = adminPool(database);
-  });
-  afterAll(async () => {
-    await db?.end();
-    if (database) await dropDatabase(server, database);
-    await server?.end();
-  });
+  const file = useFileDatabase();
   // One hook, so the nodes are closed before their schema goes.
   afterEach(async () => {
     await h.cleanup();
-    for (const schema of schemas.splice(0)) await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await file.dropSchemas();
   });
 
   return {
     h,
     async start(count = 2, options = {}) {
       const redisUrl = options.redisUrl ?? inject('redisUrl');
-      const schema = uniqueName('cluster');
-      schemas.push(schema);
+      const schema = file.newSchema('cluster');
       const stream = uniqueName('parley-test');
       const nodes: TestServer[] = [];
       // One after the other: the first migrates the schema, the others find it done.
       for (let i = 0; i < count; i++) {
-        const storage = await openPostgresStorage({ url: databaseUrl(database), poolMax: POOL_MAX_PER_NODE, schema });
+        const storage = await openPostgresStorage({ url: file.url(), poolMax: POOL_MAX_PER_NODE, schema });
         try {
           nodes.push(
             await h.start(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Message } from '@parley/shared-types';
 import type { Pool } from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { POSTGRES_MIGRATIONS } from '../src/storage/postgres/postgres.migrations.js';
 import { openPostgresStorage, type PostgresOptions } from '../src/storage/postgres/postgres.storage.js';
 import type { AppendResult, Storage } from '../src/storage/storage.js';
@@ -11,7 +11,7 @@ import {
   databaseUrl,
   dropDatabase,
   eventually,
-  uniqueName,
+  useFileDatabase,
 } from './services/postgres.databases.js';
 import { T0, message, room, user } from './storage.builders.js';
 import { describeStorageContract } from './storage.contract.js';
@@ -23,32 +23,14 @@ import { describeConversationContract } from './storage.contract.conversations.j
  * one database can show: two stores with pools of their own stand for two nodes.
  */
 
-let server: Pool;
-let database: string;
-/** On this file's database: checks from outside the stores, and schema cleanup. */
-let db: Pool;
-const schemasToDrop: string[] = [];
-
-beforeAll(async () => {
-  server = adminPool();
-  database = await createDatabase(server);
-  db = adminPool(database);
-});
-afterAll(async () => {
-  await db?.end();
-  if (database) await dropDatabase(server, database);
-  await server?.end();
-});
+const file = useFileDatabase();
 // Runs after the suites' own afterEach, which closes the store.
-afterEach(async () => {
-  for (const schema of schemasToDrop.splice(0)) await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-});
+afterEach(() => file.dropSchemas());
 
 /** A store on a schema; a new schema (dropped after the test) unless one is given. */
 function open(options: Partial<PostgresOptions> = {}): Promise<Storage> {
-  const schema = options.schema ?? uniqueName('t');
-  if (!options.schema) schemasToDrop.push(schema);
-  return openPostgresStorage({ url: databaseUrl(database), poolMax: 5, ...options, schema });
+  const schema = options.schema ?? file.newSchema('t');
+  return openPostgresStorage({ url: file.url(), poolMax: 5, ...options, schema });
 }
 
 describeStorageContract('PostgreSQL', () => open());
@@ -59,8 +41,7 @@ describe('PostgreSQL storage, two nodes on one database', () => {
   const stores: Storage[] = [];
   /** Two stores on one fresh schema, as two nodes would be. */
   async function twoNodes(options: Partial<PostgresOptions> = {}): Promise<[Storage, Storage]> {
-    schema = uniqueName('t');
-    schemasToDrop.push(schema);
+    schema = file.newSchema('t');
     const a = await open({ ...options, schema });
     const b = await open({ ...options, schema });
     stores.push(a, b);
@@ -82,7 +63,9 @@ describe('PostgreSQL storage, two nodes on one database', () => {
 
   const storedSeqs = async (roomId: string) =>
     (
-      await db.query<{ seq: string }>(`SELECT seq FROM ${schema}.messages WHERE room_id = $1 ORDER BY seq`, [roomId])
+      await file.db.query<{ seq: string }>(`SELECT seq FROM ${schema}.messages WHERE room_id = $1 ORDER BY seq`, [
+        roomId,
+      ])
     ).rows.map((r) => Number(r.seq));
   const oneToN = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
   const messageOf = (result: AppendResult): Message => {
@@ -113,7 +96,7 @@ describe('PostgreSQL storage, two nodes on one database', () => {
     const author = authors[0]!;
     // Hold the room's row so both appends pass their duplicate check and queue for the
     // seq: the second one's insert then meets the first one's committed row.
-    const locker = await db.connect();
+    const locker = await file.db.connect();
     try {
       await locker.query('BEGIN');
       await locker.query(`SELECT 1 FROM ${schema}.rooms WHERE id = $1 FOR UPDATE`, [lobby.id]);
@@ -122,7 +105,7 @@ describe('PostgreSQL storage, two nodes on one database', () => {
         b.messages.append(message(lobby.id, author.id, 'cmid-race', 'sent twice')),
       ]);
       await eventually(async () => {
-        const { rows } = await db.query<{ waiting: string }>(
+        const { rows } = await file.db.query<{ waiting: string }>(
           `SELECT count(*) AS waiting FROM pg_stat_activity
            WHERE datname = current_database() AND application_name = 'parley' AND wait_event_type = 'Lock'`,
         );
@@ -228,7 +211,7 @@ describe('PostgreSQL storage, two nodes on one database', () => {
     const holding = async (text: string) =>
       Number(
         (
-          await db.query<{ n: string }>(
+          await file.db.query<{ n: string }>(
             `SELECT count(*) AS n FROM ${schema}.messages WHERE position(convert_to($1, 'UTF8') IN text) > 0`,
             [text],
           )
@@ -236,7 +219,7 @@ describe('PostgreSQL storage, two nodes on one database', () => {
       );
     expect(await holding(kept)).toBe(1);
     expect(await holding(secret)).toBe(0);
-    const { rows } = await db.query<{ length: number }>(
+    const { rows } = await file.db.query<{ length: number }>(
       `SELECT octet_length(text) AS length FROM ${schema}.messages WHERE id = $1`,
       [sent.message.id],
     );
@@ -250,7 +233,7 @@ describe('PostgreSQL storage, two nodes on one database', () => {
     stores.push(store);
     const alice = user('alice');
     expect(await store.users.create(alice, [])).toBe('created');
-    await db.query(
+    await file.db.query(
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
        WHERE datname = current_database() AND application_name = 'parley'`,
     );
@@ -263,7 +246,7 @@ describe('PostgreSQL storage, two nodes on one database', () => {
 describe('PostgreSQL migrations', () => {
   let fresh: string | undefined;
   afterEach(async () => {
-    if (fresh) await dropDatabase(server, fresh);
+    if (fresh) await dropDatabase(file.server, fresh);
     fresh = undefined;
   });
 
@@ -275,7 +258,7 @@ describe('PostgreSQL migrations', () => {
     ).rows;
 
   it('M1: two nodes starting at once on an empty database apply each migration once, and a restart applies none', async () => {
-    fresh = await createDatabase(server);
+    fresh = await createDatabase(file.server);
     const url = databaseUrl(fresh);
     const both = await Promise.all([
       openPostgresStorage({ url, poolMax: 2 }),

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 /*
  * Databases and schemas on the run's PostgreSQL server (postgres.global-setup.ts), for
@@ -50,4 +50,62 @@ export async function eventually(probe: () => Promise<boolean>, what: string, ti
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** This file's own database on the run's server, and the schemas its tests make in it. */
+export type FileDatabase = {
+  /** The run server's `postgres` database (to create and drop others). */
+  readonly server: Pool;
+  /** A pool on this file's database: checks from outside the stores, and schema cleanup. */
+  readonly db: Pool;
+  /** A URL on this file's database, for stores and apps. */
+  url(): string;
+  /** A schema name no other test uses, dropped by the next `dropSchemas`. */
+  newSchema(prefix: string): string;
+  /** Drops the schemas made since the last call (after the stores on them are closed). */
+  dropSchemas(): Promise<void>;
+};
+
+/**
+ * Makes a database for the calling file (or describe block) before its tests and drops
+ * it after them. Call once at the top; the caller decides when `dropSchemas` runs, since
+ * the stores on a schema must be closed first.
+ */
+export function useFileDatabase(): FileDatabase {
+  let server: Pool | undefined;
+  let db: Pool | undefined;
+  let name: string | undefined;
+  const schemas: string[] = [];
+  beforeAll(async () => {
+    server = adminPool();
+    name = await createDatabase(server);
+    db = adminPool(name);
+  });
+  afterAll(async () => {
+    await db?.end();
+    if (server && name) await dropDatabase(server, name);
+    await server?.end();
+  });
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`useFileDatabase: ${what} is not ready (used outside the tests?)`);
+    return value;
+  };
+  return {
+    get server() {
+      return ready(server, 'the server pool');
+    },
+    get db() {
+      return ready(db, 'the database');
+    },
+    url: () => databaseUrl(ready(name, 'the database')),
+    newSchema(prefix) {
+      const schema = uniqueName(prefix);
+      schemas.push(schema);
+      return schema;
+    },
+    async dropSchemas() {
+      for (const schema of schemas.splice(0))
+        await ready(db, 'the database').query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    },
+  };
 }
