@@ -1,6 +1,6 @@
-// CI smoke benchmark: `pnpm --filter @parley/bench run smoke`. About a minute.
+// CI smoke benchmark: `pnpm --filter @parley/bench run smoke`. About a minute and a half.
 // 1,000 clients in rooms of 20, scenario C at 200 msg/s for 20 s against S1 (Parley's
-// production build) and S2 (the raw ws ceiling), one after the other in this job. Asserts
+// production build) and S2 (the raw ws ceiling, run before and after it), in this job. Asserts
 // ratios and delivery, never absolute speed: 100 % delivered, p99 < 200 ms, and S1's
 // deliveries per CPU-second of its server process at least 0.3 of S2's. Prints one JSON
 // line of results, then `N passed, N failed`; exits non-zero when any assertion fails.
@@ -30,13 +30,21 @@ try {
   pinSelf(1);
   if (!process.argv.includes('--no-build')) buildServer(ctx.log);
   await prepare(ctx, { grid: CLIENTS, churners: false, broadcast: 0, history: { users: 0, messages: 0 } });
+  // The raw ceiling is measured before and after Parley and its two figures averaged: one
+  // run of it at a few % of a core swings by up to 1.7× between runs (clock and scheduling),
+  // which alone could move the ratio across its floor.
+  const order = [
+    ['s2', 's2'],
+    ['s1', 's1'],
+    ['s2b', 's2'],
+  ];
   const runs = {};
-  for (const kind of ['s1', 's2']) {
-    ctx.log(`› smoke: ${kind}, ${CLIENTS} clients, ${RATE} msg/s for ${SECONDS} s`);
-    runs[kind] = await scenarioC(ctx, kind, { label: `smoke-${kind}` });
+  for (const [name, kind] of order) {
+    ctx.log(`› smoke: ${name}, ${CLIENTS} clients, ${RATE} msg/s for ${SECONDS} s`);
+    runs[name] = await scenarioC(ctx, kind, { label: `smoke-${name}` });
   }
   const summary = {};
-  for (const kind of ['s1', 's2']) {
+  for (const [kind] of order) {
     const r = runs[kind];
     const s = r.steps[0];
     summary[kind] = {
@@ -74,7 +82,10 @@ try {
     );
   }
   const e1 = summary.s1.deliveriesPerCpuSec;
-  const e2 = summary.s2.deliveriesPerCpuSec;
+  const e2 =
+    summary.s2.deliveriesPerCpuSec && summary.s2b.deliveriesPerCpuSec
+      ? Math.round((summary.s2.deliveriesPerCpuSec + summary.s2b.deliveriesPerCpuSec) / 2)
+      : null;
   const ratio = e1 && e2 ? Math.round((e1 / e2) * 1000) / 1000 : null;
   summary.efficiencyRatio = ratio;
   check(
