@@ -1,6 +1,8 @@
-import { useEffect } from 'react';
+import { useEffect, type MouseEvent } from 'react';
+import { Announcer } from '../features/a11y/Announcer';
 import { AccountBar } from '../features/auth/AccountBar';
 import { Composer } from '../features/composer/Composer';
+import { focusComposer } from '../features/composer/composer.focus';
 import { TypingStatus } from '../features/composer/TypingStatus';
 import { ConnectionBanner } from '../features/connection/ConnectionBanner';
 import { MembersPanel } from '../features/members/MembersPanel';
@@ -11,6 +13,7 @@ import { RoomsNav } from '../features/rooms/RoomsNav';
 import { startChat, stopChat } from '../realtime/chat.connection';
 import { selectActiveRoom, selectRoomsLoaded, selectTotalUnread } from '../store/rooms.selectors';
 import { useAppStore } from '../store/use-app-store';
+import { useRoomShortcuts } from './room.shortcuts';
 
 /** The tab's title: `(N) Parley` while N messages are unread across my rooms. */
 function useUnreadTitle() {
@@ -33,9 +36,12 @@ export function ChatScreen() {
     return () => stopChat();
   }, []);
   useUnreadTitle();
+  useRoomShortcuts();
 
   return (
     <div className="chat-layout">
+      <SkipToComposer />
+      <Announcer />
       <div className="sidebar">
         <div className="sidebar-brand">
           <h1 className="brand">Parley</h1>
@@ -52,6 +58,24 @@ export function ChatScreen() {
       </main>
       <MembersPanel />
     </div>
+  );
+}
+
+/**
+ * The first stop of the Tab order, shown only while focused: straight to writing. A link
+ * by role, but the URL hash names the open room, so it moves focus instead of navigating.
+ */
+function SkipToComposer() {
+  const room = useAppStore(selectActiveRoom);
+  if (!room) return null;
+  const skip = (event: MouseEvent<HTMLAnchorElement>) => {
+    event.preventDefault();
+    focusComposer();
+  };
+  return (
+    <a href="#composer" className="skip-link" onClick={skip}>
+      Skip to composer
+    </a>
   );
 }
 

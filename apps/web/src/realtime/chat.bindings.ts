@@ -20,6 +20,10 @@ export function bindServerEvents(socket: ChatSocket, onSessionEnded: () => void)
     s.typingStopped({ roomId: message.roomId, userId: message.authorId });
     checkForHole(message.roomId);
     messageArrived(message);
+    // Said once by the live region beside the log (the log itself is not live).
+    if (message.roomId === s.activeRoomId && message.authorId !== s.user?.id) {
+      s.arrivalAnnounced(message.authorName, message.text, Date.now());
+    }
   });
   socket.on('message:changed', ({ roomId, change, message }) => {
     store().changesApplied(roomId, [message], [change]);

@@ -21,7 +21,11 @@ export function openRoom(roomId: string, options: { replace?: boolean } = {}): v
 
 function showRoom(roomId: string): void {
   const store = appStore.getState();
-  if (store.activeRoomId !== roomId) typingStop();
+  if (store.activeRoomId !== roomId) {
+    typingStop();
+    const room = store.rooms[roomId];
+    if (room) store.roomOpenAnnounced(room.name, room.kind);
+  }
   store.roomOpened(roomId);
   void loadRoom(roomId).then((stillMine) => {
     if (!stillMine) roomGone(roomId);

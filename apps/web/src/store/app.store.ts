@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { AppState } from './app.store.types';
+import { createAnnouncerSlice } from './announcer.slice';
 import { createConnectionSlice } from './connection.slice';
 import { createMessagesSlice } from './messages.slice';
 import { createOutboxSlice } from './outbox.slice';
@@ -22,6 +23,7 @@ export function createAppStore() {
     ...createPresenceSlice(...a),
     ...createTypingSlice(...a),
     ...createUiSlice(...a),
+    ...createAnnouncerSlice(...a),
   }));
 }
 

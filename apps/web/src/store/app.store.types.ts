@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand/vanilla';
+import type { AnnouncerSlice } from './announcer.slice';
 import type { ConnectionSlice } from './connection.slice';
 import type { MessagesSlice } from './messages.slice';
 import type { OutboxSlice } from './outbox.slice';
@@ -16,7 +17,8 @@ export type AppState = SessionSlice &
   OutboxSlice &
   PresenceSlice &
   TypingSlice &
-  UiSlice;
+  UiSlice &
+  AnnouncerSlice;
 
 /** A slice sees the whole store (actions may touch a neighbour in the same update). */
 export type AppSlice<T> = StateCreator<AppState, [], [], T>;

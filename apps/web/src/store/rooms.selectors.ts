@@ -68,3 +68,30 @@ export function pickFallbackRoom(rooms: Record<string, RoomSummary>, excluding?:
   const dms = candidates.filter((r) => r.kind === 'dm').sort(byName);
   return channels[0]?.id ?? dms[0]?.id ?? null;
 }
+
+/** My rooms in the order the sidebar lists them: rooms by name, then DMs by name. */
+export const selectRoomOrder = (s: AppState): string[] => [
+  ...selectChannels(s).map((r) => r.id),
+  ...selectDirectMessages(s).map((r) => r.id),
+];
+
+/**
+ * The room Alt+ArrowUp/ArrowDown moves to from `current` (`step` -1 or +1) in `order`,
+ * only among those `eligible` says yes to when given (Alt+Shift: unread ones). Stops at
+ * the ends rather than wrapping: where a move lands stays predictable. Null: nowhere to go.
+ */
+export function roomAfter(
+  order: readonly string[],
+  current: string | null,
+  step: -1 | 1,
+  eligible: (roomId: string) => boolean = () => true,
+): string | null {
+  const from = current === null ? -1 : order.indexOf(current);
+  // With no room open (or an unknown one), down starts from the top and up from the bottom.
+  let i = from < 0 ? (step === 1 ? 0 : order.length - 1) : from + step;
+  for (; i >= 0 && i < order.length; i += step) {
+    const id = order[i]!;
+    if (id !== current && eligible(id)) return id;
+  }
+  return null;
+}

@@ -142,8 +142,9 @@ const followWhenAtBottom = (atBottom: boolean) => (atBottom ? 'auto' : false) as
 /**
  * The open room's messages, oldest at the top, virtualized (react-virtuoso): only the
  * rows near the visible part are in the DOM, however long the history. The scrolling
- * element itself is the role=log named "Messages", so new messages from others are
- * announced politely. It follows new messages while the reader is at the bottom (and
+ * element itself is the role=log named "Messages", focusable and scrolled by keyboard,
+ * but not live (aria-live=off): pages of history coming in are not news. New messages
+ * from others are announced by the Announcer's region instead, once each. It follows new messages while the reader is at the bottom (and
  * always after I write one), and keeps its place when older pages come in: by the
  * "Load older messages" button, or by scrolling to the top by hand.
  */
@@ -317,7 +318,7 @@ export function MessageLog({ roomId }: { roomId: string }) {
 
   if ((!timeline.loaded && items.length === 0) || fetchingUnread || (timeline.loaded && unreadAfter === undefined)) {
     return (
-      <div className="message-log" role="log" aria-label="Messages" aria-busy="true">
+      <div className="message-log" role="log" aria-label="Messages" aria-live="off" aria-busy="true">
         <div className="log-top">
           <p className="log-note">Loading messages…</p>
         </div>
@@ -358,6 +359,7 @@ export function MessageLog({ roomId }: { roomId: string }) {
         className="message-log"
         role="log"
         aria-label="Messages"
+        aria-live="off"
         aria-busy={timeline.loadingOlder || undefined}
         data={items}
         context={context}
