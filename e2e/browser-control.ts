@@ -73,24 +73,47 @@ const CHAT_TRANSPORT = /\/socket\.io\//;
 
 export type TransportGate = {
   /** Lets every later attempt through to the server (and, when holding, the held ones). */
-  open(): void;
+  open(): Promise<void>;
+  /** Stops every later attempt again (a connection already open is not touched). */
+  close(): Promise<void>;
   /** Attempts that met the closed gate. */
   attempts(): number;
 };
 
+/** Where a refused chat WebSocket goes: a loopback port nothing listens on. */
+const NOWHERE = 'ws://127.0.0.1:9/';
+/** The page's own record of a closed 'refuse' gate: tab-scoped, so it survives reloads. */
+const REFUSE_KEY = 'e2e-chat-gate-closed';
+
 /**
  * Gates `page`'s chat transport while plain HTTP (pages, the session check) keeps working:
  * 'hold' keeps each attempt waiting until the gate opens, 'refuse' fails it at once (the
- * page sees the WebSocket close and the polling request fail). Routes persist across
+ * page sees the WebSocket fail and the polling request fail). The gate persists across
  * reloads of the page.
+ *
+ * A refused WebSocket has to fail as a real one does, an error and then a close: with
+ * Playwright's WebSocket route it would only close, and the chat client would wait for its
+ * connect timeout (20 s) before trying again. So 'refuse' points the page's chat WebSockets
+ * at a port where nothing listens, from a script that runs before the page's own. The chat
+ * client takes the WebSocket class when its script loads: either gate a page before it
+ * loads, or gate it open (`{ open: true }`), reload, then close.
  */
-export async function gateChatTransport(page: Page, whileClosed: 'hold' | 'refuse'): Promise<TransportGate> {
-  let isOpen = false;
+export async function gateChatTransport(
+  page: Page,
+  whileClosed: 'hold' | 'refuse',
+  options: { open?: boolean } = {},
+): Promise<TransportGate> {
+  let isOpen = options.open ?? false;
   let attempts = 0;
-  let release!: () => void;
-  const opened = new Promise<void>((resolve) => {
-    release = resolve;
-  });
+  let release = () => {};
+  let opened = Promise.resolve();
+  const shut = () => {
+    opened = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+  };
+  if (!isOpen) shut();
+
   await page.route(CHAT_TRANSPORT, async (route) => {
     if (!isOpen) {
       attempts += 1;
@@ -99,19 +122,64 @@ export async function gateChatTransport(page: Page, whileClosed: 'hold' | 'refus
     }
     await route.continue().catch(() => undefined);
   });
-  await page.routeWebSocket(CHAT_TRANSPORT, async (ws) => {
-    if (!isOpen) {
-      attempts += 1;
-      if (whileClosed === 'refuse') return ws.close({ code: 1011, reason: 'refused by the test' });
-      await opened;
-    }
-    ws.connectToServer();
-  });
+
+  let mark = async (_closed: boolean) => {};
+  if (whileClosed === 'hold') {
+    await page.routeWebSocket(CHAT_TRANSPORT, async (ws) => {
+      if (!isOpen) {
+        attempts += 1;
+        await opened;
+      }
+      ws.connectToServer();
+    });
+  } else {
+    await refuseChatWebSockets(page, { whileMarked: true });
+    page.on('websocket', (ws) => {
+      if (ws.url() === NOWHERE) attempts += 1;
+    });
+    mark = async (closed) => {
+      await page.evaluate(
+        ({ key, closed }) => (closed ? sessionStorage.setItem(key, '1') : sessionStorage.removeItem(key)),
+        { key: REFUSE_KEY, closed },
+      );
+    };
+    await mark(!isOpen);
+  }
   return {
-    open() {
+    async open() {
       isOpen = true;
       release();
+      await mark(false);
+    },
+    async close() {
+      isOpen = false;
+      shut();
+      await mark(true);
     },
     attempts: () => attempts,
   };
+}
+
+/**
+ * Points `page`'s chat WebSockets at a port where nothing listens, so each fails as a
+ * real refused one does (an error, then a close) while long-polling still works: a
+ * network whose proxy refuses WebSockets. Runs before the page's own scripts, so it
+ * holds for pages loaded after this call. `whileMarked`: only while the tab's session
+ * storage carries the closed 'refuse' gate's mark (gateChatTransport).
+ */
+export async function refuseChatWebSockets(page: Page, options: { whileMarked?: boolean } = {}): Promise<void> {
+  await page.addInitScript(
+    ({ key, nowhere, whileMarked }) => {
+      const Native = window.WebSocket;
+      class GatedWebSocket extends Native {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          const chat = /\/socket\.io\//.test(String(url));
+          const refused = chat && (!whileMarked || sessionStorage.getItem(key) === '1');
+          super(refused ? nowhere : url, protocols);
+        }
+      }
+      window.WebSocket = GatedWebSocket;
+    },
+    { key: REFUSE_KEY, nowhere: NOWHERE, whileMarked: options.whileMarked ?? false },
+  );
 }

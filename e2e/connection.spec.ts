@@ -1,4 +1,4 @@
-import { gateChatTransport } from './browser-control';
+import { gateChatTransport, refuseChatWebSockets } from './browser-control';
 import { createRoom, expect, expectSignedIn, joinRoom, sendMessage, test, ui, uniqueName } from './fixtures';
 
 /*
@@ -24,9 +24,50 @@ test.describe('connection', () => {
 
     await expect(ui.connectionBanner(tab)).toHaveText(CONNECTING);
     expect(gate.attempts(), 'the app asked for its chat connection').toBeGreaterThan(0);
-    gate.open();
+    await gate.open();
     await expect(ui.connectionBanner(tab)).toHaveCount(0);
     await expectSignedIn(tab);
+  });
+
+  test('W8: the chat connects over WebSocket first, without a long-polling round trip', async ({ users }) => {
+    const alice = await users.signUp('alice');
+    const tab = await alice.context.newPage();
+    const transports: string[] = [];
+    tab.on('websocket', (ws) => {
+      if (ws.url().includes('/socket.io/')) transports.push('websocket');
+    });
+    tab.on('request', (request) => {
+      if (request.url().includes('/socket.io/')) transports.push('polling');
+    });
+    await tab.goto('/');
+    await expectSignedIn(tab);
+    await expect(ui.connectionBanner(tab)).toHaveCount(0);
+    expect(transports).toEqual(['websocket']);
+  });
+
+  test('W8: where WebSockets are refused, the chat falls back to long-polling and works', async ({ users }) => {
+    const [alice, bob] = await users.signUpAll('alice', 'bob');
+    const room = uniqueName('room');
+    await createRoom(alice.page, room);
+    await joinRoom(bob.page, room);
+    const tab = await bob.context.newPage();
+    await refuseChatWebSockets(tab);
+    let polls = 0;
+    tab.on('request', (request) => {
+      if (request.url().includes('transport=polling')) polls += 1;
+    });
+    await tab.goto('/');
+    await expectSignedIn(tab);
+    await expect(ui.connectionBanner(tab)).toHaveCount(0);
+    await ui.roomLink(tab, room).click();
+    await expect(ui.roomHeading(tab, room)).toBeVisible();
+    const text = uniqueName('over-polling');
+    await sendMessage(tab, text);
+    await expect(ui.message(alice.page, text)).toHaveCount(1);
+    const reply = uniqueName('back');
+    await sendMessage(alice.page, reply);
+    await expect(ui.message(tab, reply)).toHaveCount(1);
+    expect(polls, 'long-polling requests').toBeGreaterThan(0);
   });
 
   test('going offline shows the banner; coming back online clears it', async ({ users }) => {

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { gateChatTransport } from './browser-control';
+import { gateChatTransport, type TransportGate } from './browser-control';
 import {
   createRoom,
   expect,
@@ -25,6 +25,16 @@ import {
  * reports a network (context.setOffline(true) makes navigator.onLine false).
  */
 const DISCONNECTED = 'Reconnecting…';
+
+/** Refuses the chat transport of the loaded `page`: gated open, reloaded, closed (see gateChatTransport). */
+async function gatedAfterReload(page: Page): Promise<TransportGate> {
+  const gate = await gateChatTransport(page, 'refuse', { open: true });
+  await page.reload();
+  await expectSignedIn(page);
+  await expect(ui.connectionBanner(page)).toHaveCount(0);
+  await gate.close();
+  return gate;
+}
 /** "Connecting…" but not "Reconnecting…": never connected since the page loaded. */
 const CONNECTING = /(?<!re)connecting…/i;
 
@@ -157,9 +167,10 @@ test.describe('delivery', () => {
     await joinRoom(bob.page, room);
 
     // Keep the chat connection from coming back while plain HTTP (the reload, the
-    // session check) works: its WebSocket and polling attempts are refused. Going offline
+    // session check) works: its WebSocket and polling attempts are refused. The gate
+    // covers WebSockets of pages loaded after it: open, reload, close. Going offline
     // drops the open WebSocket.
-    const transport = await gateChatTransport(bob.page, 'refuse');
+    const transport = await gatedAfterReload(bob.page);
     await bob.context.setOffline(true);
     await expect(ui.connectionBanner(bob.page)).toHaveText(DISCONNECTED);
 
@@ -177,7 +188,7 @@ test.describe('delivery', () => {
     await expect(ui.message(alice.page, survivor)).toHaveCount(0);
 
     // Let the chat connect: the restored message goes out, once.
-    transport.open();
+    await transport.open();
     await expect(ui.connectionBanner(bob.page)).toHaveCount(0);
     await expect(ui.roomHeading(bob.page, room)).toBeVisible();
     await expectDeliveredInOrder(alice.page, [{ author: bob.name, text: survivor }]);
@@ -203,7 +214,7 @@ test.describe('delivery', () => {
     await joinRoom(carol.page, room);
     await carol.context.close(); // carol signs in on bob's browser below
 
-    const transport = await gateChatTransport(bob.page, 'refuse');
+    const transport = await gatedAfterReload(bob.page);
     await bob.context.setOffline(true);
     await expect(ui.connectionBanner(bob.page)).toHaveText(DISCONNECTED);
     const bobs = uniqueName('bobs');
@@ -214,7 +225,7 @@ test.describe('delivery', () => {
     // Bob signs out; carol signs in on the same browser, and her chat connects.
     await ui.signOutButton(bob.page).click();
     await expect(ui.usernameBox(bob.page)).toBeVisible();
-    transport.open();
+    await transport.open();
     await signIn(bob.page, carol.name, PASSWORD);
     await openRoom(bob.page, room);
     await expect(ui.connectionBanner(bob.page)).toHaveCount(0);

@@ -22,7 +22,14 @@ import { expect, expectSignedIn, PASSWORD, seedRoom, test, ui, uniqueName } from
  *       room, the same rate into a room holding only 50 messages, and the same rate into
  *       the big room after 10 older pages were loaded (550+ messages held).
  *
- * Prints one JSON line and a markdown table, and writes both to bench/results/web.json.
+ *   (c) a warm reload (`web performance: reload`): signed in, a room of 50 messages open,
+ *       the page reloaded with its cache warm: the newest message shown after (page time
+ *       from the navigation's start, median of 7). Target ≤ 300 ms on loopback. Beside it,
+ *       the bytes on the wire: a first visit with an empty cache (compressed, as
+ *       transferred, and as decoded) and the warm reload.
+ *
+ * Each prints one JSON line and a markdown table, and writes both to bench/results/
+ * (web.json, web-reload.json).
  */
 
 const BIG = 10_000;
@@ -35,6 +42,9 @@ const TARGET_OPEN_SCRIPT_MS = 100;
 const TARGET_LONGEST_TASK_MS = 50;
 
 const RESULTS_FILE = fileURLToPath(new URL('../../bench/results/web.json', import.meta.url));
+const RELOAD_RESULTS_FILE = fileURLToPath(new URL('../../bench/results/web-reload.json', import.meta.url));
+const RELOAD_SAMPLES = 7;
+const TARGET_RELOAD_MS = 300;
 
 // socket.io-client is a dependency of the web app; the repository root does not list it.
 type ClientSocket = {
@@ -375,4 +385,106 @@ test('web performance: a room of 10,000 messages', async ({ users }) => {
   } finally {
     for (const sender of senders) sender.socket.disconnect();
   }
+});
+
+type Transfer = { requests: number; transferredKb: number; decodedKb: number };
+
+/** What the page's navigation and its resources cost on the wire (Resource Timing). */
+async function transfer(page: Page): Promise<Transfer> {
+  const sizes = await page.evaluate(() =>
+    [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].map((e) => {
+      const r = e as PerformanceResourceTiming;
+      return { transferred: r.transferSize, decoded: r.decodedBodySize };
+    }),
+  );
+  const kb = (n: number) => round1(n / 1024);
+  return {
+    requests: sizes.length,
+    transferredKb: kb(sizes.reduce((n, x) => n + x.transferred, 0)),
+    decodedKb: kb(sizes.reduce((n, x) => n + x.decoded, 0)),
+  };
+}
+
+/** Page time (from the navigation's start) when a message holding `text` is first in view. */
+async function shownAt(page: Page, text: string): Promise<number> {
+  const handle = await page.waitForFunction(
+    (wanted) => {
+      const log = document.querySelector('[role="log"]');
+      if (!log) return false;
+      const view = log.getBoundingClientRect();
+      for (const article of log.querySelectorAll('article')) {
+        if (!article.textContent?.includes(wanted)) continue;
+        const rect = article.getBoundingClientRect();
+        if (rect.bottom > view.top && rect.top < view.bottom) return performance.now();
+      }
+      return false;
+    },
+    text,
+    { polling: 'raf', timeout: 20_000 },
+  );
+  return (await handle.jsonValue()) as number;
+}
+
+test('web performance: reload', async ({ browser, users }) => {
+  const baseURL = test.info().project.use.baseURL!;
+  const dataDir = process.env.PERF_DATA_DIR;
+  if (!dataDir) throw new Error('PERF_DATA_DIR is not set: run with -c playwright.perf.config.ts');
+  const viewer = await users.signUp('reloader');
+  const room = uniqueName('reload');
+  await seedRoom({ room, users: [viewer.name], count: SMALL, isPrivate: true, dataDir });
+  const newest = `[${String(SMALL).padStart(String(SMALL).length, '0')}]`;
+
+  // A first visit with an empty cache: the sign-in page and everything it loads.
+  const fresh = await browser.newContext({ baseURL });
+  const first = await fresh.newPage();
+  await first.goto('/');
+  await expect(ui.usernameBox(first)).toBeVisible();
+  await settle(first);
+  const cold = await transfer(first);
+  await fresh.close();
+
+  // Warm reloads of a signed-in page with the room open.
+  const page = viewer.page;
+  await page.reload();
+  await expectSignedIn(page);
+  await ui.roomLink(page, room).click();
+  await expect(ui.message(page, newest)).toBeInViewport();
+  const samples: number[] = [];
+  let warm: Transfer = { requests: 0, transferredKb: 0, decodedKb: 0 };
+  for (let i = 0; i < RELOAD_SAMPLES; i++) {
+    await settle(page);
+    await page.reload({ waitUntil: 'commit' });
+    samples.push(await shownAt(page, newest));
+    await settle(page);
+    warm = await transfer(page);
+  }
+  const reloadMs = round1(median(samples));
+  const results = {
+    bench: 'web-reload',
+    at: new Date().toISOString(),
+    machine: { cpus: cpus().length, loadavg1m: round1(loadavg()[0] ?? NaN) },
+    browser: viewer.context.browser()?.version() ?? 'unknown',
+    warmReload: {
+      samples: RELOAD_SAMPLES,
+      newestShownMs: reloadMs,
+      allMs: samples.map(round1),
+      target: TARGET_RELOAD_MS,
+    },
+    firstVisit: cold,
+    warmReloadTransfer: warm,
+  };
+  const markdown = [
+    `Web reload (${results.at}, Chromium ${results.browser}, ${results.machine.cpus} CPUs, load ${results.machine.loadavg1m})`,
+    '',
+    '| measure | value | target |',
+    '| --- | ---: | --- |',
+    `| warm reload → newest message shown (median of ${RELOAD_SAMPLES}) | ${reloadMs} ms | ≤ ${TARGET_RELOAD_MS} ms: ${reloadMs <= TARGET_RELOAD_MS ? 'met' : 'missed'} |`,
+    `| first visit, transferred (compressed) | ${cold.transferredKb} KB in ${cold.requests} requests | |`,
+    `| first visit, decoded | ${cold.decodedKb} KB | |`,
+    `| warm reload, transferred | ${warm.transferredKb} KB in ${warm.requests} requests | |`,
+  ].join('\n');
+  console.log(JSON.stringify(results));
+  console.log(markdown);
+  mkdirSync(dirname(RELOAD_RESULTS_FILE), { recursive: true });
+  writeFileSync(RELOAD_RESULTS_FILE, `${JSON.stringify({ ...results, markdown }, null, 2)}\n`);
 });

@@ -17,6 +17,9 @@ export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export function createChatSocket(readCursors: () => NonNullable<HandshakeAuth['cursors']>): ChatSocket {
   return io(NAMESPACES.chat, {
     withCredentials: true,
+    // W8: WebSocket first, long-polling only when it fails (a proxy that refuses upgrades).
+    transports: ['websocket', 'polling'],
+    tryAllTransports: true,
     autoConnect: false,
     reconnection: true,
     reconnectionDelay: 500,
