@@ -204,7 +204,10 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
          AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = r.id AND m.user_id = i.user_id)
        ORDER BY r.name_key`,
     ),
-    invitationsForUser: db.prepare<[string], RoomRow & { by_id: string | null; by_username: string | null; invited_at: number }>(
+    invitationsForUser: db.prepare<
+      [string],
+      RoomRow & { by_id: string | null; by_username: string | null; invited_at: number }
+    >(
       `SELECT r.*, b.id AS by_id, b.username AS by_username, i.created_at AS invited_at
        FROM invitations i JOIN rooms r ON r.id = i.room_id LEFT JOIN users b ON b.id = i.invited_by
        WHERE i.user_id = ?
