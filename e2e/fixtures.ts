@@ -65,6 +65,8 @@ export const ui = {
   newRoomButton: (page: Page) => page.getByRole('button', { name: exactName('New room') }),
   browseRoomsButton: (page: Page) => page.getByRole('button', { name: exactName('Browse rooms') }),
   dialog: (page: Page) => page.getByRole('dialog'),
+  /** A dialog by its name, e.g. the confirmation `Leave room` or `Remove <user>`. */
+  namedDialog: (page: Page, name: string) => page.getByRole('dialog', { name: exactName(name) }),
   roomHeading: (page: Page, name: string) => page.getByRole('heading', { level: 2, name: exactName(name) }),
   leaveRoomButton: (page: Page) => page.getByRole('button', { name: exactName('Leave room') }),
 
@@ -324,6 +326,27 @@ export async function inviteUser(
   if (options.expectError) await expect(dialog.getByRole('alert')).toBeVisible();
   else await expect(dialog).toHaveCount(0);
   return dialog;
+}
+
+/**
+ * Leave room → the confirmation dialog `Leave room` → its `Leave room` button; waits for
+ * the dialog to close. The caller checks what leaving did.
+ */
+export async function leaveRoom(page: Page): Promise<void> {
+  await ui.leaveRoomButton(page).click();
+  const dialog = ui.namedDialog(page, 'Leave room');
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: exactName('Leave room') }).click();
+  await expect(dialog).toHaveCount(0);
+}
+
+/** I3: the owner's Remove <user> → the confirmation dialog `Remove <user>` → its `Remove <user>` button. */
+export async function removeMember(page: Page, username: string): Promise<void> {
+  await ui.removeMemberButton(page, username).click();
+  const dialog = ui.namedDialog(page, `Remove ${username}`);
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: exactName(`Remove ${username}`) }).click();
+  await expect(dialog).toHaveCount(0);
 }
 
 /**

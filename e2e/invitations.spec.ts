@@ -5,9 +5,11 @@ import {
   expect,
   expectSignedIn,
   inviteUser,
+  leaveRoom,
   openBrowseRooms,
   openRoom,
   openTab,
+  removeMember,
   sendMessage,
   signInElsewhere,
   test,
@@ -148,7 +150,7 @@ test.describe('invitations and removal', () => {
     await inviteUser(bob.page, carol.name);
     await expect(ui.invitationJoinButton(carol.page, room)).toBeVisible();
     await openRoom(alice.page, room);
-    await ui.removeMemberButton(alice.page, bob.name).click();
+    await removeMember(alice.page, bob.name);
     await expect(ui.member(alice.page, bob.name)).toHaveCount(0);
     await expect(ui.invitationJoinButton(carol.page, room)).toHaveCount(0);
     await expect(ui.roomLink(carol.page, room)).toHaveCount(0);
@@ -175,7 +177,7 @@ test.describe('invitations and removal', () => {
     await sendMessage(alice.page, before);
     await expect(ui.message(bob.page, before)).toHaveCount(1);
 
-    await ui.removeMemberButton(alice.page, bob.name).click();
+    await removeMember(alice.page, bob.name);
     // alice's Members list drops bob (room:member-left).
     await expect(ui.member(alice.page, bob.name)).toHaveCount(0);
     // bob's nav loses the room; he had it open, so he lands in general with a notice.
@@ -224,19 +226,19 @@ test.describe('invitations and removal', () => {
       // bob leaves one room himself in his first tab, and another on his other device.
       const leftHere = await privateRoomWithBob(alice, bob);
       for (const page of bobPages) await expect(ui.roomLink(page, leftHere)).toBeVisible();
-      await ui.leaveRoomButton(bob.page).click();
+      await leaveRoom(bob.page);
       for (const page of bobPages) await expect(ui.roomLink(page, leftHere)).toHaveCount(0);
 
       const leftOnPhone = await privateRoomWithBob(alice, bob);
       await openRoom(phone.page, leftOnPhone);
-      await ui.leaveRoomButton(phone.page).click();
+      await leaveRoom(phone.page);
       for (const page of bobPages) await expect(ui.roomLink(page, leftOnPhone)).toHaveCount(0);
 
       // alice removes him from a third: every tab and device says so.
       const removed = await privateRoomWithBob(alice, bob);
       for (const page of bobPages) await expect(ui.roomLink(page, removed)).toBeVisible();
       await openRoom(alice.page, removed);
-      await ui.removeMemberButton(alice.page, bob.name).click();
+      await removeMember(alice.page, bob.name);
       for (const page of bobPages) {
         await expect(ui.roomLink(page, removed)).toHaveCount(0);
         await expect(ui.notices(page)).toContainText(`You were removed from ${removed}`);

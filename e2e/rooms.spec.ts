@@ -5,6 +5,7 @@ import {
   exactName,
   expectSignedIn,
   joinRoom,
+  leaveRoom,
   openRoom,
   sendMessage,
   sentMessagesIn,
@@ -169,7 +170,7 @@ test.describe('rooms and messages', () => {
     await joinRoom(bob.page, room);
     await expect(ui.member(alice.page, bob.name)).toHaveCount(1);
 
-    await ui.leaveRoomButton(bob.page).click();
+    await leaveRoom(bob.page);
     await expect(ui.roomLink(bob.page, room)).toHaveCount(0);
     await expect(ui.roomHeading(bob.page, room)).toHaveCount(0);
     // The other members see bob go.

@@ -263,6 +263,33 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         expect(await storage.rooms.listInvitations('nope')).toEqual([]);
       });
 
+      it('I6: listInvitationsForUser lists my pending invitations oldest first, with who sent each; joining or a withdrawal drops one', async () => {
+        const owner = await addUser('owner');
+        const dave = await addUser('dave');
+        const bob = await addUser('bob');
+        const board = await addRoom('Board', owner.id);
+        const attic = await addRoom('attic', dave.id);
+        const cellar = await addRoom('Cellar', owner.id);
+        expect(await storage.rooms.listInvitationsForUser(bob.id)).toEqual([]);
+        await storage.rooms.invite(board.id, bob.id, owner.id, T0 + 5);
+        await storage.rooms.invite(attic.id, bob.id, dave.id, T0 + 2);
+        await storage.rooms.invite(cellar.id, bob.id, owner.id, T0 + 9);
+        // Someone else's invitation is not mine.
+        await storage.rooms.invite(board.id, dave.id, owner.id, T0 + 1);
+        expect(await storage.rooms.listInvitationsForUser(bob.id)).toEqual([
+          { room: attic, invitedBy: { id: dave.id, username: 'dave' }, createdAt: T0 + 2 },
+          { room: board, invitedBy: { id: owner.id, username: 'owner' }, createdAt: T0 + 5 },
+          { room: cellar, invitedBy: { id: owner.id, username: 'owner' }, createdAt: T0 + 9 },
+        ]);
+        await storage.rooms.addMember(board.id, bob.id, T0 + 10);
+        expect(await storage.rooms.withdrawInvitation(cellar.id, bob.id)).toBe(true);
+        expect((await storage.rooms.listInvitationsForUser(bob.id)).map((i) => i.room.id)).toEqual([attic.id]);
+        // I4: the sender leaving withdraws it.
+        await storage.rooms.removeMember(attic.id, dave.id);
+        expect(await storage.rooms.listInvitationsForUser(bob.id)).toEqual([]);
+        expect(await storage.rooms.listInvitationsForUser('nope')).toEqual([]);
+      });
+
       it('I4: removing a member withdraws the invitations they sent to that room (and only those), and their own pending one', async () => {
         const owner = await addUser('owner');
         const insider = await addUser('insider');

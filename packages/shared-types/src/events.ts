@@ -23,6 +23,7 @@ import {
   RoomWithdrawInvitationPayloadSchema,
   TypingPayloadSchema,
   type PendingInvitation,
+  type ReceivedInvitation,
   type RoomInvitationWithdrawnEvent,
   type HistoryPage,
   type Member,
@@ -63,6 +64,7 @@ export const CHAT_COMMAND_SCHEMAS = {
   'room:remove-member': RoomRemoveMemberPayloadSchema,
   'room:invitations': RoomRefPayloadSchema,
   'room:withdraw-invitation': RoomWithdrawInvitationPayloadSchema,
+  'room:received-invitations': EmptyPayloadSchema,
   'dm:open': DmOpenPayloadSchema,
   'message:send': MessageSendPayloadSchema,
   'message:history': HistoryPayloadSchema,
@@ -93,6 +95,8 @@ export interface ChatCommandResults {
   'room:remove-member': { roomId: string; userId: string };
   'room:invitations': PendingInvitation[];
   'room:withdraw-invitation': { roomId: string; userId: string };
+  /** I6: my pending invitations, oldest first. */
+  'room:received-invitations': ReceivedInvitation[];
   'dm:open': RoomSummary;
   'message:send': Message;
   'message:history': HistoryPage;

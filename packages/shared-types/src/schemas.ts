@@ -126,6 +126,17 @@ export const PendingInvitationSchema = Type.Object({
 });
 export type PendingInvitation = Static<typeof PendingInvitationSchema>;
 
+/**
+ * I6: a pending invitation of mine, as the invitee sees it: the room as it will be once
+ * joined (`invited: true`), who sent it (null when that account no longer exists) and when.
+ */
+export const ReceivedInvitationSchema = Type.Object({
+  room: RoomSummarySchema,
+  by: Type.Union([UserSchema, Type.Null()]),
+  createdAt: TimestampSchema,
+});
+export type ReceivedInvitation = Static<typeof ReceivedInvitationSchema>;
+
 export const RoomWithdrawInvitationPayloadSchema = Type.Object({ roomId: IdSchema, userId: IdSchema }, strict);
 export type RoomWithdrawInvitationPayload = Static<typeof RoomWithdrawInvitationPayloadSchema>;
 

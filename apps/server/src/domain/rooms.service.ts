@@ -6,6 +6,7 @@ import {
   hasHiddenFormatting,
   type Member,
   type PendingInvitation,
+  type ReceivedInvitation,
   type RoomSummary,
   type User,
 } from '@parley/shared-types';
@@ -124,6 +125,18 @@ export class RoomsService {
       ...open.filter((room) => !invitedIds.has(room.id)).map(summaryOf),
       ...invited.map((room) => ({ ...summaryOf(room), invited: true })),
     ];
+  }
+
+  /**
+   * I6: my pending invitations, so one sent while I was away reaches me when I come
+   * back (room:invited goes only to the sockets open at the time).
+   */
+  async receivedInvitations(userId: string): Promise<ReceivedInvitation[]> {
+    return (await this.deps.storage.rooms.listInvitationsForUser(userId)).map((i) => ({
+      room: { ...summaryOf(i.room), invited: true },
+      by: i.invitedBy,
+      createdAt: i.createdAt,
+    }));
   }
 
   /** I1. Returns the invitee and the room as they will see it. */

@@ -36,6 +36,8 @@ export const COMMAND_BUDGETS: Record<ChatCommand, Budget> = {
   'room:remove-member': { points: 30, perSeconds: 60 },
   'room:invitations': { points: 10, perSeconds: 1, burst: { points: 20, perSeconds: 10 } },
   'room:withdraw-invitation': { points: 30, perSeconds: 60 },
+  // Asked on every (re)connect, like room:list.
+  'room:received-invitations': { points: 10, perSeconds: 1, burst: { points: 20, perSeconds: 10 } },
   'dm:open': { points: 30, perSeconds: 60 },
   'room:list': { points: 10, perSeconds: 1, burst: { points: 20, perSeconds: 10 } },
   'room:browse': { points: 10, perSeconds: 1, burst: { points: 20, perSeconds: 10 } },

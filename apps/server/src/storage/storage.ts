@@ -57,6 +57,13 @@ export type InvitationRecord = {
   createdAt: number;
 };
 
+/** A pending invitation as its invitee sees it (I6). */
+export type ReceivedInvitationRecord = {
+  room: RoomRecord;
+  invitedBy: { id: string; username: string } | null;
+  createdAt: number;
+};
+
 /** What a removal changed: membership, and the pending invitations the removed member had sent. */
 export type RemovedMember = { wasMember: boolean; withdrawnInvitees: string[] };
 
@@ -151,6 +158,8 @@ export interface RoomStore {
   withdrawInvitation(roomId: string, userId: string): Promise<boolean>;
   /** Rooms with a pending invitation for the user, by name. */
   listInvitedRooms(userId: string): Promise<RoomRecord[]>;
+  /** I6: the user's pending invitations to rooms they are not in, oldest first, with who sent each. */
+  listInvitationsForUser(userId: string): Promise<ReceivedInvitationRecord[]>;
   isMember(roomId: string, userId: string): Promise<boolean>;
   /** Members by username; null when the room does not exist. */
   listMembers(roomId: string): Promise<MemberRecord[] | null>;

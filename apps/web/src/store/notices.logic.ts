@@ -1,4 +1,4 @@
-import type { RoomInvitedEvent, RoomSummary, User } from '@parley/shared-types';
+import type { ReceivedInvitation, RoomInvitedEvent, RoomSummary, User } from '@parley/shared-types';
 
 /*
  * Notices the app raises itself, beside the server's (N1): an invitation to a room (I1)
@@ -6,7 +6,7 @@ import type { RoomInvitedEvent, RoomSummary, User } from '@parley/shared-types';
  * list updates, so the slice stays thin and the rules are tested on their own.
  */
 export type LocalNotice =
-  | { id: string; kind: 'invited'; room: RoomSummary; by: User }
+  | { id: string; kind: 'invited'; room: RoomSummary; by: User | null }
   | { id: string; kind: 'removed'; roomId: string; roomName: string }
   | { id: string; kind: 'info'; text: string };
 
@@ -32,7 +32,7 @@ function upsert(list: readonly LocalNotice[], notice: LocalNotice): LocalNotice[
  */
 export function withInvitation(
   list: readonly LocalNotice[],
-  event: RoomInvitedEvent,
+  event: RoomInvitedEvent | ReceivedInvitation,
   isMember: boolean,
 ): readonly LocalNotice[] {
   if (isMember) return list;
@@ -66,7 +66,9 @@ export function withoutNotice(list: readonly LocalNotice[], id: string): readonl
 export function noticeText(notice: LocalNotice): string {
   switch (notice.kind) {
     case 'invited':
-      return `${notice.by.username} invited you to ${notice.room.name}`;
+      return notice.by
+        ? `${notice.by.username} invited you to ${notice.room.name}`
+        : `You are invited to ${notice.room.name}`;
     case 'removed':
       return `You were removed from ${notice.roomName}.`;
     case 'info':

@@ -7,6 +7,7 @@ import type {
   RoomSummary,
 } from '@parley/shared-types';
 import type { AppSlice } from './app.store.types';
+import { withoutPendingTo } from './invitations.logic';
 import { withoutInvitationsTo } from './notices.logic';
 import { withState, type RoomRead } from './reads.logic';
 import { withoutKey } from './record.utils';
@@ -73,6 +74,7 @@ export const createRoomsSlice: AppSlice<RoomsSlice> = (set) => ({
         timelines: keep(s.timelines),
         // An invitation to a room I am in now (joined elsewhere) has nothing left to offer.
         localNotices: withoutInvitationsTo(s.localNotices, Object.keys(rooms)),
+        invitations: withoutPendingTo(s.invitations, Object.keys(rooms)),
       };
     }),
   roomAdded: (room) =>
@@ -89,6 +91,7 @@ export const createRoomsSlice: AppSlice<RoomsSlice> = (set) => ({
         },
         reads: read ? { ...s.reads, [room.id]: read } : s.reads,
         localNotices: withoutInvitationsTo(s.localNotices, [room.id]),
+        invitations: withoutPendingTo(s.invitations, [room.id]),
       };
     }),
   roomRemoved: (roomId) =>

@@ -5,6 +5,8 @@ import type { ReplyTarget } from './ui.slice';
 
 export const selectNotices = (s: AppState): Notice[] => s.notices;
 export const selectLocalNotices = (s: AppState): readonly LocalNotice[] => s.localNotices;
+/** I1, I6: how many invitations wait for me (the badge on Browse rooms). */
+export const selectPendingInvitationCount = (s: AppState): number => Object.keys(s.invitations).length;
 
 export const selectDraft =
   (roomId: string | null) =>

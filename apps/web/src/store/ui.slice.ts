@@ -1,6 +1,7 @@
-import type { Notice, RoomInvitedEvent } from '@parley/shared-types';
+import type { Notice, ReceivedInvitation, RoomInvitedEvent } from '@parley/shared-types';
 import type { MessageTarget } from '../lib/outbox.storage';
 import type { AppSlice } from './app.store.types';
+import { pendingFromList, withoutPendingTo, withPendingInvitation, type PendingInvitations } from './invitations.logic';
 import {
   withInfo,
   withInvitation,
@@ -17,6 +18,8 @@ export type UiState = {
   notices: Notice[];
   /** The app's own notices: invitations (I1), removals (I3), confirmations. */
   localNotices: readonly LocalNotice[];
+  /** My pending invitations (I1, I6), by room: the badge on Browse rooms. */
+  invitations: PendingInvitations;
   /** Unsent composer text per room, so switching rooms keeps a draft. */
   drafts: Record<string, string>;
   /** E4: the message the composer answers, per room. */
@@ -36,6 +39,11 @@ export type UiSlice = UiState & {
   noticeDismissed(noticeId: string): void;
   /** room:invited; ignored when I am already in the room. */
   invitationReceived(event: RoomInvitedEvent): void;
+  /**
+   * I6: the pending invitations the server lists at every connect. Ones not known yet
+   * get a notice (those sent while I was away); ones gone meanwhile lose theirs.
+   */
+  invitationsListed(list: readonly ReceivedInvitation[]): void;
   /** I4/I5: the invitation is gone (withdrawn, or its sender left or was removed): so is its Join button. */
   invitationWithdrawn(roomId: string): void;
   /** I3: the owner removed me from a room. */
@@ -53,6 +61,7 @@ export const initialUiState: UiState = {
   activeRoomId: null,
   notices: [],
   localNotices: [],
+  invitations: {},
   drafts: {},
   replyTargets: {},
   editingKey: null,
@@ -66,8 +75,34 @@ export const createUiSlice: AppSlice<UiSlice> = (set) => ({
     set((s) => (s.notices.some((n) => n.id === notice.id) ? {} : { notices: [...s.notices, notice] })),
   noticeDismissed: (noticeId) => set((s) => ({ notices: s.notices.filter((n) => n.id !== noticeId) })),
   invitationReceived: (event) =>
-    set((s) => ({ localNotices: withInvitation(s.localNotices, event, Object.hasOwn(s.rooms, event.room.id)) })),
-  invitationWithdrawn: (roomId) => set((s) => ({ localNotices: withoutInvitationsTo(s.localNotices, [roomId]) })),
+    set((s) => {
+      const isMember = Object.hasOwn(s.rooms, event.room.id);
+      return {
+        localNotices: withInvitation(s.localNotices, event, isMember),
+        invitations: withPendingInvitation(s.invitations, event, isMember),
+      };
+    }),
+  invitationsListed: (list) =>
+    set((s) => {
+      const invitations = pendingFromList(list, (roomId) => Object.hasOwn(s.rooms, roomId));
+      // Only news gets a notice: one this tab already showed (and maybe had dismissed)
+      // does not come back at every reconnect.
+      let localNotices = withoutInvitationsTo(
+        s.localNotices,
+        Object.keys(s.invitations).filter((roomId) => !Object.hasOwn(invitations, roomId)),
+      );
+      for (const invitation of list) {
+        if (Object.hasOwn(invitations, invitation.room.id) && !Object.hasOwn(s.invitations, invitation.room.id)) {
+          localNotices = withInvitation(localNotices, invitation, false);
+        }
+      }
+      return { invitations, localNotices };
+    }),
+  invitationWithdrawn: (roomId) =>
+    set((s) => ({
+      localNotices: withoutInvitationsTo(s.localNotices, [roomId]),
+      invitations: withoutPendingTo(s.invitations, [roomId]),
+    })),
   removalNoticed: (roomId, roomName) => set((s) => ({ localNotices: withRemoval(s.localNotices, roomId, roomName) })),
   infoNoticed: (id, text) => set((s) => ({ localNotices: withInfo(s.localNotices, id, text) })),
   localNoticeDismissed: (id) => set((s) => ({ localNotices: withoutNotice(s.localNotices, id) })),

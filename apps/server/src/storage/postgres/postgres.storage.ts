@@ -12,6 +12,7 @@ import {
 } from '../rows.js';
 import type {
   InvitationRecord,
+  ReceivedInvitationRecord,
   MessageStore,
   ReadStateStore,
   RoomStore,
@@ -213,6 +214,21 @@ function postgresStorage(pool: Pool, options: PostgresOptions): Storage {
         [userId],
       );
       return rows.map(toRoom);
+    },
+    async listInvitationsForUser(userId): Promise<ReceivedInvitationRecord[]> {
+      const rows = await rowsOf<RoomRow & { by_id: string | null; by_username: string | null; invited_at: number }>(
+        `SELECT r.*, b.id AS by_id, b.username AS by_username, i.created_at AS invited_at
+         FROM invitations i JOIN rooms r ON r.id = i.room_id LEFT JOIN users b ON b.id = i.invited_by
+         WHERE i.user_id = $1
+           AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = r.id AND m.user_id = i.user_id)
+         ORDER BY i.created_at, r.name_key`,
+        [userId],
+      );
+      return rows.map((r) => ({
+        room: toRoom(r),
+        invitedBy: r.by_id && r.by_username ? { id: r.by_id, username: r.by_username } : null,
+        createdAt: r.invited_at,
+      }));
     },
     async listInvitations(roomId): Promise<InvitationRecord[]> {
       const rows = await rowsOf<{

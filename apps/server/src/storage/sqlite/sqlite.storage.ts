@@ -8,6 +8,7 @@ import { NewestPages } from '../newest-pages.js';
 import type { Message, RoomChange } from '@parley/shared-types';
 import type {
   InvitationRecord,
+  ReceivedInvitationRecord,
   MemberRecord,
   MessageStore,
   ReadStateStore,
@@ -203,6 +204,16 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
          AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = r.id AND m.user_id = i.user_id)
        ORDER BY r.name_key`,
     ),
+    invitationsForUser: db.prepare<
+      [string],
+      RoomRow & { by_id: string | null; by_username: string | null; invited_at: number }
+    >(
+      `SELECT r.*, b.id AS by_id, b.username AS by_username, i.created_at AS invited_at
+       FROM invitations i JOIN rooms r ON r.id = i.room_id LEFT JOIN users b ON b.id = i.invited_by
+       WHERE i.user_id = ?
+         AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = r.id AND m.user_id = i.user_id)
+       ORDER BY i.created_at, r.name_key`,
+    ),
     isMember: db.prepare<[string, string], { one: number }>(
       'SELECT 1 AS one FROM memberships WHERE room_id = ? AND user_id = ?',
     ),
@@ -295,6 +306,13 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     },
     async listInvitedRooms(userId) {
       return q.invitedRooms.all(userId).map(toRoom);
+    },
+    async listInvitationsForUser(userId): Promise<ReceivedInvitationRecord[]> {
+      return q.invitationsForUser.all(userId).map((r) => ({
+        room: toRoom(r),
+        invitedBy: r.by_id && r.by_username ? { id: r.by_id, username: r.by_username } : null,
+        createdAt: r.invited_at,
+      }));
     },
     async listInvitations(roomId): Promise<InvitationRecord[]> {
       return q.invitations.all(roomId).map((r) => ({

@@ -49,6 +49,7 @@ const SENSITIVE = new Set<ChatCommand>([
   'room:invite',
   'room:remove-member',
   'room:invitations',
+  'room:received-invitations',
   'room:withdraw-invitation',
   'dm:open',
 ]);

@@ -101,6 +101,8 @@ export const chatHandlers: { [C in ChatCommand]: Handler<C> } = {
 
   'room:invitations': (p, { user, services }) => services.rooms.invitations(user, p.roomId),
 
+  'room:received-invitations': (_p, { user, services }) => services.rooms.receivedInvitations(user.id),
+
   async 'room:withdraw-invitation'(p, { user, services, nsp }) {
     await services.rooms.withdrawInvitation(user, p.roomId, p.userId);
     tellWithdrawn(nsp, p.roomId, [p.userId]);

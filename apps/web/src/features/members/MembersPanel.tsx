@@ -1,12 +1,14 @@
 import { useId, useMemo, useState } from 'react';
-import { openDirectMessage, removeMember } from '../../realtime/rooms.actions';
+import { openDirectMessage } from '../../realtime/rooms.actions';
 import { membersWithPresence, selectOnlineMap } from '../../store/presence.selectors';
 import { selectActiveRoom, selectMembers } from '../../store/rooms.selectors';
 import { selectUser } from '../../store/session.selectors';
 import { useAppStore } from '../../store/use-app-store';
+import { RemoveMemberDialog } from './RemoveMemberDialog';
 
 /**
- * Members of the open room with presence; a "Message <name>" button opens a DM (D1), and
+ * Members of the open room with presence; a "Message <name>" button opens a DM (D1; not
+ * offered inside that DM), and
  * for the room's owner a "Remove <name>" button removes that member (I3).
  */
 export function MembersPanel() {
@@ -17,10 +19,13 @@ export function MembersPanel() {
   const me = useAppStore(selectUser);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Asked about per room: the dialog goes if the open room changes or the member leaves.
+  const [removing, setRemoving] = useState<{ roomId: string; userId: string } | null>(null);
   const headingId = useId();
   const view = useMemo(() => membersWithPresence(members, online, me?.id), [members, online, me?.id]);
   const onlineCount = view.filter((m) => m.online).length;
   const iOwnIt = room !== null && room.kind !== 'dm' && me !== null && room.ownerId === me.id;
+  const toRemove = removing?.roomId === roomId ? view.find((m) => m.userId === removing.userId) : undefined;
 
   async function run(action: () => Promise<{ ok: boolean; message?: string }>) {
     if (busy) return;
@@ -65,20 +70,23 @@ export function MembersPanel() {
             </span>{' '}
             {!member.isMe && (
               <span className="member-actions">
-                <button
-                  type="button"
-                  className="link-button member-dm"
-                  disabled={busy}
-                  onClick={() => void run(() => openDirectMessage(member.userId))}
-                >
-                  {`Message ${member.username}`}
-                </button>
+                {/* In our DM the conversation is already open: a button to open it is noise. */}
+                {room?.kind !== 'dm' && (
+                  <button
+                    type="button"
+                    className="link-button member-dm"
+                    disabled={busy}
+                    onClick={() => void run(() => openDirectMessage(member.userId))}
+                  >
+                    {`Message ${member.username}`}
+                  </button>
+                )}
                 {iOwnIt && roomId && (
                   <button
                     type="button"
                     className="link-button member-remove"
                     disabled={busy}
-                    onClick={() => void run(() => removeMember(roomId, member.userId))}
+                    onClick={() => setRemoving({ roomId, userId: member.userId })}
                   >
                     {`Remove ${member.username}`}
                   </button>
@@ -88,6 +96,7 @@ export function MembersPanel() {
           </li>
         ))}
       </ul>
+      {room && toRemove && <RemoveMemberDialog room={room} member={toRemove} onClose={() => setRemoving(null)} />}
     </section>
   );
 }

@@ -7,7 +7,7 @@ import { excerptOf } from '../../lib/text';
 import { appStore } from '../../store/app.store';
 import type { OutboxEntry } from '../../store/outbox.slice';
 import { useAppStore } from '../../store/use-app-store';
-import { Dialog } from '../../ui/Dialog';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { EditBox } from './EditBox';
 import { MessageText } from './MessageText';
 import { ReactionBar } from './ReactionBar';
@@ -171,24 +171,18 @@ function MessageArticle({
         />
       )}
       {confirming && (
-        <Dialog title="Delete message?" onClose={() => setConfirming(false)}>
+        <ConfirmDialog
+          title="Delete message?"
+          confirmLabel="Delete"
+          onClose={() => setConfirming(false)}
+          onConfirm={async () => {
+            // Through the outbox: it is retried and reports its own failure on the message.
+            deleteMessage(roomId, target);
+            return { ok: true };
+          }}
+        >
           <p>It is removed for everyone in the conversation. This cannot be undone.</p>
-          <div className="dialog-actions">
-            <button type="button" onClick={() => setConfirming(false)}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="danger"
-              onClick={() => {
-                setConfirming(false);
-                deleteMessage(roomId, target);
-              }}
-            >
-              Delete
-            </button>
-          </div>
-        </Dialog>
+        </ConfirmDialog>
       )}
     </article>
   );

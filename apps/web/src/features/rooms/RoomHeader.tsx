@@ -1,7 +1,7 @@
 import type { RoomSummary } from '@parley/shared-types';
 import { useState } from 'react';
-import { leaveRoom } from '../../realtime/rooms.actions';
 import { InviteDialog } from './InviteDialog';
+import { LeaveRoomDialog } from './LeaveRoomDialog';
 import { NotifyMenu } from './NotifyMenu';
 
 const KIND_LABEL: Record<RoomSummary['kind'], string> = {
@@ -15,18 +15,9 @@ const KIND_LABEL: Record<RoomSummary['kind'], string> = {
  * except for DMs, Invite (I1) and Leave room.
  */
 export function RoomHeader({ room }: { room: RoomSummary }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [inviting, setInviting] = useState(false);
-
-  async function leave() {
-    setBusy(true);
-    setError(null);
-    const result = await leaveRoom(room.id);
-    // On success this header unmounts or shows another room.
-    if (!result.ok) setError(result.message);
-    setBusy(false);
-  }
+  // The room asked about: the header may show another room before the answer (removed meanwhile).
+  const [leaving, setLeaving] = useState<string | null>(null);
 
   return (
     <header className="room-header">
@@ -43,17 +34,13 @@ export function RoomHeader({ room }: { room: RoomSummary }) {
             <button type="button" className="ghost" onClick={() => setInviting(true)}>
               Invite
             </button>
-            <button type="button" className="ghost" disabled={busy} onClick={() => void leave()}>
+            <button type="button" className="ghost" onClick={() => setLeaving(room.id)}>
               Leave room
             </button>
           </>
         )}
       </div>
-      {error && (
-        <p role="alert" className="form-error header-error">
-          {error}
-        </p>
-      )}
+      {leaving === room.id && <LeaveRoomDialog room={room} onClose={() => setLeaving(null)} />}
       {inviting && <InviteDialog room={room} onClose={() => setInviting(false)} />}
     </header>
   );

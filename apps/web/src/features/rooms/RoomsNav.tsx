@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { selectChannels, selectDirectMessages } from '../../store/rooms.selectors';
+import { selectPendingInvitationCount } from '../../store/ui.selectors';
 import { useAppStore } from '../../store/use-app-store';
 import { BrowseRoomsDialog } from './BrowseRoomsDialog';
 import { NewRoomDialog } from './NewRoomDialog';
@@ -15,6 +16,8 @@ export function RoomsNav() {
   const [dialog, setDialog] = useState<OpenDialog>('none');
   const roomsLabel = useId();
   const dmsLabel = useId();
+  const invitations = useAppStore(selectPendingInvitationCount);
+  const invitationsNote = useId();
   const close = () => setDialog('none');
 
   return (
@@ -23,9 +26,24 @@ export function RoomsNav() {
         <button type="button" onClick={() => setDialog('new')}>
           New room
         </button>
-        <button type="button" onClick={() => setDialog('browse')}>
+        {/* The count is a description, not part of the name: the button stays "Browse rooms". */}
+        <button
+          type="button"
+          aria-describedby={invitations > 0 ? invitationsNote : undefined}
+          onClick={() => setDialog('browse')}
+        >
           Browse rooms
+          {invitations > 0 && (
+            <span className="invitation-badge" aria-hidden="true">
+              {invitations}
+            </span>
+          )}
         </button>
+        {invitations > 0 && (
+          <span id={invitationsNote} hidden>
+            {invitations === 1 ? '1 pending invitation' : `${invitations} pending invitations`}
+          </span>
+        )}
       </div>
       <div className="nav-section-title" id={roomsLabel}>
         Rooms
