@@ -2,7 +2,7 @@ import { useEffect, type MouseEvent } from 'react';
 import { Announcer } from '../features/a11y/Announcer';
 import { AccountBar } from '../features/auth/AccountBar';
 import { Composer } from '../features/composer/Composer';
-import { focusComposer } from '../features/composer/composer.focus';
+import { COMPOSER_INPUT_ID, focusComposer } from '../features/composer/composer.focus';
 import { TypingStatus } from '../features/composer/TypingStatus';
 import { ConnectionBanner } from '../features/connection/ConnectionBanner';
 import { MembersPanel } from '../features/members/MembersPanel';
@@ -42,13 +42,13 @@ export function ChatScreen() {
     <div className="chat-layout">
       <SkipToComposer />
       <Announcer />
-      <div className="sidebar">
+      <aside className="sidebar" aria-label="Rooms and account">
         <div className="sidebar-brand">
           <h1 className="brand">Parley</h1>
         </div>
         <RoomsNav />
         <AccountBar />
-      </div>
+      </aside>
       <main className="conversation">
         <ConnectionBanner />
         <Notices />
@@ -73,7 +73,7 @@ function SkipToComposer() {
     focusComposer();
   };
   return (
-    <a href="#composer" className="skip-link" onClick={skip}>
+    <a href={`#${COMPOSER_INPUT_ID}`} className="skip-link" onClick={skip}>
       Skip to composer
     </a>
   );

@@ -8,6 +8,7 @@ import { selectMembers } from '../../store/rooms.selectors';
 import { selectUser } from '../../store/session.selectors';
 import { selectDraft, selectReplyTarget } from '../../store/ui.selectors';
 import { useAppStore } from '../../store/use-app-store';
+import { COMPOSER_INPUT_ID } from './composer.focus';
 import { insertMention, mentionAt, suggestionsFor, type MentionQuery } from './mention.logic';
 
 /** How long a room just opened waits for a closing dialog before taking the caret (~2 s). */
@@ -27,7 +28,6 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   const reply = useAppStore(selectReplyTarget(roomId));
   const me = useAppStore(selectUser);
   const usernames = useAppStore(useShallow((s) => selectMembers(roomId)(s).map((m) => m.username)));
-  const inputId = useId();
   const hintId = useId();
   const listId = useId();
   const input = useRef<HTMLTextAreaElement>(null);
@@ -155,12 +155,12 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
           ))}
         </ul>
       )}
-      <label htmlFor={inputId} className="visually-hidden">
+      <label htmlFor={COMPOSER_INPUT_ID} className="visually-hidden">
         Message
       </label>
       <textarea
         ref={input}
-        id={inputId}
+        id={COMPOSER_INPUT_ID}
         className="composer-input"
         rows={2}
         placeholder={`Message ${roomName}`}
