@@ -95,3 +95,22 @@ export function TextField({ label, value, onChange, ...input }: TextFieldProps) 
     </>
   );
 }
+
+type PasswordFieldProps = {
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  /** `current-password` to check one, `new-password` to choose one: password managers fill each right. */
+  autoComplete: 'current-password' | 'new-password';
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'type' | 'value' | 'onChange' | 'autoComplete'>;
+
+/** A labelled password input for a dialog form. */
+export function PasswordField({ label, value, onChange, ...input }: PasswordFieldProps) {
+  const id = useId();
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type="password" {...input} value={value} onChange={(e) => onChange(e.target.value)} />
+    </>
+  );
+}

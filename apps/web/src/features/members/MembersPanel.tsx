@@ -4,6 +4,7 @@ import { membersWithPresence, selectOnlineMap } from '../../store/presence.selec
 import { selectActiveRoom, selectMembers } from '../../store/rooms.selectors';
 import { selectUser } from '../../store/session.selectors';
 import { useAppStore } from '../../store/use-app-store';
+import { Avatar } from '../../ui/Avatar';
 
 /**
  * Members of the open room with presence; a "Message <name>" button opens a DM (D1), and
@@ -54,6 +55,7 @@ export function MembersPanel() {
         {view.map((member) => (
           <li key={member.userId} className={member.online ? 'member online' : 'member'}>
             <span className="presence-dot" aria-hidden="true" />
+            <Avatar userId={member.userId} name={member.username} size={24} />
             <span className="member-name">
               {member.username}
               {member.isMe && <span className="muted"> (you)</span>}
