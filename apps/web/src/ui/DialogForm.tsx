@@ -16,6 +16,8 @@ type DialogFormProps = {
   action(): Promise<DialogFormOutcome>;
   /** The fields, between the title and the error alert. */
   children: ReactNode;
+  /** `danger` for an action that cannot be undone: the submit button is red. */
+  tone?: 'primary' | 'danger';
 };
 
 /**
@@ -24,7 +26,15 @@ type DialogFormProps = {
  * error state so every such dialog reacts the same way: submitting again while a request
  * is in flight does nothing, success closes, a refusal stays open with its message.
  */
-export function DialogForm({ title, submitLabel, onClose, check, action, children }: DialogFormProps) {
+export function DialogForm({
+  title,
+  submitLabel,
+  onClose,
+  check,
+  action,
+  children,
+  tone = 'primary',
+}: DialogFormProps) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -58,7 +68,7 @@ export function DialogForm({ title, submitLabel, onClose, check, action, childre
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className={tone} disabled={busy}>
             {submitLabel}
           </button>
         </div>

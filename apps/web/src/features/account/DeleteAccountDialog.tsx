@@ -13,6 +13,7 @@ export function DeleteAccountDialog({ onClose }: { onClose(): void }) {
     <DialogForm
       title="Delete account"
       submitLabel="Delete account"
+      tone="danger"
       onClose={onClose}
       check={() => (password === '' ? 'Enter your password to delete your account.' : null)}
       action={async () => {
