@@ -11,6 +11,7 @@ import { argon2Hasher } from './security/argon2.hasher.js';
 import { openPostgresStorage } from './storage/postgres/postgres.storage.js';
 import { openSqliteStorage } from './storage/sqlite/sqlite.storage.js';
 import type { Storage } from './storage/storage.js';
+import { registerAccountRoutes } from './transport/http/account.routes.js';
 import { registerAuthRoutes } from './transport/http/auth.routes.js';
 import { registerErrorHandling } from './transport/http/errors.js';
 import { registerBrowserSecurity } from './transport/http/security.js';
@@ -233,11 +234,10 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   registerErrorHandling(http);
   await registerBrowserSecurity(http, originPolicy);
   http.get(API_ROUTES.health, async (): Promise<Health> => ({ status: 'ok' }));
-  registerAuthRoutes(http, {
-    services,
-    chat: () => chat,
-    throttle: new LoginThrottle(config.registrationsPerIpPerHour, stores.limiters),
-  });
+  // One throttle for every password check, sign-in or account change (A9).
+  const throttle = new LoginThrottle(config.registrationsPerIpPerHour, stores.limiters);
+  registerAuthRoutes(http, { services, chat: () => chat, throttle });
+  registerAccountRoutes(http, { services, chat: () => chat, throttle });
   await registerStatic(http, config.webDistDir);
 
   http.addHook('preClose', async () => {

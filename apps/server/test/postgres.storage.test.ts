@@ -15,6 +15,7 @@ import {
 } from './services/postgres.databases.js';
 import { T0, message, room, user } from './storage.builders.js';
 import { describeStorageContract } from './storage.contract.js';
+import { describeAccountContract } from './storage.contract.accounts.js';
 import { describeConversationContract } from './storage.contract.conversations.js';
 
 /*
@@ -35,6 +36,7 @@ function open(options: Partial<PostgresOptions> = {}): Promise<Storage> {
 
 describeStorageContract('PostgreSQL', () => open());
 describeConversationContract('PostgreSQL', () => open());
+describeAccountContract('PostgreSQL', () => open());
 
 describe('PostgreSQL storage, two nodes on one database', () => {
   let schema: string;

@@ -9,6 +9,7 @@ import { openSqliteStorage } from '../src/storage/sqlite/sqlite.storage.js';
 import type { Storage } from '../src/storage/storage.js';
 import { until } from './harness.js';
 import { describeStorageContract } from './storage.contract.js';
+import { describeAccountContract } from './storage.contract.accounts.js';
 import { describeConversationContract } from './storage.contract.conversations.js';
 import { builtWriterThread } from './writer-thread.js';
 
@@ -34,6 +35,16 @@ describeConversationContract('SQLite on a file, newest-page cache off', async ()
     filename: join(tempRoot, randomUUID(), 'parley.sqlite'),
     synchronous: 'NORMAL',
     newestPagesMaxChars: 0,
+  }),
+);
+
+describeAccountContract('SQLite in memory', async () => openSqliteStorage({ filename: ':memory:' }));
+
+describeAccountContract('SQLite on a file, through the writer thread', async () =>
+  openSqliteStorage({
+    filename: join(tempRoot, randomUUID(), 'parley.sqlite'),
+    synchronous: 'NORMAL',
+    writerThread: await builtWriterThread(),
   }),
 );
 

@@ -10,6 +10,7 @@ export const ERROR_MESSAGES = {
   already_member: 'That person is already a member.',
   not_found: 'That does not exist.',
   invalid_credentials: 'Wrong username or password.',
+  wrong_password: 'That password is not right.',
   invalid_username: 'Usernames are 3–32 letters, digits, _ or -.',
   invalid_password: 'Passwords are 8 to 1024 characters.',
   username_taken: 'That username is taken.',

@@ -34,7 +34,9 @@ import {
   type PresenceChangedEvent,
   type RoomInvitedEvent,
   type RoomLeft,
+  type RoomOwnerChangedEvent,
   type RoomRemovedEvent,
+  type UserDeletedEvent,
   type RoomSummary,
   type ServerShutdownEvent,
   type SessionEndedEvent,
@@ -141,6 +143,10 @@ export interface ServerToClientEvents {
   'room:removed': (event: RoomRemovedEvent) => void;
   'room:member-joined': (event: MemberJoinedEvent) => void;
   'room:member-left': (event: MemberLeftEvent) => void;
+  /** A14: the room's owner changed, because its owner's account was deleted. */
+  'room:owner-changed': (event: RoomOwnerChangedEvent) => void;
+  /** A13: an account was deleted: its messages (and reactions, replies quoting it) now show `Deleted user`. */
+  'user:deleted': (event: UserDeletedEvent) => void;
   /** I was invited to a private room; it is now listed in my `room:browse`. */
   'room:invited': (event: RoomInvitedEvent) => void;
   /** My pending invitation to a room was withdrawn (by the owner, or its sender left or was removed). */
@@ -171,6 +177,8 @@ export const CHAT_EVENTS = [
   'room:removed',
   'room:member-joined',
   'room:member-left',
+  'room:owner-changed',
+  'user:deleted',
   'room:invited',
   'room:invitation-withdrawn',
   'presence:changed',

@@ -4,6 +4,12 @@ export const API_ROUTES = {
   login: '/api/auth/login',
   logout: '/api/auth/logout',
   me: '/api/auth/me',
+  /** A11: `{ currentPassword, newPassword }`. */
+  password: '/api/auth/password',
+  /** A12: no body. */
+  logoutEverywhere: '/api/auth/logout-everywhere',
+  /** A13: `{ password }`. */
+  deleteAccount: '/api/auth/delete-account',
   health: '/healthz',
 } as const;
 

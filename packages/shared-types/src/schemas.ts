@@ -47,6 +47,30 @@ export type User = Static<typeof UserSchema>;
 export const AuthResponseSchema = Type.Object({ user: UserSchema });
 export type AuthResponse = Static<typeof AuthResponseSchema>;
 
+/** A11: the signed-in person's password, changed; their other sessions end. */
+export const PasswordChangeSchema = Type.Object(
+  {
+    currentPassword: Type.String({ maxLength: PASSWORD_MAX * 4 }),
+    newPassword: Type.String({ maxLength: PASSWORD_MAX * 4 }),
+  },
+  strict,
+);
+export type PasswordChange = Static<typeof PasswordChangeSchema>;
+
+/** A13: deleting one's account is confirmed with its password. */
+export const AccountDeleteSchema = Type.Object({ password: Type.String({ maxLength: PASSWORD_MAX * 4 }) }, strict);
+export type AccountDelete = Static<typeof AccountDeleteSchema>;
+
+/**
+ * A13: what everyone sees in place of a deleted account's name (author of its messages, a
+ * DM with it). No username can take it: usernames have no spaces (A2).
+ */
+export const DELETED_USER_NAME = 'Deleted user';
+
+/** A13: an account was deleted; what its messages show becomes DELETED_USER_NAME. */
+export const UserDeletedEventSchema = Type.Object({ userId: IdSchema });
+export type UserDeletedEvent = Static<typeof UserDeletedEventSchema>;
+
 // ---- rooms ----
 export const RoomKindSchema = Type.Union([Type.Literal('public'), Type.Literal('private'), Type.Literal('dm')]);
 export type RoomKind = Static<typeof RoomKindSchema>;
@@ -165,6 +189,10 @@ export type MemberJoinedEvent = Static<typeof MemberJoinedEventSchema>;
 
 export const MemberLeftEventSchema = Type.Object({ roomId: IdSchema, userId: IdSchema });
 export type MemberLeftEvent = Static<typeof MemberLeftEventSchema>;
+
+/** A14: a room's owner changed (its owner's account was deleted); absent `ownerId`: none now. */
+export const RoomOwnerChangedEventSchema = Type.Object({ roomId: IdSchema, ownerId: Type.Optional(IdSchema) });
+export type RoomOwnerChangedEvent = Static<typeof RoomOwnerChangedEventSchema>;
 
 // ---- messages ----
 export const ReactionEmojiSchema = Type.Union(REACTION_EMOJI.map((emoji) => Type.Literal(emoji)));

@@ -36,7 +36,7 @@ export function sessionKeyOf(token: string): string {
 const LONE_SURROGATE = /\p{Cs}/u;
 
 /** A3: the length rule and well-formed text; `invalid_password` otherwise. */
-function checkPassword(password: string): void {
+export function checkPassword(password: string): void {
   const length = charCount(password);
   if (length < PASSWORD_MIN || length > PASSWORD_MAX || LONE_SURROGATE.test(password)) {
     throw new DomainError('invalid_password');
@@ -47,7 +47,7 @@ function checkPassword(password: string): void {
  * Passwords are normalized to NFC so the same text typed on two keyboards (composed or
  * decomposed accents) is one password, then used whole: never trimmed or truncated.
  */
-function normalizePassword(password: string): string {
+export function normalizePassword(password: string): string {
   return password.normalize('NFC');
 }
 

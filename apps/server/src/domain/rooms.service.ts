@@ -1,4 +1,5 @@
 import {
+  DELETED_USER_NAME,
   DEFAULT_ROOM_NAME,
   ROOM_NAME_MAX,
   ROOM_NAME_MIN,
@@ -44,8 +45,9 @@ export function toSummary(view: RoomRecord & { peer: RoomView['peer'] } & Partia
   }
   if (view.notify) base.notify = view.notify;
   if (view.kind === 'dm') {
-    const peer = view.peer ?? { id: 'unknown', username: 'unknown' };
-    return { ...base, name: peer.username, peer };
+    // A13: a DM whose other person deleted their account has no other member left.
+    if (!view.peer) return { ...base, name: DELETED_USER_NAME };
+    return { ...base, name: view.peer.username, peer: view.peer };
   }
   return { ...base, name: view.name ?? '', ...(view.ownerId ? { ownerId: view.ownerId } : {}) };
 }

@@ -1,4 +1,5 @@
 import type { Storage } from '../storage/storage.js';
+import { AccountService } from './account.service.js';
 import { AuthService, type PasswordHasher, type SessionPolicy } from './auth.service.js';
 import type { Clock } from './clock.js';
 import type { IdGenerator } from './ids.js';
@@ -11,6 +12,7 @@ import { TypingTracker } from './typing.tracker.js';
 
 export type Services = {
   auth: AuthService;
+  account: AccountService;
   rooms: RoomsService;
   messages: MessagesService;
   reads: ReadsService;
@@ -38,6 +40,7 @@ export function createServices(deps: {
     typing: new TypingTracker(clock),
     messages: new MessagesService({ storage, clock, newId }),
     reads: new ReadsService({ storage }),
+    account: new AccountService({ storage, hasher: deps.hasher, clock }),
     auth: new AuthService({
       storage,
       clock,

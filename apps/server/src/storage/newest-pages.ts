@@ -125,6 +125,12 @@ export class NewestPages {
     this.evict();
   }
 
+  /** Forgets every room: the next reads refill from the database. */
+  clear(): void {
+    this.rooms.clear();
+    this.chars = 0;
+  }
+
   private count(entry: Entry, delta: number): void {
     entry.chars += delta;
     this.chars += delta;

@@ -113,12 +113,42 @@ export type HistoryRead = { messages: Message[]; lastSeq: number };
 /** The changes after a cursor with the views they name (S2, S7). */
 export type ChangesRead = { changes: RoomChange[]; messages: Message[]; lastSeq: number };
 
+/**
+ * A13: what deleting an account changed, so the transport can tell the people concerned.
+ * Lists are sorted (by room id, then user id) so every backend answers alike.
+ */
+export type DeletedAccount = {
+  /** The rooms and DMs it was a member of (no longer). */
+  leftRoomIds: string[];
+  /** Every room holding a message of it (they stay, by `Deleted user`), members' rooms or not. */
+  authoredRoomIds: string[];
+  /** I4: invitations it had sent, withdrawn. */
+  withdrawnInvitations: Array<{ roomId: string; userId: string }>;
+  /** A14: rooms it owned, with their new owner (null: no member left to take it). */
+  ownerChanges: Array<{ roomId: string; ownerId: string | null }>;
+  /** Its sessions, ended. */
+  sessionKeys: string[];
+};
+
 export interface UserStore {
   /** Creates the user and makes them a member of `autoJoinRoomIds`, atomically. */
   create(user: UserRecord, autoJoinRoomIds: readonly string[]): Promise<'created' | 'username_taken'>;
-  /** Case-insensitive. */
+  /** Case-insensitive. Deleted accounts are not found (A13). */
   findByUsername(username: string): Promise<UserRecord | null>;
+  /** Deleted accounts are not found (A13). */
   findById(id: string): Promise<UserRecord | null>;
+  /**
+   * A11: stores the new password hash and ends every session of the user but `keepSessionKey`,
+   * atomically; the keys of the sessions ended, or null when the account does not exist.
+   */
+  changePassword(userId: string, passwordHash: string, keepSessionKey: string): Promise<string[] | null>;
+  /**
+   * A13, A14: in one transaction, the account's sessions, memberships and invitations go and
+   * the rooms it owned pass on; the row stays (its messages keep their author) with its name
+   * replaced by DELETED_USER_NAME, its password hash emptied and its username free again.
+   * Null when the account does not exist or is already deleted.
+   */
+  delete(userId: string, at: number): Promise<DeletedAccount | null>;
 }
 
 export interface SessionStore {
@@ -127,6 +157,8 @@ export interface SessionStore {
   touch(key: string, lastSeenAt: number): Promise<void>;
   delete(key: string): Promise<boolean>;
   deleteExpired(now: number, idleCutoff: number): Promise<number>;
+  /** A12: ends every session of the user; the keys ended. */
+  deleteForUser(userId: string): Promise<string[]>;
 }
 
 export interface RoomStore {

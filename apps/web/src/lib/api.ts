@@ -1,4 +1,4 @@
-import type { ApiError, AuthResponse, Credentials, User } from '@parley/shared-types';
+import type { AccountDelete, ApiError, AuthResponse, Credentials, PasswordChange, User } from '@parley/shared-types';
 import { API_ROUTES, ERROR_MESSAGES, isErrorCode } from '@parley/shared-types';
 import { errorText } from './errors';
 
@@ -63,4 +63,34 @@ export async function logout(): Promise<void> {
   } catch {
     // Signing out locally still happens; the server session expires on its own.
   }
+}
+
+/**
+ * A write about my own account (A11–A13), answered 204 on success. Without a body no
+ * content-type is sent (an empty JSON body is a 400).
+ */
+async function accountRequest(path: string, body?: PasswordChange | AccountDelete): Promise<ApiResult<null>> {
+  try {
+    const response = await fetch(path, {
+      method: 'POST',
+      credentials: 'same-origin',
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    if (!response.ok) return { ok: false, status: response.status, message: await readError(response) };
+    return { ok: true, data: null };
+  } catch {
+    return { ok: false, status: 0, message: errorText(undefined) };
+  }
+}
+
+export function changePassword(change: PasswordChange): Promise<ApiResult<null>> {
+  return accountRequest(API_ROUTES.password, change);
+}
+
+export function logoutEverywhere(): Promise<ApiResult<null>> {
+  return accountRequest(API_ROUTES.logoutEverywhere);
+}
+
+export function deleteAccount(request: AccountDelete): Promise<ApiResult<null>> {
+  return accountRequest(API_ROUTES.deleteAccount, request);
 }

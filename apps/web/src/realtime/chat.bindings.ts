@@ -42,6 +42,8 @@ export function bindServerEvents(socket: ChatSocket, onSessionEnded: () => void)
   socket.on('room:invited', (event) => store().invitationReceived(event));
   socket.on('room:invitation-withdrawn', ({ roomId }) => store().invitationWithdrawn(roomId));
   socket.on('room:member-joined', (event) => store().memberJoined(event));
+  socket.on('room:owner-changed', (event) => store().roomOwnerChanged(event));
+  socket.on('user:deleted', ({ userId }) => store().userDeleted(userId));
   socket.on('room:member-left', (event) => {
     store().memberLeft(event);
     store().typingStopped(event);

@@ -1,6 +1,7 @@
-import type { HistoryPage, Message, RoomChange } from '@parley/shared-types';
+import type { HistoryPage, Message, RoomChange, RoomSummary } from '@parley/shared-types';
 import type { AppSlice, AppState } from './app.store.types';
 import { applyChanges, applyNewestPage, applyOlderPage, EMPTY_TIMELINE, type RoomTimeline } from './messages.merge';
+import { dmWithDeletedPeer, withDeletedAuthor } from './deleted-user.logic';
 import { withoutDelivered } from './outbox.slice';
 import { withChanges } from './reads.logic';
 import { withoutKey } from './record.utils';
@@ -35,6 +36,8 @@ export type MessagesSlice = MessagesState & {
   timelineReset(roomId: string): void;
   /** Forgets every held room, so the next handshake sends no cursor at all. */
   timelinesDropped(): void;
+  /** A13: an account was deleted: what it wrote, quoted or reacted now shows `Deleted user`. */
+  userDeleted(userId: string): void;
 };
 
 export const initialMessagesState: MessagesState = { timelines: {} };
@@ -96,5 +99,21 @@ export const createMessagesSlice: AppSlice<MessagesSlice> = (set) => {
       }),
     timelineReset: (roomId) => set((s) => ({ timelines: withoutKey(s.timelines, roomId) })),
     timelinesDropped: () => set({ timelines: {} }),
+    userDeleted: (userId) =>
+      set((s) => {
+        let changed = false;
+        const timelines: Record<string, RoomTimeline> = {};
+        for (const [roomId, timeline] of Object.entries(s.timelines)) {
+          const messages = withDeletedAuthor(timeline.messages, userId);
+          if (messages !== timeline.messages) changed = true;
+          timelines[roomId] = messages === timeline.messages ? timeline : { ...timeline, messages };
+        }
+        const rooms: Record<string, RoomSummary> = {};
+        for (const [roomId, room] of Object.entries(s.rooms)) {
+          rooms[roomId] = dmWithDeletedPeer(room, userId);
+          if (rooms[roomId] !== room) changed = true;
+        }
+        return changed ? { timelines, rooms } : {};
+      }),
   };
 };

@@ -4,6 +4,7 @@ import type {
   MemberLeftEvent,
   ReadState,
   RoomNotifyEvent,
+  RoomOwnerChangedEvent,
   RoomSummary,
 } from '@parley/shared-types';
 import type { AppSlice } from './app.store.types';
@@ -38,6 +39,8 @@ export type RoomsSlice = RoomsState & {
   readStateReceived(state: ReadState): void;
   /** N2: I set how a room notifies me, here or elsewhere. */
   roomNotifyChanged(event: RoomNotifyEvent): void;
+  /** A14: the room passed to another owner (or to none). */
+  roomOwnerChanged(event: RoomOwnerChangedEvent): void;
 };
 
 /** The read state a room summary carries (U2), as of its lastSeq. */
@@ -136,5 +139,12 @@ export const createRoomsSlice: AppSlice<RoomsSlice> = (set) => ({
     set((s) => {
       const room = s.rooms[roomId];
       return room ? { rooms: { ...s.rooms, [roomId]: { ...room, notify: level } } } : {};
+    }),
+  roomOwnerChanged: ({ roomId, ownerId }) =>
+    set((s) => {
+      const room = s.rooms[roomId];
+      if (!room) return {};
+      const { ownerId: _previous, ...rest } = room;
+      return { rooms: { ...s.rooms, [roomId]: ownerId ? { ...rest, ownerId } : rest } };
     }),
 });

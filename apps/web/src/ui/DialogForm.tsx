@@ -16,6 +16,8 @@ type DialogFormProps = {
   action(): Promise<DialogFormOutcome>;
   /** The fields, between the title and the error alert. */
   children: ReactNode;
+  /** `danger` for an action that cannot be undone: the submit button is red. */
+  tone?: 'primary' | 'danger';
 };
 
 /**
@@ -24,7 +26,15 @@ type DialogFormProps = {
  * error state so every such dialog reacts the same way: submitting again while a request
  * is in flight does nothing, success closes, a refusal stays open with its message.
  */
-export function DialogForm({ title, submitLabel, onClose, check, action, children }: DialogFormProps) {
+export function DialogForm({
+  title,
+  submitLabel,
+  onClose,
+  check,
+  action,
+  children,
+  tone = 'primary',
+}: DialogFormProps) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -58,7 +68,7 @@ export function DialogForm({ title, submitLabel, onClose, check, action, childre
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className={tone} disabled={busy}>
             {submitLabel}
           </button>
         </div>
@@ -92,6 +102,25 @@ export function TextField({ label, value, onChange, ...input }: TextFieldProps) 
         value={value}
         onChange={(e) => onChange(e.target.value)}
       />
+    </>
+  );
+}
+
+type PasswordFieldProps = {
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  /** `current-password` to check one, `new-password` to choose one: password managers fill each right. */
+  autoComplete: 'current-password' | 'new-password';
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'type' | 'value' | 'onChange' | 'autoComplete'>;
+
+/** A labelled password input for a dialog form. */
+export function PasswordField({ label, value, onChange, ...input }: PasswordFieldProps) {
+  const id = useId();
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type="password" {...input} value={value} onChange={(e) => onChange(e.target.value)} />
     </>
   );
 }

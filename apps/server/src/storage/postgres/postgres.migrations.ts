@@ -6,7 +6,7 @@ import type { Pool } from 'pg';
  * they take turns under an advisory lock; each migration runs in its own transaction
  * (PostgreSQL DDL is transactional), so a failure leaves the previous version whole.
  *
- * The schema parallels SQLite's (its migrations 1–3 are migration 1 here), with these
+ * The schema parallels SQLite's (its migrations 1–3 are migration 1 here, 4 is 2), with these
  * differences:
  * - message text is BYTEA (UTF-8): PostgreSQL TEXT cannot hold U+0000, which a message
  *   may contain and must come back exactly (M6);
@@ -118,6 +118,15 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (message_id, user_id)
       );
       CREATE INDEX mentions_user ON mentions(user_id, message_id);
+    `,
+  },
+  {
+    version: 2,
+    name: 'deleted accounts (SQLite migration 4)',
+    sql: `
+      ALTER TABLE users ADD COLUMN deleted_at BIGINT;
+      CREATE INDEX rooms_owner ON rooms(owner_id);
+      CREATE INDEX invitations_invited_by ON invitations(invited_by);
     `,
   },
 ];

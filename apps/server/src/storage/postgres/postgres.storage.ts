@@ -119,13 +119,18 @@ function postgresStorage(pool: Pool, options: PostgresOptions): Storage {
   const users: UserStore = {
     create: (user, autoJoinRoomIds) => writes.createUser(user, autoJoinRoomIds),
     async findByUsername(username) {
-      const [row] = await rowsOf<UserRow>('SELECT * FROM users WHERE username_key = $1', [caseKey(username)]);
+      const [row] = await rowsOf<UserRow>('SELECT * FROM users WHERE username_key = $1 AND deleted_at IS NULL', [
+        caseKey(username),
+      ]);
       return row ? toUser(row) : null;
     },
     async findById(id) {
-      const [row] = await rowsOf<UserRow>('SELECT * FROM users WHERE id = $1', [id]);
+      const [row] = await rowsOf<UserRow>('SELECT * FROM users WHERE id = $1 AND deleted_at IS NULL', [id]);
       return row ? toUser(row) : null;
     },
+    changePassword: (userId, passwordHash, keepSessionKey) =>
+      writes.changePassword(userId, passwordHash, keepSessionKey),
+    delete: (userId, at) => writes.deleteUser(userId, at),
   };
 
   const sessions: SessionStore = {
@@ -150,6 +155,7 @@ function postgresStorage(pool: Pool, options: PostgresOptions): Storage {
       return (await db.query('DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2', [now, idleCutoff]))
         .rowCount;
     },
+    deleteForUser: (userId) => writes.deleteSessionsOf(userId),
   };
 
   const rooms: RoomStore = {

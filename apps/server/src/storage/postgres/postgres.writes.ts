@@ -1,11 +1,12 @@
 import type { Pool } from 'pg';
-import type { ChangeKind, Message, ReadState, ReplyRef } from '@parley/shared-types';
+import { DELETED_USER_NAME, type ChangeKind, type Message, type ReadState, type ReplyRef } from '@parley/shared-types';
 import { caseKey, dmKey } from '../keys.js';
 import { excerptOf } from '../message-views.js';
 import { toRoom, type RoomRow } from '../rows.js';
 import type {
   AppendResult,
   ChangeResult,
+  DeletedAccount,
   MessageChange,
   NewMessage,
   RemovedMember,
@@ -45,7 +46,66 @@ export type PostgresWrites = {
   appendBatch(messages: readonly NewMessage[]): Promise<AppendResult[]>;
   change(change: MessageChange): Promise<ChangeResult>;
   markRead(userId: string, roomId: string, seq: number): Promise<ReadState | 'not_member' | 'beyond'>;
+  changePassword(userId: string, passwordHash: string, keepSessionKey: string): Promise<string[] | null>;
+  deleteSessionsOf(userId: string): Promise<string[]>;
+  deleteUser(userId: string, at: number): Promise<DeletedAccount | null>;
 };
+
+/** Ends the user's sessions but `keep`; their keys, sorted as SQLite sorts them. */
+async function endSessionsOf(tx: Tx, userId: string, keep: string | null): Promise<string[]> {
+  const { rows } = await tx.query<{ key: string }>(
+    `WITH gone AS (DELETE FROM sessions WHERE user_id = $1 AND key IS DISTINCT FROM $2 RETURNING key)
+     SELECT key FROM gone ORDER BY key COLLATE "C"`,
+    [userId, keep],
+  );
+  return rows.map((r) => r.key);
+}
+
+async function deleteUserIn(tx: Tx, userId: string, at: number): Promise<DeletedAccount | null> {
+  // The row lock orders this against another deletion or password change of the account.
+  const live = await tx.query('SELECT 1 FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE', [userId]);
+  if (live.rowCount === 0) return null;
+  const ids = async (text: string) => (await tx.query<{ id: string }>(text, [userId])).rows.map((r) => r.id);
+  const leftRoomIds = await ids(
+    'SELECT room_id AS id FROM memberships WHERE user_id = $1 ORDER BY room_id COLLATE "C"',
+  );
+  // Served by the (author_id, client_message_id) unique index.
+  const authoredRoomIds = await ids(
+    'SELECT DISTINCT room_id COLLATE "C" AS id FROM messages WHERE author_id = $1 ORDER BY 1',
+  );
+  const sent = await tx.query<{ room_id: string; user_id: string }>(
+    `WITH gone AS (DELETE FROM invitations WHERE invited_by = $1 RETURNING room_id, user_id)
+     SELECT room_id, user_id FROM gone ORDER BY room_id COLLATE "C", user_id COLLATE "C"`,
+    [userId],
+  );
+  await tx.query('DELETE FROM invitations WHERE user_id = $1', [userId]);
+  await tx.query('DELETE FROM memberships WHERE user_id = $1', [userId]);
+  const ownerChanges: DeletedAccount['ownerChanges'] = [];
+  for (const roomId of await ids('SELECT id FROM rooms WHERE owner_id = $1 ORDER BY id COLLATE "C" FOR UPDATE')) {
+    // A14: the longest-standing member takes the room (ties: the smaller user id).
+    const { rows } = await tx.query<{ user_id: string }>(
+      `SELECT user_id FROM memberships WHERE room_id = $1 ORDER BY joined_at, user_id COLLATE "C" LIMIT 1`,
+      [roomId],
+    );
+    const ownerId = rows[0]?.user_id ?? null;
+    await tx.query('UPDATE rooms SET owner_id = $1 WHERE id = $2', [ownerId, roomId]);
+    ownerChanges.push({ roomId, ownerId });
+  }
+  const sessionKeys = await endSessionsOf(tx, userId, null);
+  // '#' is no username character (A2): the key can never match a sign-in, mention or invitation.
+  await tx.query(
+    `UPDATE users SET username = $1, username_key = '#deleted:' || id, password_hash = '', deleted_at = $2
+     WHERE id = $3`,
+    [DELETED_USER_NAME, at, userId],
+  );
+  return {
+    leftRoomIds,
+    authoredRoomIds,
+    withdrawnInvitations: sent.rows.map((r) => ({ roomId: r.room_id, userId: r.user_id })),
+    ownerChanges,
+    sessionKeys,
+  };
+}
 
 // U1: a newcomer's marker starts at the room's newest seq: what came before is not unread.
 // An unknown room leaves last_read_seq NULL, which fails the insert, as in SQLite.
@@ -389,5 +449,18 @@ export function postgresWrites(pool: Pool): PostgresWrites {
         );
         return (await readState(t, userId, roomId))!;
       }),
+
+    changePassword: (userId, passwordHash, keepSessionKey) =>
+      tx(async (t) => {
+        const updated = await t.query('UPDATE users SET password_hash = $1 WHERE id = $2 AND deleted_at IS NULL', [
+          passwordHash,
+          userId,
+        ]);
+        return updated.rowCount === 0 ? null : endSessionsOf(t, userId, keepSessionKey);
+      }),
+
+    deleteSessionsOf: (userId) => tx((t) => endSessionsOf(t, userId, null)),
+
+    deleteUser: (userId, at) => tx((t) => deleteUserIn(t, userId, at)),
   };
 }

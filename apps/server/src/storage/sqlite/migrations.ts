@@ -120,4 +120,16 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       UPDATE memberships SET last_read_seq = (SELECT last_seq FROM rooms WHERE rooms.id = memberships.room_id);
     `,
   },
+  {
+    version: 4,
+    name: 'deleted accounts',
+    sql: `
+      -- A13: a deleted account keeps its row, so its messages keep their author; the row
+      -- loses its name (replaced by 'Deleted user'), password hash and username key.
+      ALTER TABLE users ADD COLUMN deleted_at INTEGER;
+      -- What a deletion looks up: the rooms it owned and the invitations it sent.
+      CREATE INDEX rooms_owner ON rooms(owner_id);
+      CREATE INDEX invitations_invited_by ON invitations(invited_by);
+    `,
+  },
 ];

@@ -178,8 +178,8 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
 
   // Reads only: every write goes through the queue.
   const q = {
-    userByKey: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username_key = ?'),
-    userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
+    userByKey: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username_key = ? AND deleted_at IS NULL'),
+    userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ? AND deleted_at IS NULL'),
     sessionByKey: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE key = ?'),
     roomById: db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE id = ?'),
     roomByNameKey: db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE name_key = ?'),
@@ -253,6 +253,15 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       const row = q.userById.get(id);
       return row ? toUser(row) : null;
     },
+    changePassword: (userId, passwordHash, keepSessionKey) =>
+      queue.call('changePassword', userId, passwordHash, keepSessionKey),
+    async delete(userId, at) {
+      const deleted = await queue.call('deleteUser', userId, at);
+      // Cached views carry the old name (as author, reactor, quoted author) in any room:
+      // rare enough to refill every room from the database.
+      if (deleted) newest.clear();
+      return deleted;
+    },
   };
 
   const sessions: SessionStore = {
@@ -270,6 +279,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     },
     delete: (key) => queue.call('deleteSession', key),
     deleteExpired: (now, idleCutoff) => queue.call('deleteExpiredSessions', now, idleCutoff),
+    deleteForUser: (userId) => queue.call('deleteSessionsOf', userId),
   };
 
   const rooms: RoomStore = {

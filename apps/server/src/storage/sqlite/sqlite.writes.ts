@@ -1,9 +1,16 @@
 import type Database from 'better-sqlite3';
-import type { ChangeKind, NotifyLevel, ReadState, ReplyRef } from '@parley/shared-types';
+import {
+  DELETED_USER_NAME,
+  type ChangeKind,
+  type NotifyLevel,
+  type ReadState,
+  type ReplyRef,
+} from '@parley/shared-types';
 import { caseKey, dmKey } from '../keys.js';
 import type {
   AppendResult,
   ChangeResult,
+  DeletedAccount,
   MessageChange,
   NewMessage,
   RemovedMember,
@@ -40,6 +47,9 @@ export type WriteOps = {
   change(change: MessageChange): ChangeResult;
   markRead(userId: string, roomId: string, seq: number): ReadState | 'not_member' | 'beyond';
   setNotify(userId: string, roomId: string, level: NotifyLevel): boolean;
+  changePassword(userId: string, passwordHash: string, keepSessionKey: string): string[] | null;
+  deleteSessionsOf(userId: string): string[];
+  deleteUser(userId: string, at: number): DeletedAccount | null;
 };
 
 /**
@@ -168,6 +178,32 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
       'UPDATE memberships SET last_read_seq = ? WHERE room_id = ? AND user_id = ? AND last_read_seq < ?',
     ),
     setNotify: db.prepare('UPDATE memberships SET notify = ? WHERE room_id = ? AND user_id = ?'),
+    setPasswordHash: db.prepare('UPDATE users SET password_hash = ? WHERE id = ? AND deleted_at IS NULL'),
+    sessionKeysOf: db.prepare<[string], { key: string }>('SELECT key FROM sessions WHERE user_id = ? ORDER BY key'),
+    deleteSessionsOf: db.prepare('DELETE FROM sessions WHERE user_id = ?'),
+    liveUser: db.prepare<[string], { id: string }>('SELECT id FROM users WHERE id = ? AND deleted_at IS NULL'),
+    memberRoomIds: db.prepare<[string], { room_id: string }>(
+      'SELECT room_id FROM memberships WHERE user_id = ? ORDER BY room_id',
+    ),
+    // Served by the (author_id, client_message_id) unique index.
+    authoredRoomIds: db.prepare<[string], { room_id: string }>(
+      'SELECT DISTINCT room_id FROM messages WHERE author_id = ? ORDER BY room_id',
+    ),
+    sentInvitations: db.prepare<[string], { room_id: string; user_id: string }>(
+      'SELECT room_id, user_id FROM invitations WHERE invited_by = ? ORDER BY room_id, user_id',
+    ),
+    deleteInvitationsOf: db.prepare('DELETE FROM invitations WHERE user_id = ? OR invited_by = ?'),
+    deleteMembershipsOf: db.prepare('DELETE FROM memberships WHERE user_id = ?'),
+    ownedRoomIds: db.prepare<[string], { id: string }>('SELECT id FROM rooms WHERE owner_id = ? ORDER BY id'),
+    // A14: the longest-standing member takes the room (ties: the smaller user id).
+    longestMember: db.prepare<[string], { user_id: string }>(
+      'SELECT user_id FROM memberships WHERE room_id = ? ORDER BY joined_at, user_id LIMIT 1',
+    ),
+    setOwner: db.prepare('UPDATE rooms SET owner_id = ? WHERE id = ?'),
+    // '#' is no username character (A2): the key can never match a sign-in, mention or invitation.
+    markUserDeleted: db.prepare(
+      "UPDATE users SET username = ?, username_key = '#deleted:' || id, password_hash = '', deleted_at = ? WHERE id = ?",
+    ),
   };
   const views = prepareViews(db);
   const readStates = prepareReadStates(db);
@@ -306,6 +342,32 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
   );
   const single = <A extends unknown[], R>(fn: (...args: A) => R) => db.transaction(fn);
 
+  const endSessionsOf = (userId: string, keep: string | null): string[] => {
+    const keys = q.sessionKeysOf
+      .all(userId)
+      .map((r) => r.key)
+      .filter((key) => key !== keep);
+    for (const key of keys) q.deleteSession.run(key);
+    return keys;
+  };
+
+  const deleteUser = db.transaction((userId: string, at: number): DeletedAccount | null => {
+    if (!q.liveUser.get(userId)) return null;
+    const leftRoomIds = q.memberRoomIds.all(userId).map((r) => r.room_id);
+    const authoredRoomIds = q.authoredRoomIds.all(userId).map((r) => r.room_id);
+    const withdrawnInvitations = q.sentInvitations.all(userId).map((r) => ({ roomId: r.room_id, userId: r.user_id }));
+    q.deleteInvitationsOf.run(userId, userId);
+    q.deleteMembershipsOf.run(userId);
+    const ownerChanges = q.ownedRoomIds.all(userId).map((r) => {
+      const ownerId = q.longestMember.get(r.id)?.user_id ?? null;
+      q.setOwner.run(ownerId, r.id);
+      return { roomId: r.id, ownerId };
+    });
+    const sessionKeys = endSessionsOf(userId, null);
+    q.markUserDeleted.run(DELETED_USER_NAME, at, userId);
+    return { leftRoomIds, authoredRoomIds, withdrawnInvitations, ownerChanges, sessionKeys };
+  });
+
   const ops: WriteOps = {
     createUser(user, autoJoinRoomIds) {
       try {
@@ -350,6 +412,11 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
     setNotify: single(
       (userId: string, roomId: string, level: NotifyLevel) => q.setNotify.run(level, roomId, userId).changes > 0,
     ),
+    changePassword: single((userId: string, passwordHash: string, keepSessionKey: string) =>
+      q.setPasswordHash.run(passwordHash, userId).changes > 0 ? endSessionsOf(userId, keepSessionKey) : null,
+    ),
+    deleteSessionsOf: single((userId: string) => endSessionsOf(userId, null)),
+    deleteUser: (userId, at) => deleteUser(userId, at),
   };
 
   const dispatch = (request: WriteRequest): unknown =>

@@ -10,6 +10,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   empty_message: 400,
   unauthorized: 401,
   invalid_credentials: 401,
+  wrong_password: 401,
   forbidden: 403,
   not_found: 404,
   username_taken: 409,

@@ -14,7 +14,7 @@ import { isDomainError } from '../../domain/domain-error.js';
 import type { Services } from '../../domain/services.js';
 import { chatHandlers, type ChatNamespace, type ChatSocket, type CommandContext } from './chat.handlers.js';
 import { SESSION_CHANNEL_PREFIX, roomChannel, sessionChannel, userChannel } from './socket-rooms.js';
-import type { RoomCursor } from '../../storage/storage.js';
+import type { DeletedAccount, RoomCursor } from '../../storage/storage.js';
 import { clientAddress, type TrustFn } from '../../security/client-address.js';
 import { memorySlots, type Release, type SlotStore } from '../../security/connection-slots.js';
 import {
@@ -34,6 +34,12 @@ export type ChatGateway = {
   endSession(sessionKey: string, reason: SessionEndedEvent['reason']): void;
   /** R7, R8: a user joined rooms outside a socket command (a new account's default room). */
   announceMember(user: User, roomIds: readonly string[]): void;
+  /**
+   * A13, A14: an account was deleted. The rooms holding its messages hear `user:deleted`,
+   * the rooms it was in `room:member-left`, the rooms it owned who owns them now; the
+   * invitations it sent are withdrawn (I4); its sessions end like a sign-out (A7).
+   */
+  accountDeleted(userId: string, deleted: DeletedAccount): void;
   /**
    * S6: refuses new work, waits (bounded) for commands already running, tells this
    * node's clients, then drops their connections so they reconnect on their own.
@@ -342,6 +348,24 @@ export function createChatGateway(deps: {
       nsp.local.emit('server:shutdown', { expectedBackInMs });
       // Closing the transports (not a namespace disconnect) makes clients reconnect by themselves.
       for (const socket of nsp.sockets.values()) socket.conn.close();
+    },
+    accountDeleted(userId, deleted) {
+      const told = [...new Set([...deleted.authoredRoomIds, ...deleted.leftRoomIds])];
+      if (told.length > 0) nsp.to(told.map(roomChannel)).emit('user:deleted', { userId });
+      for (const roomId of deleted.leftRoomIds)
+        nsp.to(roomChannel(roomId)).emit('room:member-left', { roomId, userId });
+      for (const { roomId, ownerId } of deleted.ownerChanges) {
+        nsp.to(roomChannel(roomId)).emit('room:owner-changed', { roomId, ...(ownerId ? { ownerId } : {}) });
+      }
+      for (const { roomId, userId: invitee } of deleted.withdrawnInvitations) {
+        nsp.to(userChannel(invitee)).emit('room:invitation-withdrawn', { roomId });
+      }
+      for (const key of deleted.sessionKeys) endSession(key, 'signed_out');
+      // A socket whose handshake read the session just before it ended is in no session
+      // channel yet that the loop above reached; every socket of the account is in this one.
+      const sockets = nsp.in(userChannel(userId));
+      sockets.emit('session:ended', { reason: 'signed_out' });
+      sockets.disconnectSockets(true);
     },
     announceMember(user, roomIds) {
       // Several nodes: presence is asked of Redis, so the announcement waits for its answer.

@@ -4,6 +4,7 @@ import { membersWithPresence, selectOnlineMap } from '../../store/presence.selec
 import { selectActiveRoom, selectMembers } from '../../store/rooms.selectors';
 import { selectUser } from '../../store/session.selectors';
 import { useAppStore } from '../../store/use-app-store';
+import { Avatar } from '../../ui/Avatar';
 import { RemoveMemberDialog } from './RemoveMemberDialog';
 
 /**
@@ -59,6 +60,7 @@ export function MembersPanel() {
         {view.map((member) => (
           <li key={member.userId} className={member.online ? 'member online' : 'member'}>
             <span className="presence-dot" aria-hidden="true" />
+            <Avatar userId={member.userId} name={member.username} size={24} />
             <span className="member-name">
               {member.username}
               {member.isMe && <span className="muted"> (you)</span>}

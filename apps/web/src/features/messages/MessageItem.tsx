@@ -7,6 +7,7 @@ import { excerptOf } from '../../lib/text';
 import { appStore } from '../../store/app.store';
 import type { OutboxEntry } from '../../store/outbox.slice';
 import { useAppStore } from '../../store/use-app-store';
+import { Avatar } from '../../ui/Avatar';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { EditBox } from './EditBox';
 import { MessageText } from './MessageText';
@@ -101,6 +102,9 @@ function MessageArticle({
 
   return (
     <article className={classes} tabIndex={-1} data-message-id={message.id}>
+      {/* The first message of a run carries its author's face; out of the flow, so row
+          heights are the text's alone (every message is taller than it). */}
+      {!continued && <Avatar userId={message.authorId} name={message.authorName} className="message-avatar" />}
       <header className="message-meta">
         <bdi className="message-author">{message.authorName}</bdi>{' '}
         {/* The full date shows on hover (title) and while the message has keyboard focus (CSS). */}

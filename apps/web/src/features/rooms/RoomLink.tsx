@@ -3,6 +3,7 @@ import { roomHref } from '../../lib/hash-route';
 import { selectOnlineMap } from '../../store/presence.selectors';
 import { selectActiveRoomId, selectMentions, selectUnread } from '../../store/rooms.selectors';
 import { useAppStore } from '../../store/use-app-store';
+import { Avatar } from '../../ui/Avatar';
 
 /**
  * One room as a link. The accessible name begins with the room name (a DM's name is the
@@ -22,6 +23,7 @@ export function RoomLink({ room }: { room: RoomSummary }) {
         className={active ? 'room-link active' : 'room-link'}
         aria-current={active ? 'page' : undefined}
       >
+        {room.kind === 'dm' && <Avatar userId={room.peer?.id} name={room.name} size={20} />}
         <bdi className="room-name">{room.name}</bdi>
         {room.kind === 'private' && (
           <span className="room-tag" aria-hidden="true" title="Private">
