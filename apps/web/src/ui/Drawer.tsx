@@ -3,7 +3,7 @@ import { appStore } from '../store/app.store';
 import { selectDrawerOpen, selectOpenDrawer } from '../store/ui.selectors';
 import type { DrawerName } from '../store/ui.slice';
 import { useAppStore } from '../store/use-app-store';
-import { DRAWER_IDS, useIsDrawer } from './layout.media';
+import { DRAWER_IDS, DRAWER_QUERIES, useIsDrawer } from './layout.media';
 
 const FOCUSABLE = 'a[href], button:not(:disabled), input:not(:disabled), textarea:not(:disabled), [tabindex="0"]';
 
@@ -31,8 +31,14 @@ function toggleOf(name: DrawerName): HTMLElement | null {
  */
 export function returnFocusToDrawerButton(name: DrawerName): void {
   requestAnimationFrame(() => {
+    if (!window.matchMedia?.(DRAWER_QUERIES[name]).matches) return;
     const active = document.activeElement;
-    if (active && active !== document.body && isShown(active)) return;
+    // Still on the opener, in the drawer sliding shut, counts as lost too.
+    const inClosedDrawer =
+      active !== null &&
+      appStore.getState().drawer !== name &&
+      document.getElementById(DRAWER_IDS[name])?.contains(active) === true;
+    if (active && active !== document.body && isShown(active) && !inClosedDrawer) return;
     toggleOf(name)?.focus();
   });
 }
@@ -167,7 +173,15 @@ const ICONS: Record<DrawerName, ReactNode> = {
  * accessibility tree. Icon-only in the room header (the name stays its text, hidden
  * visually), with its label shown where there is room (`showLabel`).
  */
-export function DrawerToggle({ name, label, showLabel = false }: { name: DrawerName; label: string; showLabel?: boolean }) {
+export function DrawerToggle({
+  name,
+  label,
+  showLabel = false,
+}: {
+  name: DrawerName;
+  label: string;
+  showLabel?: boolean;
+}) {
   const open = useAppStore(selectDrawerOpen(name));
   return (
     <button
