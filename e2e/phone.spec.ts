@@ -220,6 +220,10 @@ test.describe('phone (390 × 844, touch)', () => {
     await expectUsable(bob.page);
     // Messages wrap across the screen, not one character per line.
     expect((await boxOf(ui.message(alice.page, hello))).width).toBeGreaterThan(390 * 0.8);
+    // A short conversation sits at the bottom of the log, next to the composer.
+    const newest = await boxOf(ui.message(alice.page, answer));
+    const composer = await boxOf(ui.composer(alice.page));
+    expect(composer.y - (newest.y + newest.height), 'gap between the newest message and the composer').toBeLessThan(80);
 
     // bob switches to general and back through the drawer; the conversation is still there.
     await openRoomFromDrawer(bob.page, 'general');
