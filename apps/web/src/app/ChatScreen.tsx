@@ -13,6 +13,8 @@ import { RoomsNav } from '../features/rooms/RoomsNav';
 import { startChat, stopChat } from '../realtime/chat.connection';
 import { selectActiveRoom, selectRoomsLoaded, selectTotalUnread } from '../store/rooms.selectors';
 import { useAppStore } from '../store/use-app-store';
+import { Drawer, DrawerToggle, useModalDrawer } from '../ui/Drawer';
+import { useIsDrawer } from '../ui/layout.media';
 import { useRoomShortcuts } from './room.shortcuts';
 
 /** The tab's title: `(N) Parley` while N messages are unread across my rooms. */
@@ -29,7 +31,11 @@ function useUnreadTitle() {
   );
 }
 
-/** The signed-in screen: rooms | conversation | members. Owns the chat connection. */
+/**
+ * The signed-in screen: rooms | conversation | members. On narrow screens the rooms list
+ * and the members are drawers over the conversation (src/ui/layout.media.ts); while one
+ * is open, the rest of the screen is inert. Owns the chat connection.
+ */
 export function ChatScreen() {
   useEffect(() => {
     startChat();
@@ -37,26 +43,29 @@ export function ChatScreen() {
   }, []);
   useUnreadTitle();
   useRoomShortcuts();
+  const modalDrawer = useModalDrawer();
 
   return (
     <div className="chat-layout">
       <SkipToComposer />
       <Announcer />
-      <aside className="sidebar" aria-label="Rooms and account">
+      <Drawer name="rooms" label="Rooms" landmark="Rooms and account" className="sidebar">
         <div className="sidebar-brand">
           <h1 className="brand">Parley</h1>
         </div>
         <RoomsNav />
         <AccountBar />
-      </aside>
-      <main className="conversation">
+      </Drawer>
+      <main className="conversation" inert={modalDrawer !== null}>
         <ConnectionBanner />
         <Notices />
         <Conversation />
         <TypingStatus />
         <ActiveComposer />
       </main>
-      <MembersPanel />
+      <Drawer name="members" label="Members" className="members-drawer">
+        <MembersPanel />
+      </Drawer>
     </div>
   );
 }
@@ -82,10 +91,21 @@ function SkipToComposer() {
 function Conversation() {
   const room = useAppStore(selectActiveRoom);
   const roomsLoaded = useAppStore(selectRoomsLoaded);
+  const roomsInDrawer = useIsDrawer('rooms');
   if (!room) {
     return (
       <div className="empty-state">
-        {roomsLoaded ? <p>Pick a room on the left, or create one.</p> : <p>Loading your rooms…</p>}
+        {!roomsLoaded ? (
+          <p>Loading your rooms…</p>
+        ) : roomsInDrawer ? (
+          // No room header to hold the Rooms button: the way to the rooms is here.
+          <div className="empty-state-rooms">
+            <p>Pick a room, or create one.</p>
+            <DrawerToggle name="rooms" label="Rooms" showLabel />
+          </div>
+        ) : (
+          <p>Pick a room on the left, or create one.</p>
+        )}
       </div>
     );
   }

@@ -1,7 +1,7 @@
 import type { Notice } from '@parley/shared-types';
 import type { AppState } from './app.store.types';
 import type { LocalNotice } from './notices.logic';
-import type { ReplyTarget } from './ui.slice';
+import type { DrawerName, ReplyTarget } from './ui.slice';
 
 export const selectNotices = (s: AppState): Notice[] => s.notices;
 export const selectLocalNotices = (s: AppState): readonly LocalNotice[] => s.localNotices;
@@ -18,3 +18,11 @@ export const selectReplyTarget =
   (roomId: string) =>
   (s: AppState): ReplyTarget | undefined =>
     s.replyTargets[roomId];
+
+/** The drawer the store holds open (narrow screens only show it: src/ui/layout.media.ts). */
+export const selectOpenDrawer = (s: AppState): DrawerName | null => s.drawer;
+
+export const selectDrawerOpen =
+  (name: DrawerName) =>
+  (s: AppState): boolean =>
+    s.drawer === name;

@@ -28,7 +28,15 @@ export type UiState = {
   editingKey: string | null;
   /** A message to bring into view and highlight (a reply's original, a notification). */
   focusRequest: { roomId: string; messageId: string; nonce: number } | null;
+  /**
+   * The side panel shown as a drawer over the conversation, if any. Only narrow screens
+   * have drawers (src/ui/layout.media.ts); at desktop widths this is ignored.
+   */
+  drawer: DrawerName | null;
 };
+
+/** The side panels that become drawers on narrow screens: the rooms list and the members. */
+export type DrawerName = 'rooms' | 'members';
 
 /** What a reply names: the message (stored, or mine still in the outbox) and its author. */
 export type ReplyTarget = { target: MessageTarget; authorName: string; excerpt: string };
@@ -55,6 +63,8 @@ export type UiSlice = UiState & {
   replyCancelled(roomId: string): void;
   editStarted(key: string | null): void;
   messageFocusRequested(roomId: string, messageId: string): void;
+  drawerOpened(name: DrawerName): void;
+  drawerClosed(): void;
 };
 
 export const initialUiState: UiState = {
@@ -66,11 +76,16 @@ export const initialUiState: UiState = {
   replyTargets: {},
   editingKey: null,
   focusRequest: null,
+  drawer: null,
 };
 
 export const createUiSlice: AppSlice<UiSlice> = (set) => ({
   ...initialUiState,
-  roomOpened: (roomId) => set({ activeRoomId: roomId }),
+  // Another room opening is a choice made (a room link, a DM, a new or joined room, an
+  // invitation's Join): an open drawer has done its job. Re-showing the same room (a
+  // reconnect) leaves it alone.
+  roomOpened: (roomId) =>
+    set((s) => (s.activeRoomId === roomId ? { activeRoomId: roomId } : { activeRoomId: roomId, drawer: null })),
   noticeReceived: (notice) =>
     set((s) => (s.notices.some((n) => n.id === notice.id) ? {} : { notices: [...s.notices, notice] })),
   noticeDismissed: (noticeId) => set((s) => ({ notices: s.notices.filter((n) => n.id !== noticeId) })),
@@ -113,4 +128,6 @@ export const createUiSlice: AppSlice<UiSlice> = (set) => ({
   editStarted: (key) => set({ editingKey: key }),
   messageFocusRequested: (roomId, messageId) =>
     set((s) => ({ focusRequest: { roomId, messageId, nonce: (s.focusRequest?.nonce ?? 0) + 1 } })),
+  drawerOpened: (name) => set({ drawer: name }),
+  drawerClosed: () => set({ drawer: null }),
 });

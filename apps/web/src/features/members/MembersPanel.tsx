@@ -1,5 +1,6 @@
 import { useId, useMemo, useState } from 'react';
 import { openDirectMessage } from '../../realtime/rooms.actions';
+import { appStore } from '../../store/app.store';
 import { membersWithPresence, selectOnlineMap } from '../../store/presence.selectors';
 import { selectActiveRoom, selectMembers } from '../../store/rooms.selectors';
 import { selectUser } from '../../store/session.selectors';
@@ -28,12 +29,15 @@ export function MembersPanel() {
   const iOwnIt = room !== null && room.kind !== 'dm' && me !== null && room.ownerId === me.id;
   const toRemove = removing?.roomId === roomId ? view.find((m) => m.userId === removing.userId) : undefined;
 
-  async function run(action: () => Promise<{ ok: boolean; message?: string }>) {
+  async function run(action: () => Promise<{ ok: boolean; message?: string }>, options: { choice?: boolean } = {}) {
     if (busy) return;
     setBusy(true);
     setError(null);
     const result = await action();
     if (!result.ok) setError(result.message ?? null);
+    // A DM opened is a choice made: the Members drawer (narrow screens) closes, even
+    // when that DM was already the open room.
+    else if (options.choice) appStore.getState().drawerClosed();
     setBusy(false);
   }
 
@@ -61,7 +65,7 @@ export function MembersPanel() {
           <li key={member.userId} className={member.online ? 'member online' : 'member'}>
             <span className="presence-dot" aria-hidden="true" />
             <Avatar userId={member.userId} name={member.username} size={24} />
-            <span className="member-name">
+            <span className="member-name" title={member.username}>
               {member.username}
               {member.isMe && <span className="muted"> (you)</span>}
               {room?.ownerId === member.userId && <span className="muted"> · owner</span>}
@@ -77,8 +81,9 @@ export function MembersPanel() {
                   <button
                     type="button"
                     className="link-button member-dm"
+                    title={`Message ${member.username}`}
                     disabled={busy}
-                    onClick={() => void run(() => openDirectMessage(member.userId))}
+                    onClick={() => void run(() => openDirectMessage(member.userId), { choice: true })}
                   >
                     {`Message ${member.username}`}
                   </button>
@@ -87,6 +92,7 @@ export function MembersPanel() {
                   <button
                     type="button"
                     className="link-button member-remove"
+                    title={`Remove ${member.username}`}
                     disabled={busy}
                     onClick={() => setRemoving({ roomId, userId: member.userId })}
                   >

@@ -371,6 +371,8 @@ export function MessageLog({ roomId }: { roomId: string }) {
         defaultItemHeight={ROW_HEIGHT_GUESS}
         increaseViewportBy={VIEWPORT_EXTRA}
         followOutput={followWhenAtBottom}
+        // A short conversation sits at the bottom, next to the composer, not at the top.
+        alignToBottom
         atBottomThreshold={EDGE_PX}
         atTopThreshold={EDGE_PX}
         atTopStateChange={(atTop) => {

@@ -51,7 +51,9 @@ export function BrowseRoomsDialog({ onClose }: { onClose(): void }) {
 
   const item = (room: RoomSummary) => (
     <li key={room.id} className={room.invited ? 'invited' : undefined}>
-      <span className="browse-name">{room.name}</span>
+      <span className="browse-name" title={room.name}>
+        {room.name}
+      </span>
       {room.invited && (
         <span className="room-badge">{room.kind === 'private' ? 'Invitation · private' : 'Invitation'}</span>
       )}

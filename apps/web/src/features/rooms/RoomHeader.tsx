@@ -1,5 +1,6 @@
 import type { RoomSummary } from '@parley/shared-types';
 import { useState } from 'react';
+import { DrawerToggle } from '../../ui/Drawer';
 import { InviteDialog } from './InviteDialog';
 import { LeaveRoomDialog } from './LeaveRoomDialog';
 import { NotifyMenu } from './NotifyMenu';
@@ -12,7 +13,8 @@ const KIND_LABEL: Record<RoomSummary['kind'], string> = {
 
 /**
  * The open room's name (a DM's is the other person's), its Notifications level (N2) and,
- * except for DMs, Invite (I1) and Leave room.
+ * except for DMs, Invite (I1) and Leave room. On narrow screens it also holds the
+ * `Rooms` and `Members` buttons that open those drawers (hidden at desktop widths).
  */
 export function RoomHeader({ room }: { room: RoomSummary }) {
   const [inviting, setInviting] = useState(false);
@@ -21,12 +23,15 @@ export function RoomHeader({ room }: { room: RoomSummary }) {
 
   return (
     <header className="room-header">
+      <DrawerToggle name="rooms" label="Rooms" />
       <div className="room-title">
-        <h2>
+        {/* A long name is cut with an ellipsis: the tooltip and the heading's name keep it whole. */}
+        <h2 title={room.name}>
           <bdi>{room.name}</bdi>
         </h2>
         <span className="room-kind">{KIND_LABEL[room.kind]}</span>
       </div>
+      <DrawerToggle name="members" label="Members" />
       <div className="room-actions">
         <NotifyMenu room={room} />
         {room.kind !== 'dm' && (

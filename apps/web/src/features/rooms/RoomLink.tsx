@@ -1,5 +1,6 @@
 import type { RoomSummary } from '@parley/shared-types';
 import { roomHref } from '../../lib/hash-route';
+import { appStore } from '../../store/app.store';
 import { selectOnlineMap } from '../../store/presence.selectors';
 import { selectActiveRoomId, selectMentions, selectUnread } from '../../store/rooms.selectors';
 import { useAppStore } from '../../store/use-app-store';
@@ -22,9 +23,13 @@ export function RoomLink({ room }: { room: RoomSummary }) {
         href={roomHref(room.id)}
         className={active ? 'room-link active' : 'room-link'}
         aria-current={active ? 'page' : undefined}
+        // A choice made: the Rooms drawer (narrow screens) closes, also for the open room.
+        onClick={() => appStore.getState().drawerClosed()}
       >
         {room.kind === 'dm' && <Avatar userId={room.peer?.id} name={room.name} size={20} />}
-        <bdi className="room-name">{room.name}</bdi>
+        <bdi className="room-name" title={room.name}>
+          {room.name}
+        </bdi>
         {room.kind === 'private' && (
           <span className="room-tag" aria-hidden="true" title="Private">
             🔒

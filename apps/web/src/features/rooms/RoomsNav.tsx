@@ -1,15 +1,22 @@
 import { useId, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { useShallow } from 'zustand/react/shallow';
+import { appStore } from '../../store/app.store';
 import { selectChannels, selectDirectMessages } from '../../store/rooms.selectors';
 import { selectPendingInvitationCount } from '../../store/ui.selectors';
 import { useAppStore } from '../../store/use-app-store';
+import { returnFocusToDrawerButton } from '../../ui/Drawer';
 import { BrowseRoomsDialog } from './BrowseRoomsDialog';
 import { NewRoomDialog } from './NewRoomDialog';
 import { RoomLink } from './RoomLink';
 
 type OpenDialog = 'none' | 'new' | 'browse';
 
-/** My rooms and DMs as links, plus the two ways to get more rooms. */
+/**
+ * My rooms and DMs as links, plus the two ways to get more rooms. On narrow screens this
+ * sits in the Rooms drawer: opening a dialog closes the drawer, so the dialogs live on
+ * the page's body (a portal), not inside the drawer that is now hidden.
+ */
 export function RoomsNav() {
   const channels = useAppStore(useShallow(selectChannels));
   const directMessages = useAppStore(useShallow(selectDirectMessages));
@@ -18,19 +25,26 @@ export function RoomsNav() {
   const dmsLabel = useId();
   const invitations = useAppStore(selectPendingInvitationCount);
   const invitationsNote = useId();
-  const close = () => setDialog('none');
+  const open = (which: OpenDialog) => {
+    appStore.getState().drawerClosed();
+    setDialog(which);
+  };
+  const close = () => {
+    setDialog('none');
+    returnFocusToDrawerButton('rooms');
+  };
 
   return (
     <nav aria-label="Rooms" className="rooms-nav">
       <div className="rooms-actions">
-        <button type="button" onClick={() => setDialog('new')}>
+        <button type="button" onClick={() => open('new')}>
           New room
         </button>
         {/* The count is a description, not part of the name: the button stays "Browse rooms". */}
         <button
           type="button"
           aria-describedby={invitations > 0 ? invitationsNote : undefined}
-          onClick={() => setDialog('browse')}
+          onClick={() => open('browse')}
         >
           Browse rooms
           {invitations > 0 && (
@@ -62,8 +76,8 @@ export function RoomsNav() {
         ))}
         {directMessages.length === 0 && <li className="nav-empty">Message someone from the member list.</li>}
       </ul>
-      {dialog === 'new' && <NewRoomDialog onClose={close} />}
-      {dialog === 'browse' && <BrowseRoomsDialog onClose={close} />}
+      {dialog === 'new' && createPortal(<NewRoomDialog onClose={close} />, document.body)}
+      {dialog === 'browse' && createPortal(<BrowseRoomsDialog onClose={close} />, document.body)}
     </nav>
   );
 }
