@@ -4,7 +4,6 @@ import {
   createRoom,
   exactName,
   expect,
-  expectSignedIn,
   inviteUser,
   PASSWORD,
   sendMessage,
@@ -67,7 +66,32 @@ async function newPage(browser: Browser, viewport: Viewport, scheme: Scheme): Pr
 async function checkOpened(page: Page, what: string, open: () => Promise<void>): Promise<void> {
   await open();
   await expectAccessible(page, what);
-  await page.keyboard.press('Escape');
+  await closeAll(page);
+}
+
+/** Escape until no dialog, drawer or menu is open (a dialog opened from a drawer takes two). */
+async function closeAll(page: Page): Promise<void> {
+  const open = page.getByRole('dialog').or(page.getByRole('menu'));
+  for (let i = 0; i < 3; i++) {
+    const count = await open.count();
+    if (count === 0) break;
+    await page.keyboard.press('Escape');
+    await expect(open).not.toHaveCount(count);
+  }
+  await expect(open).toHaveCount(0);
+}
+
+const drawerButton = (page: Page, name: 'Rooms' | 'Members') => page.getByRole('button', { name: exactName(name) });
+const drawer = (page: Page, name: 'Rooms' | 'Members') => page.getByRole('dialog', { name: exactName(name) });
+
+/**
+ * Makes the rooms list or the members reachable: on a phone their drawer is opened
+ * (after it is checked itself, once); at desktop widths they are in place.
+ */
+async function reveal(page: Page, viewport: Viewport, name: 'Rooms' | 'Members'): Promise<void> {
+  if (!viewport.mobile) return;
+  await drawerButton(page, name).click();
+  await expect(drawer(page, name)).toBeVisible();
 }
 
 for (const viewport of VIEWPORTS) {
@@ -92,13 +116,32 @@ for (const viewport of VIEWPORTS) {
 
         const name = uniqueName('axe');
         await submitCredentials(page, name, PASSWORD, 'Create account');
-        await expectSignedIn(page);
+        await expect(ui.roomHeading(page, 'general')).toBeVisible();
         await expectAccessible(page, label('main screen, general'));
 
         // A room with a conversation in it: bob joins and talks, with a reply, a mention,
         // a reaction and Markdown.
         const room = uniqueName('look');
-        await createRoom(page, room, { isPrivate: true });
+        if (viewport.mobile) {
+          // The fixture checks the nav, which is in the (now closed) drawer on a phone.
+          await reveal(page, viewport, 'Rooms');
+          await ui.newRoomButton(page).click();
+          await ui
+            .dialog(page)
+            .getByRole('textbox', { name: exactName('Room name') })
+            .fill(room);
+          await ui
+            .dialog(page)
+            .getByRole('checkbox', { name: exactName('Private') })
+            .check();
+          await ui
+            .dialog(page)
+            .getByRole('button', { name: exactName('Create') })
+            .click();
+          await expect(ui.roomHeading(page, room)).toBeVisible();
+        } else {
+          await createRoom(page, room, { isPrivate: true });
+        }
         await inviteUser(page, bob.name);
         await ui.invitationJoinButton(bob.page, room).click();
         await expect(ui.roomHeading(bob.page, room)).toBeVisible();
@@ -110,24 +153,49 @@ for (const viewport of VIEWPORTS) {
         await sendMessage(page, 'hi bob');
         await expectAccessible(page, label('main screen, a conversation'));
 
-        await checkOpened(page, label('New room dialog'), () => ui.newRoomButton(page).click());
-        await checkOpened(page, label('Browse rooms dialog'), () => ui.browseRoomsButton(page).click());
+        if (viewport.mobile) {
+          await checkOpened(page, label('Rooms drawer'), () => reveal(page, viewport, 'Rooms'));
+          await checkOpened(page, label('Members drawer'), () => reveal(page, viewport, 'Members'));
+        }
+        await checkOpened(page, label('New room dialog'), async () => {
+          await reveal(page, viewport, 'Rooms');
+          await ui.newRoomButton(page).click();
+        });
+        await checkOpened(page, label('Browse rooms dialog'), async () => {
+          await reveal(page, viewport, 'Rooms');
+          await ui.browseRoomsButton(page).click();
+        });
+        await reveal(page, viewport, 'Rooms');
+        await page.getByRole('button', { name: exactName('Account') }).click();
+        const accountDialog = page.getByRole('dialog', { name: exactName('Account') });
+        await expect(accountDialog).toBeVisible();
+        await expectAccessible(page, label('Account dialog'));
+        await accountDialog.getByRole('button', { name: exactName('Delete account') }).click();
+        await expect(page.getByRole('dialog', { name: exactName('Delete account') })).toBeVisible();
+        await expectAccessible(page, label('Delete account dialog'));
+        await closeAll(page);
+
         await checkOpened(page, label('Invite dialog'), () => ui.inviteButton(page).click());
         await checkOpened(page, label('Leave room dialog'), () => ui.leaveRoomButton(page).click());
         await checkOpened(page, label('Notifications menu'), () =>
           page.getByRole('button', { name: /^Notifications/ }).click(),
         );
-        await expect(ui.member(page, bob.name)).toHaveCount(1);
-        await checkOpened(page, label(`Remove dialog`), () => ui.removeMemberButton(page, bob.name).click());
+        await checkOpened(page, label(`Remove dialog`), async () => {
+          await reveal(page, viewport, 'Members');
+          await expect(ui.member(page, bob.name)).toHaveCount(1);
+          await ui.removeMemberButton(page, bob.name).click();
+        });
+        // A message's actions show on hover, or on a tap on touch screens.
         const mine = ui.message(page, 'hi bob');
-        await mine.hover();
-        await checkOpened(page, label('reaction menu'), () =>
-          mine.getByRole('button', { name: exactName('React') }).click(),
-        );
-        await mine.hover();
-        await checkOpened(page, label('Delete message dialog'), () =>
-          mine.getByRole('button', { name: exactName('Delete') }).click(),
-        );
+        const showActions = () => (viewport.mobile ? mine.tap() : mine.hover());
+        await checkOpened(page, label('reaction menu'), async () => {
+          await showActions();
+          await mine.getByRole('button', { name: exactName('React') }).click();
+        });
+        await checkOpened(page, label('Delete message dialog'), async () => {
+          await showActions();
+          await mine.getByRole('button', { name: exactName('Delete') }).click();
+        });
       } finally {
         await page.context().close();
       }

@@ -211,7 +211,10 @@ test.describe('the Account dialog', () => {
     try {
       const page = await openTab(context);
       await submitCredentials(page, `phone_${Date.now().toString(36)}`, PASSWORD, 'Create account');
-      await expectSignedIn(page);
+      // On a phone the account bar is in the Rooms drawer.
+      await expect(ui.roomHeading(page, 'general')).toBeVisible();
+      await page.getByRole('button', { name: exactName('Rooms') }).click();
+      await expect(page.getByRole('dialog', { name: exactName('Rooms') })).toBeVisible();
       // The dialog is measured itself: it sits in the top layer, above the chat's columns.
       const fits = async (dialog: ReturnType<typeof account.dialog>) => {
         const box = await dialog.boundingBox();

@@ -50,13 +50,16 @@ export function ChatScreen() {
       <SkipToComposer />
       <Announcer />
       <Drawer name="rooms" label="Rooms" landmark="Rooms and account" className="sidebar">
-        <div className="sidebar-brand">
-          <h1 className="brand">Parley</h1>
+        {/* The page's h1 is in the conversation, present at every width (this panel is a
+            hidden drawer on phones); the brand here is only its picture. */}
+        <div className="sidebar-brand" aria-hidden="true">
+          <span className="brand">Parley</span>
         </div>
         <RoomsNav />
         <AccountBar />
       </Drawer>
       <main className="conversation" inert={modalDrawer !== null}>
+        <h1 className="visually-hidden">Parley</h1>
         <ConnectionBanner />
         <Notices />
         <Conversation />

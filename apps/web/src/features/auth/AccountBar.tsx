@@ -16,9 +16,9 @@ export function AccountBar() {
     <>
       <div className="account-bar">
         <EnableNotifications />
-        <span className="account-name" title="Signed in">
+        <span className="account-name">
           {user && <Avatar userId={user.id} name={user.username} size={22} />}
-          <bdi>{user?.username}</bdi>
+          <bdi title={user ? `Signed in as ${user.username}` : undefined}>{user?.username}</bdi>
         </span>
         <button type="button" className="ghost" aria-haspopup="dialog" onClick={() => setOpen(true)}>
           Account
