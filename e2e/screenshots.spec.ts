@@ -61,7 +61,11 @@ async function expectPictureReady(page: Page, lastText: string): Promise<void> {
 
 test('README pictures: the main screen in light and dark, desktop and phone', async ({ browser }) => {
   test.setTimeout(120_000);
-  const [maya, tomas, priya] = await Promise.all(PEOPLE.map((name) => person(browser, name)));
+  const [maya, tomas, priya] = await Promise.all([
+    person(browser, PEOPLE[0]),
+    person(browser, PEOPLE[1]),
+    person(browser, PEOPLE[2]),
+  ]);
   const everyone = [maya, tomas, priya];
   try {
     await createRoom(maya.page, ROOM);
