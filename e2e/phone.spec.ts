@@ -228,7 +228,14 @@ test.describe('phone (390 × 844, touch)', () => {
     // bob switches to general and back through the drawer; the conversation is still there.
     await openRoomFromDrawer(bob.page, 'general');
     await expectUsable(bob.page);
+    // While bob is in general, alice writes in the room: his closed drawer's button says so.
+    const meanwhile = `meanwhile ${uniqueName('m')}`;
+    await tapSend(alice.page, meanwhile);
+    await expect(roomsButton(bob.page)).toHaveAccessibleDescription(exactName('1 unread message in other rooms'));
+    await expect(roomsButton(bob.page)).toContainText('1');
+    await expect(roomsButton(bob.page)).toHaveAccessibleName(exactName('Rooms'));
     await openRoomFromDrawer(bob.page, room);
+    await expect(ui.message(bob.page, meanwhile)).toHaveCount(1);
     await expect(ui.message(bob.page, hello)).toHaveCount(1);
     await expectUsable(bob.page);
 

@@ -9,6 +9,7 @@ import { MembersPanel } from '../features/members/MembersPanel';
 import { MessageLog } from '../features/messages/MessageLog';
 import { Notices } from '../features/notices/Notices';
 import { RoomHeader } from '../features/rooms/RoomHeader';
+import { useRoomsNews } from '../features/rooms/rooms.news';
 import { RoomsNav } from '../features/rooms/RoomsNav';
 import { startChat, stopChat } from '../realtime/chat.connection';
 import { selectActiveRoom, selectRoomsLoaded, selectTotalUnread } from '../store/rooms.selectors';
@@ -95,6 +96,7 @@ function Conversation() {
   const room = useAppStore(selectActiveRoom);
   const roomsLoaded = useAppStore(selectRoomsLoaded);
   const roomsInDrawer = useIsDrawer('rooms');
+  const roomsNews = useRoomsNews();
   if (!room) {
     return (
       <div className="empty-state">
@@ -104,7 +106,7 @@ function Conversation() {
           // No room header to hold the Rooms button: the way to the rooms is here.
           <div className="empty-state-rooms">
             <p>Pick a room, or create one.</p>
-            <DrawerToggle name="rooms" label="Rooms" showLabel />
+            <DrawerToggle name="rooms" label="Rooms" showLabel news={roomsNews} />
           </div>
         ) : (
           <p>Pick a room on the left, or create one.</p>

@@ -95,3 +95,10 @@ export function roomAfter(
   }
   return null;
 }
+
+/** Unread messages in my rooms other than the open one (the Rooms drawer's button on phones). */
+export const selectUnreadElsewhere = (s: AppState): number =>
+  Object.keys(s.rooms).reduce(
+    (n, roomId) => (roomId === s.activeRoomId ? n : n + countsOf(s.reads[roomId], s.user?.id).unread),
+    0,
+  );

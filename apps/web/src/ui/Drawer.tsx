@@ -1,4 +1,4 @@
-import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { appStore } from '../store/app.store';
 import { selectDrawerOpen, selectOpenDrawer } from '../store/ui.selectors';
 import type { DrawerName } from '../store/ui.slice';
@@ -179,12 +179,20 @@ export function DrawerToggle({
   name,
   label,
   showLabel = false,
+  news,
 }: {
   name: DrawerName;
   label: string;
   showLabel?: boolean;
+  /**
+   * What waits inside the closed drawer (unread messages elsewhere, invitations): a count
+   * on the button and a sentence as its description, so its name stays `label`.
+   */
+  news?: { count: number; description: string };
 }) {
   const open = useAppStore(selectDrawerOpen(name));
+  const newsId = useId();
+  const hasNews = news !== undefined && news.count > 0;
   return (
     <button
       type="button"
@@ -192,6 +200,7 @@ export function DrawerToggle({
       aria-haspopup="dialog"
       aria-expanded={open}
       aria-controls={DRAWER_IDS[name]}
+      aria-describedby={hasNews ? newsId : undefined}
       title={showLabel ? undefined : label}
       onClick={() => (open ? close() : appStore.getState().drawerOpened(name))}
     >
@@ -210,6 +219,16 @@ export function DrawerToggle({
         {ICONS[name]}
       </svg>
       <span className={showLabel ? undefined : 'visually-hidden'}>{label}</span>
+      {hasNews && (
+        <>
+          <span className="drawer-toggle-news" aria-hidden="true">
+            {news.count > 99 ? '99+' : news.count}
+          </span>
+          <span id={newsId} hidden>
+            {news.description}
+          </span>
+        </>
+      )}
     </button>
   );
 }

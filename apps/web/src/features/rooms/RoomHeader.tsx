@@ -1,6 +1,7 @@
 import type { RoomSummary } from '@parley/shared-types';
 import { useState } from 'react';
 import { DrawerToggle } from '../../ui/Drawer';
+import { useRoomsNews } from './rooms.news';
 import { InviteDialog } from './InviteDialog';
 import { LeaveRoomDialog } from './LeaveRoomDialog';
 import { NotifyMenu } from './NotifyMenu';
@@ -17,13 +18,14 @@ const KIND_LABEL: Record<RoomSummary['kind'], string> = {
  * `Rooms` and `Members` buttons that open those drawers (hidden at desktop widths).
  */
 export function RoomHeader({ room }: { room: RoomSummary }) {
+  const roomsNews = useRoomsNews();
   const [inviting, setInviting] = useState(false);
   // The room asked about: the header may show another room before the answer (removed meanwhile).
   const [leaving, setLeaving] = useState<string | null>(null);
 
   return (
     <header className="room-header">
-      <DrawerToggle name="rooms" label="Rooms" />
+      <DrawerToggle name="rooms" label="Rooms" news={roomsNews} />
       <div className="room-title">
         {/* A long name is cut with an ellipsis: the tooltip and the heading's name keep it whole. */}
         <h2 title={room.name}>
