@@ -1,5 +1,17 @@
 import type { Locator, Page } from '@playwright/test';
-import { exactName, expect, expectSignedIn, PASSWORD, seedRoom, sendMessage, test, ui, uniqueName } from './fixtures';
+import {
+  createRoom,
+  exactName,
+  expect,
+  expectSignedIn,
+  openRoom,
+  PASSWORD,
+  seedRoom,
+  sendMessage,
+  test,
+  ui,
+  uniqueName,
+} from './fixtures';
 
 /*
  * Parley with only a keyboard, and what a screen reader hears. Every step is taken with
@@ -23,6 +35,19 @@ async function tabTo(page: Page, locator: Locator, what: string, max = 60, key =
     if (await isFocused(locator)) return presses;
   }
   throw new Error(`${what} not reached with ${max} Tab presses`);
+}
+
+/** Back to the composer the way a keyboard user does: Shift+Tab to the skip link, Enter. */
+async function focusComposerBySkipLink(page: Page): Promise<void> {
+  await tabTo(
+    page,
+    page.getByRole('link', { name: exactName('Skip to composer') }),
+    'Skip to composer',
+    60,
+    'Shift+Tab',
+  );
+  await page.keyboard.press('Enter');
+  await expectFocused(ui.composer(page), 'the composer');
 }
 
 type Spoken = { region: string; text: string };
@@ -169,6 +194,30 @@ test.describe('keyboard and screen reader', () => {
       });
       expect(ring.style).not.toBe('none');
       expect(ring.width).toBeGreaterThanOrEqual(2);
+
+      // Joining a room with the keyboard: Browse rooms, Join <room>, then its composer.
+      const bobsRoom = uniqueName('bobs');
+      await createRoom(bobPage, bobsRoom);
+      await focusComposerBySkipLink(page);
+      await tabTo(page, ui.browseRoomsButton(page), 'Browse rooms', 60, 'Shift+Tab');
+      await page.keyboard.press('Enter');
+      // (Every public room of the run that kim is not in is listed: the walk may be long.)
+      const join = ui.dialog(page).getByRole('button', { name: exactName(`Join ${bobsRoom}`) });
+      await expect(join).toBeVisible();
+      await tabTo(page, join, `Join ${bobsRoom}`, 400);
+      await page.keyboard.press('Enter');
+      await expect(ui.roomHeading(page, bobsRoom)).toBeVisible();
+      await expectFocused(ui.composer(page), 'the composer after joining');
+
+      // A DM with bob from the Members panel, by keyboard: Message bob, then the DM's composer.
+      await tabTo(page, ui.messageUserButton(page, bob.name), `Message ${bob.name}`, 20);
+      await page.keyboard.press('Enter');
+      await expect(ui.roomHeading(page, bob.name)).toBeVisible();
+      await expectFocused(ui.composer(page), 'the composer of the DM');
+      await page.keyboard.type('a word in private');
+      await page.keyboard.press('Enter');
+      await openRoom(bobPage, name);
+      await expect(ui.message(bobPage, 'a word in private')).toBeVisible();
     } finally {
       await context.close();
     }
