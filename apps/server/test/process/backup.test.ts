@@ -74,13 +74,11 @@ describe('online backup', () => {
     let running = true;
     const senders = clients.map(async (client, n) => {
       for (let i = 0; running; i++) {
-        const res = await client
-          .timeout(10_000)
-          .emitWithAck('message:send', {
-            roomId: general,
-            clientMessageId: `backup-s${n}-${i}`,
-            text: `sender ${n} #${i} `.repeat(20),
-          });
+        const res = await client.timeout(10_000).emitWithAck('message:send', {
+          roomId: general,
+          clientMessageId: `backup-s${n}-${i}`,
+          text: `sender ${n} #${i} `.repeat(20),
+        });
         if (res.ok) acked.push(res.data);
         else if (res.error === 'rate_limited') await sleep(res.retryAfterMs ?? 200);
         else throw new Error(`send refused: ${res.error}`);
