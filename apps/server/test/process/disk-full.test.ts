@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statfsSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { API_ROUTES, type Message } from '@parley/shared-types';
@@ -130,7 +130,7 @@ async function serverOnTmpfs(sizeMb: number, env: Record<string, string>) {
   await waitConnected(client);
   const rooms = await client.timeout(5000).emitWithAck('room:list', {});
   if (!rooms.ok) throw new Error(rooms.error);
-  return { dir, server, client, general: rooms.data[0]!.id };
+  return { dir, server, alice, client, general: rooms.data[0]!.id };
 }
 
 function stop(server: ServerProcess, client: ProcessClient) {
@@ -144,14 +144,16 @@ describe('a full disk (S8)', () => {
   it('S8: SQLITE_FULL refuses writes with storage_full, 503 for sign-in and sign-up, /readyz red, reads on; freed space is used again without a restart and every ack is kept', async (ctx) => {
     if (skipReason) return ctx.skip(skipReason);
     // The floor off: SQLite itself meets the full disk.
-    const { dir, server, client, general } = await serverOnTmpfs(8, { STORAGE_MIN_FREE_MB: '0' });
+    const { dir, server, alice, client, general } = await serverOnTmpfs(8, { STORAGE_MIN_FREE_MB: '0' });
     try {
       const acked: Message[] = [];
       const first = await send(client, general, 'm1');
       if (!first.ok) throw new Error(first.error);
       acked.push(first.data);
-      // The idle checkpoint empties the WAL: the next write must grow it on a full disk.
-      await sleep(1500);
+      // The idle checkpoint empties the WAL (a second after the last write): the next write
+      // must then grow it on a full disk.
+      const wal = join(dir, 'data', 'parley.sqlite-wal');
+      await waitFor('the WAL truncated when idle', async () => !existsSync(wal) || statSync(wal).size === 0);
       const filler = fill(dir, 0);
 
       const refused = await send(client, general, 'm2');
@@ -167,6 +169,13 @@ describe('a full disk (S8)', () => {
       expect(signUp.body.error).toBe('storage_full');
       // Reads go on, and so does a new connection (its session touch waits).
       expect((await history(client, general)).map((m) => m.clientMessageId)).toEqual(['disk-full-m1']);
+      const secondTab = connectClient(server.url, alice.cookie);
+      try {
+        await waitConnected(secondTab);
+        expect((await history(secondTab, general)).map((m) => m.clientMessageId)).toEqual(['disk-full-m1']);
+      } finally {
+        secondTab.disconnect();
+      }
       const again = await send(client, general, 'm2');
       expect(again).toMatchObject({ ok: false, error: 'storage_full' });
       expect((await fetch(`${server.url}${API_ROUTES.health}`)).status).toBe(200);
