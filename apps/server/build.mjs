@@ -1,5 +1,6 @@
-// Bundles the server into dist/server.js and its SQLite writer thread into
-// dist/sqlite.writer.js (found next to the server at run time). Workspace packages (shared-types, shipped as
+// Bundles the server into dist/server.js, its SQLite writer thread into
+// dist/sqlite.writer.js (found next to the server at run time) and the backup tool into
+// dist/backup.js. Workspace packages (shared-types, shipped as
 // TypeScript source) are bundled in; npm dependencies stay external and load from
 // node_modules at run time (better-sqlite3 and argon2 are native).
 // Also used by the process-level tests, which build their own copy (see test/process/).
@@ -30,6 +31,8 @@ export async function buildServer(outfile = fileURLToPath(new URL('dist/server.j
     entryPoints: {
       [basename(outfile, '.js')]: fileURLToPath(new URL('src/server.ts', here)),
       'sqlite.writer': fileURLToPath(new URL('src/storage/sqlite/sqlite.writer.ts', here)),
+      // `pnpm backup <file>`: an online backup of the running server's database.
+      backup: fileURLToPath(new URL('src/backup.ts', here)),
     },
     outdir: dirname(outfile),
     ...NODE_BUNDLE,

@@ -10,7 +10,7 @@ import { createServices, type Services } from './domain/services.js';
 import { argon2Hasher } from './security/argon2.hasher.js';
 import { openPostgresStorage } from './storage/postgres/postgres.storage.js';
 import { openSqliteStorage } from './storage/sqlite/sqlite.storage.js';
-import type { Storage } from './storage/storage.js';
+import { STORAGE_RETRY_AFTER_MS, type Storage } from './storage/storage.js';
 import { registerAccountRoutes } from './transport/http/account.routes.js';
 import { registerAuthRoutes } from './transport/http/auth.routes.js';
 import { registerErrorHandling } from './transport/http/errors.js';
@@ -93,6 +93,14 @@ async function openDefaultStorage(options: AppOptions, log: FastifyBaseLogger): 
   }
   return openSqliteStorage({
     filename: join(config.dataDir, 'parley.sqlite'),
+    lockFile: join(config.dataDir, 'parley.lock'),
+    quickCheck: config.sqliteQuickCheck,
+    minFreeBytes: config.storageMinFreeMb * 1024 * 1024,
+    // S8: one line entering a state, one leaving it.
+    onStateChange: ({ state, previous, reason }) => {
+      if (state === 'ok') log.info({ storage: state, previous, reason }, 'storage: writes resumed');
+      else log.error({ storage: state, previous, reason }, `storage: writes refused (${state.replace('_', ' ')})`);
+    },
     synchronous: config.sqliteSynchronous,
     minCommitIntervalMs: config.sqliteCommitIntervalMs,
     ...(options.sqliteWriterThread && config.sqliteWriter === 'thread'
@@ -234,6 +242,15 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   registerErrorHandling(http);
   await registerBrowserSecurity(http, originPolicy);
   http.get(API_ROUTES.health, async (): Promise<Health> => ({ status: 'ok' }));
+  // S8: a balancer or supervisor sends no traffic that must write to a node that cannot.
+  http.get(API_ROUTES.ready, async (_request, reply) => {
+    const state = storage.state();
+    if (state === 'ok') return { status: 'ok', storage: state };
+    return reply
+      .code(503)
+      .header('retry-after', String(Math.ceil(STORAGE_RETRY_AFTER_MS / 1000)))
+      .send({ status: 'unavailable', storage: state });
+  });
   // One throttle for every password check, sign-in or account change (A9).
   const throttle = new LoginThrottle(config.registrationsPerIpPerHour, stores.limiters);
   registerAuthRoutes(http, { services, chat: () => chat, throttle });

@@ -27,6 +27,15 @@ describe('configuration from the environment', () => {
     }
   });
 
+  it('S8, S9: STORAGE_MIN_FREE_MB defaults to 64 (0 turns it off); SQLITE_QUICK_CHECK is 1 or 0', () => {
+    expect(loadConfig({}).storageMinFreeMb).toBe(64);
+    expect(loadConfig({ STORAGE_MIN_FREE_MB: '0' }).storageMinFreeMb).toBe(0);
+    expect(() => loadConfig({ STORAGE_MIN_FREE_MB: '-1' })).toThrow(/STORAGE_MIN_FREE_MB must be an integer/);
+    expect(loadConfig({}).sqliteQuickCheck).toBe(true);
+    expect(loadConfig({ SQLITE_QUICK_CHECK: '0' }).sqliteQuickCheck).toBe(false);
+    expect(() => loadConfig({ SQLITE_QUICK_CHECK: 'no' })).toThrow(/SQLITE_QUICK_CHECK must be 1 or 0, got "no"/);
+  });
+
   it('SQLITE_WRITER chooses where commits run, in any case', () => {
     expect(loadConfig({ SQLITE_WRITER: 'main' }).sqliteWriter).toBe('main');
     expect(loadConfig({ SQLITE_WRITER: 'Thread' }).sqliteWriter).toBe('thread');

@@ -19,6 +19,16 @@ export type Config = {
   /** Under concurrent load, at most one commit per this many ms (more writes per commit). */
   sqliteCommitIntervalMs: number;
   /**
+   * S9: `PRAGMA quick_check` the database at start and refuse a damaged one. It reads the
+   * whole file: turn it off (SQLITE_QUICK_CHECK=0) only for very large databases.
+   */
+  sqliteQuickCheck: boolean;
+  /**
+   * S8: free space (MiB) the data directory's file system must keep; below it, writes are
+   * refused (`storage_full`) until space returns. 0 turns the floor off.
+   */
+  storageMinFreeMb: number;
+  /**
    * A postgres:// or postgresql:// URL: PostgreSQL instead of SQLite, so several nodes can
    * share one database. Null: SQLite under `dataDir`.
    */
@@ -71,6 +81,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULTS = {
   port: 3000,
   sqliteCommitIntervalMs: 2,
+  /** Room for what is in flight (a commit, a checkpoint, the WAL) when the floor is hit. */
+  storageMinFreeMb: 64,
   databasePoolMax: 10,
   host: '127.0.0.1',
   sessionIdleMs: 7 * DAY_MS,
@@ -224,6 +236,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (writer !== 'thread' && writer !== 'main') {
     throw new Error(`SQLITE_WRITER must be thread or main, got "${env.SQLITE_WRITER}"`);
   }
+  const quickCheck = env.SQLITE_QUICK_CHECK ?? '1';
+  if (quickCheck !== '0' && quickCheck !== '1') {
+    throw new Error(`SQLITE_QUICK_CHECK must be 1 or 0, got "${quickCheck}"`);
+  }
   const adminToken = env.ADMIN_TOKEN ?? '';
   if (adminToken !== '' && tokenStrengthBits(adminToken) < ADMIN_TOKEN_MIN_BITS) {
     throw new Error(
@@ -238,6 +254,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteSynchronous: synchronous,
     sqliteWriter: writer,
     sqliteCommitIntervalMs: int(env, 'SQLITE_COMMIT_INTERVAL_MS', DEFAULTS.sqliteCommitIntervalMs, 0, 50),
+    sqliteQuickCheck: quickCheck === '1',
+    storageMinFreeMb: int(env, 'STORAGE_MIN_FREE_MB', DEFAULTS.storageMinFreeMb, 0, 1024 * 1024),
     databaseUrl: parseServiceUrl('DATABASE_URL', env.DATABASE_URL, ['postgres', 'postgresql']),
     databasePoolMax: int(env, 'DATABASE_POOL_MAX', DEFAULTS.databasePoolMax, 1, 100),
     redisUrl: parseServiceUrl('REDIS_URL', env.REDIS_URL, ['redis', 'rediss']),

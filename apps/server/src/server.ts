@@ -1,5 +1,7 @@
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
+import { DataDirRefusedError } from './storage/sqlite/sqlite.identity.js';
+import { isStorageRefusal } from './storage/storage.js';
 
 /** The process: configuration from the environment, listen, stop cleanly on signals. */
 async function main(): Promise<void> {
@@ -40,6 +42,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // S9: a refused data directory says what to do, without a stack trace in the way.
+  if (error instanceof DataDirRefusedError) console.error(`Parley cannot start: ${error.message}`);
+  else if (isStorageRefusal(error)) {
+    console.error(`Parley cannot start: ${error.message}. Free space under DATA_DIR (or lower STORAGE_MIN_FREE_MB).`);
+  } else console.error(error);
   process.exit(1);
 });

@@ -229,6 +229,10 @@ export class Harness {
       sqliteSynchronous: 'NORMAL',
       sqliteWriter: 'thread',
       sqliteCommitIntervalMs: DEFAULTS.sqliteCommitIntervalMs,
+      sqliteQuickCheck: true,
+      // The free-space floor has its own tests (test/process/disk-full.test.ts); here the
+      // machine's free space must not decide whether unrelated tests pass.
+      storageMinFreeMb: 0,
       databaseUrl: null,
       databasePoolMax: DEFAULTS.databasePoolMax,
       redisUrl: null,

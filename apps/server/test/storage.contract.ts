@@ -21,6 +21,14 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
 
     const { addUser, addRoom } = seeders(() => storage);
 
+    describe('state', () => {
+      it('S8: a store with room to write says ok, before and after writes', async () => {
+        expect(storage.state()).toBe('ok');
+        await addUser('alice');
+        expect(storage.state()).toBe('ok');
+      });
+    });
+
     describe('users', () => {
       it('A1: create stores a user that findById and findByUsername return whole', async () => {
         const u = await addUser('Alice');

@@ -5,7 +5,7 @@ export type AckOk<T> = { ok: true; data: T };
 export type AckError = {
   ok: false;
   error: ErrorCode;
-  /** Present with `rate_limited`: when a retry may succeed. */
+  /** Present with `rate_limited` and `storage_full` (S8): when a retry may succeed. */
   retryAfterMs?: number;
   /** Which field was wrong, for `invalid_payload` and `too_long`. */
   details?: { path?: string; message?: string };
@@ -18,6 +18,6 @@ export type ApiError = {
   error: ErrorCode;
   message: string;
   details?: AckError['details'];
-  /** Present with `rate_limited` (also sent as a Retry-After header). */
+  /** Present with `rate_limited` and `storage_full` (also sent as a Retry-After header). */
   retryAfterMs?: number;
 };

@@ -24,6 +24,8 @@ export const ERROR_MESSAGES = {
   invalid_seq: 'That is past the newest message of the conversation.',
   rate_limited: 'Too many requests; try again shortly.',
   unavailable: 'The server is restarting; try again in a moment.',
+  /** S8: the server cannot write (its disk is full or its database damaged); reads still work. */
+  storage_full: "Parley can't save messages right now; try again in a few minutes.",
   internal: 'Something went wrong on the server.',
 } as const;
 

@@ -10,7 +10,10 @@ export const API_ROUTES = {
   logoutEverywhere: '/api/auth/logout-everywhere',
   /** A13: `{ password }`. */
   deleteAccount: '/api/auth/delete-account',
+  /** Liveness: the process answers. */
   health: '/healthz',
+  /** S8 readiness: 200 while the server can store writes, 503 (`storage_full`) while it cannot. */
+  ready: '/readyz',
 } as const;
 
 /**

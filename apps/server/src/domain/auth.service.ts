@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { PASSWORD_MAX, PASSWORD_MIN, USERNAME_PATTERN, charCount, type User } from '@parley/shared-types';
-import type { Storage } from '../storage/storage.js';
+import { isStorageRefusal, type Storage } from '../storage/storage.js';
 import type { Clock } from './clock.js';
 import { DomainError } from './domain-error.js';
 import type { IdGenerator } from './ids.js';
@@ -121,12 +121,14 @@ export class AuthService {
     if (!session) return null;
     const now = clock.now();
     if (now >= session.expiresAt || now - session.lastSeenAt >= policy.idleMs) {
-      await storage.sessions.delete(key);
+      await storage.sessions.delete(key).catch(unlessStorageRefused);
       return null;
     }
     const user = await storage.users.findById(session.userId);
     if (!user) return null;
-    if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) await storage.sessions.touch(key, now);
+    // S8: a store that cannot write still lets its users in to read; the touch comes later.
+    if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS)
+      await storage.sessions.touch(key, now).catch(unlessStorageRefused);
     return { user: { id: user.id, username: user.username }, sessionKey: key };
   }
 
@@ -155,4 +157,9 @@ export class AuthService {
     this.dummyHash ??= this.deps.hasher.hash(randomBytes(16).toString('hex'));
     return this.dummyHash;
   }
+}
+
+/** Swallows a storage refusal (S8) of a write that can wait; anything else goes on. */
+function unlessStorageRefused(error: unknown): void {
+  if (!isStorageRefusal(error)) throw error;
 }

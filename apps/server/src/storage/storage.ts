@@ -235,11 +235,41 @@ export interface ReadStateStore {
   setNotify(userId: string, roomId: string, level: NotifyLevel): Promise<boolean>;
 }
 
+/**
+ * S8: whether the store can take writes. 'disk_pressure': the disk is (nearly) full, writes
+ * are refused until space returns, then resume by themselves; 'read_only': the database is
+ * damaged, writes stay off until an operator repairs it. Reads work in every state.
+ */
+export type StorageState = 'ok' | 'disk_pressure' | 'read_only';
+
+/** How long a client refused for storage waits before trying again. */
+export const STORAGE_RETRY_AFTER_MS = 5000;
+
+/**
+ * A write refused because the store cannot write now (S8): nothing of it was stored. The
+ * transport answers `storage_full` (503 over HTTP) rather than `internal`, and clients retry.
+ */
+export class StorageRefusedError extends Error {
+  constructor(
+    readonly state: Exclude<StorageState, 'ok'>,
+    readonly retryAfterMs = STORAGE_RETRY_AFTER_MS,
+  ) {
+    super(state === 'read_only' ? 'the database is damaged: writes are off' : 'the disk is full: writes are refused');
+    this.name = 'StorageRefusedError';
+  }
+}
+
+export function isStorageRefusal(error: unknown): error is StorageRefusedError {
+  return error instanceof StorageRefusedError;
+}
+
 export interface Storage {
   readonly users: UserStore;
   readonly sessions: SessionStore;
   readonly rooms: RoomStore;
   readonly messages: MessageStore;
   readonly reads: ReadStateStore;
+  /** S8: whether writes are possible now (readiness, metrics); cheap, no I/O. */
+  state(): StorageState;
   close(): Promise<void>;
 }

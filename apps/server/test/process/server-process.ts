@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_ROUTES, NAMESPACES, type ClientToServerEvents, type ServerToClientEvents } from '@parley/shared-types';
 import { io, type Socket } from 'socket.io-client';
@@ -90,6 +90,62 @@ export async function startServerProcess(options: {
     await new Promise((r) => setTimeout(r, 50));
   }
   return { url, child, exited, output: () => output };
+}
+
+/**
+ * Runs the server where it must refuse to start (S9): resolves with its exit code and
+ * output once it exits; kills it and fails if it is still running after `timeoutMs`.
+ */
+export async function runRefusedServer(options: {
+  dataDir: string;
+  port: number;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}): Promise<{ code: number | null; output: string }> {
+  const entry = await buildBundle();
+  let output = '';
+  const child = spawn(process.execPath, [entry], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(options.port),
+      HOST: '127.0.0.1',
+      DATA_DIR: options.dataDir,
+      WEB_DIST_DIR: '',
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const timeout = new Promise<'running'>((resolve) =>
+    setTimeout(() => resolve('running'), options.timeoutMs ?? 15_000),
+  );
+  const outcome = await Promise.race([exited, timeout]);
+  if (outcome === 'running') {
+    child.kill('SIGKILL');
+    throw new Error(`the server started where it should have refused:\n${output}`);
+  }
+  return { code: outcome, output };
+}
+
+/** The tool beside the built server (e.g. backup.js), run to its end with DATA_DIR set. */
+export async function runBundledTool(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const entry = await buildBundle();
+  const child = spawn(process.execPath, [join(dirname(entry), name), ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  return { code, output };
 }
 
 export async function tempDataDir(): Promise<{ dir: string; remove: () => Promise<void> }> {

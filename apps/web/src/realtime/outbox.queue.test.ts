@@ -68,6 +68,7 @@ function harness(options: { storage?: OutboxStorage; connected?: boolean; random
       delivered: (r) => events.push(`delivered ${r.text}`),
       dropped: (r) => events.push(`dropped ${r.text}`),
       refused: (r, error) => events.push(`refused ${r.kind} ${r.text} (${error})`),
+      held: (reason) => events.push(`held ${reason ?? 'no more'}`),
     },
   });
   /** Answers the oldest unanswered send. */
@@ -166,6 +167,34 @@ describe('Outbox', () => {
     h.timers.advance(1);
     await settle();
     expect(h.sentTexts()).toEqual(['a']);
+  });
+
+  it('S8: storage_full keeps the message, says so once, waits retryAfterMs and sends it when the server can', async () => {
+    const h = harness();
+    await h.outbox.start();
+    const a = await h.outbox.write('r1', 'a');
+    await h.outbox.write('r1', 'b');
+    await h.answer({ ok: false, error: 'storage_full', retryAfterMs: 5000 });
+    h.timers.advance(4999);
+    await settle();
+    expect(h.sends).toHaveLength(0);
+    h.timers.advance(1);
+    await settle();
+    expect(h.sentTexts()).toEqual(['a']);
+    await h.answer({ ok: false, error: 'storage_full', retryAfterMs: 5000 });
+    // Kept, not failed: nothing asks for Retry, and a reload still finds it.
+    expect(h.events.filter((e) => e.startsWith('failed'))).toEqual([]);
+    expect((await h.storage.load()).map((r) => r.clientMessageId)).toContain(a.clientMessageId);
+    h.timers.advance(5000);
+    await settle();
+    await h.answer('ok');
+    await h.answer('ok');
+    expect(h.events.filter((e) => e.startsWith('held') || e.startsWith('delivered'))).toEqual([
+      'held storage_full',
+      'held no more',
+      'delivered a',
+      'delivered b',
+    ]);
   });
 
   it('a fresh connection sends at once instead of waiting out the backoff', async () => {

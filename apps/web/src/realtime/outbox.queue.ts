@@ -15,8 +15,8 @@ export type SendOutcome =
 
 /**
  * Refusals that will never succeed however often they are repeated: the entry is marked
- * failed and waits for Retry. Anything else (unavailable, rate_limited, internal, no
- * answer, unknown codes) is retried on its own.
+ * failed and waits for Retry. Anything else (unavailable, rate_limited, storage_full,
+ * internal, no answer, unknown codes) is retried on its own.
  */
 export const PERMANENT_ERRORS: ReadonlySet<string> = new Set<ErrorCode>([
   'invalid_payload',
@@ -69,6 +69,11 @@ export type OutboxDeps = {
     dropped(record: OutboxRecord): void;
     /** An edit, deletion or reaction the server refused for good: it is gone, say why. */
     refused(record: OutboxRecord, error: ErrorCode): void;
+    /**
+     * S8: the server cannot store anything now (`storage_full`): the outbox keeps what it
+     * holds and tries again later; null once a send goes through again.
+     */
+    held?(reason: 'storage_full' | null): void;
   };
 };
 
@@ -100,6 +105,8 @@ export class Outbox {
   private retryAt = 0;
   /** The server's retryAfterMs: honoured even across reconnects. */
   private notBefore = 0;
+  /** The last answer was `storage_full` (S8): told to the view until a send succeeds. */
+  private heldForStorage = false;
   private timer: unknown = null;
   private markRestored!: () => void;
   /** Settles once start() has brought back what an earlier page left. */
@@ -264,11 +271,21 @@ export class Outbox {
     else if (PERMANENT_ERRORS.has(outcome.error)) {
       if (isSend(record)) this.refused(record, outcome.error as ErrorCode);
       else this.dropRefused(record, outcome.error as ErrorCode);
-    } else this.postpone(outcome.retryAfterMs);
+    } else {
+      if (outcome.error === 'storage_full' && !this.heldForStorage) {
+        this.heldForStorage = true;
+        this.deps.view.held?.('storage_full');
+      }
+      this.postpone(outcome.retryAfterMs);
+    }
     this.pump();
   }
 
   private succeeded(record: OutboxRecord, message: Message): void {
+    if (this.heldForStorage) {
+      this.heldForStorage = false;
+      this.deps.view.held?.(null);
+    }
     this.records.delete(record.clientMessageId);
     this.failures = 0;
     this.retryAt = 0;

@@ -12,6 +12,10 @@ import { typingStop } from './typing.sender';
 /** How long one send waits for its ack before it counts as unanswered and is retried. */
 export const ACK_TIMEOUT_MS = 10_000;
 
+/** S8: the notice shown while the server cannot store messages. */
+const STORAGE_FULL_NOTICE = 'storage-full';
+const STORAGE_FULL_TEXT = "Parley can't save messages right now. Yours are kept here and sent when it can.";
+
 /*
  * Wires the outbox queue to the socket, IndexedDB and the store. One queue per sign-in,
  * opened on the signed-in user's own database.
@@ -56,6 +60,11 @@ export function startOutbox(userId: string): void {
         const what = record.kind === 'edit' ? 'edit' : record.kind === 'delete' ? 'delete' : 'react to';
         const id = `refused:${record.clientMessageId}`;
         store().infoNoticed(id, `Could not ${what} that message: ${errorText(error)}`);
+      },
+      // S8: said plainly, once, while the server cannot store; the messages wait in the outbox.
+      held: (reason) => {
+        if (reason === null) store().localNoticeDismissed(STORAGE_FULL_NOTICE);
+        else store().infoNoticed(STORAGE_FULL_NOTICE, STORAGE_FULL_TEXT);
       },
     },
   });

@@ -329,6 +329,9 @@ function postgresStorage(pool: Pool, options: PostgresOptions): Storage {
     rooms,
     messages,
     reads,
+    // S8: PostgreSQL runs apart and says so itself (its own monitoring, its own disk); a
+    // full disk there fails the write, which the transport answers as `internal`.
+    state: () => 'ok',
     close() {
       // Queries already sent finish; their connections close as they come back.
       closed ??= pool.end();

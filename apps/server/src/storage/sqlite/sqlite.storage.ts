@@ -33,6 +33,12 @@ import { prepareViews } from './sqlite.views.js';
 import type { FromWriter, ToWriter, WriterData } from './sqlite.writer.js';
 import { prepareWrites, type WriteRequest } from './sqlite.writes.js';
 import { WriteQueue, type BatchRunner } from './write-queue.js';
+import { StorageRefusedError } from '../storage.js';
+import { watchDisk, type DiskWatch } from '../disk.watch.js';
+import { lockDataDir, type DataDirLock } from './data-dir.lock.js';
+import { checkDatabaseFile, stampDatabase } from './sqlite.identity.js';
+import { boundWal, LARGE_BATCH, withWalUpkeep } from './sqlite.wal.js';
+import { isCorruption, isSpaceFailure, WriteGuard, type StateChange } from './write.guard.js';
 
 export type SqliteOptions = {
   /** A file path, or ':memory:' for a throwaway database. */
@@ -61,6 +67,20 @@ export type SqliteOptions = {
   minCommitIntervalMs?: number;
   /** Bound on the text of cached newest pages (UTF-16 code units; 0 turns the cache off). */
   newestPagesMaxChars?: number;
+  /**
+   * S9: a lock file held for the store's life, so no second server opens this data
+   * directory (the server passes DATA_DIR/parley.lock). Absent: no lock (tests, tools).
+   */
+  lockFile?: string;
+  /** S9: `PRAGMA quick_check` an existing file before opening it (default true). */
+  quickCheck?: boolean;
+  /**
+   * S8: free bytes the file system must keep; below that, writes are refused until space
+   * returns. 0 (the default here) turns the floor off; failed writes still count.
+   */
+  minFreeBytes?: number;
+  /** S8: the store's state changed (once on entering a state, once on leaving it). */
+  onStateChange?: (change: StateChange) => void;
 };
 
 /** One default page plus the row that tells whether an older one exists. */
@@ -101,8 +121,8 @@ type Writes = { runner: BatchRunner; close(): Promise<void> };
 
 /** Writes on this thread's connection, committed at the end of the event-loop turn. */
 function writesOnThisThread(db: Database.Database): Writes {
-  const writer = prepareWrites(db);
-  return { runner: async (batch) => writer.runBatch(batch), close: async () => {} };
+  const writer = withWalUpkeep(db, prepareWrites(db).runBatch);
+  return { runner: async (batch) => writer.runBatch(batch), close: async () => writer.stop() };
 }
 
 /** Writes on a worker thread with its own connection; one batch in flight at a time. */
@@ -154,24 +174,70 @@ function writesOnWorker(url: URL, data: WriterData, onFailure: ((error: Error) =
   };
 }
 
-export function openSqliteStorage(options: SqliteOptions): Storage {
+/** S9: the lock, then the file's checks, then the connection: a refused file is never written. */
+function openChecked(
+  options: SqliteOptions,
+  synchronous: 'FULL' | 'NORMAL',
+): { db: Database.Database; lock: DataDirLock | null } {
   const inMemory = options.filename === ':memory:';
   if (!inMemory) mkdirSync(dirname(options.filename), { recursive: true });
+  const lock = options.lockFile ? lockDataDir(options.lockFile, dirname(options.filename)) : null;
+  let db: Database.Database | null = null;
+  try {
+    if (!inMemory) checkDatabaseFile(options.filename, { quickCheck: options.quickCheck ?? true });
+    db = new Database(options.filename);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${synchronous}`);
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    // E2: what a deletion frees is overwritten with zeros, so deleted text does not linger in the file.
+    db.pragma('secure_delete = ON');
+    boundWal(db);
+    migrate(db);
+    stampDatabase(db);
+    return { db, lock };
+  } catch (error) {
+    db?.close();
+    lock?.release();
+    throw error;
+  }
+}
+
+export function openSqliteStorage(options: SqliteOptions): Storage {
+  const inMemory = options.filename === ':memory:';
   const synchronous = options.synchronous ?? 'FULL';
-  const db = new Database(options.filename);
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${synchronous}`);
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  // E2: what a deletion frees is overwritten with zeros, so deleted text does not linger in the file.
-  db.pragma('secure_delete = ON');
-  migrate(db);
+  const { db, lock } = openChecked(options, synchronous);
 
   const writes =
     options.writerThread && !inMemory
       ? writesOnWorker(options.writerThread, { filename: options.filename, synchronous }, options.onWriterFailure)
       : writesOnThisThread(db);
-  const queue = new WriteQueue(writes.runner, {
+  // S8: whether writes may reach SQLite now; refused ones never do.
+  const guard = new WriteGuard((change) => options.onStateChange?.(change));
+  const floor = options.minFreeBytes ?? 0;
+  const disk: DiskWatch | null =
+    inMemory || floor <= 0
+      ? null
+      : watchDisk(dirname(options.filename), floor, (low, free) => guard.diskLow(low, free, floor));
+  disk?.checkNow();
+  const guarded: BatchRunner = async (batch) => {
+    // A large batch may be what fills the disk: look now rather than at the next tick.
+    if (batch.length >= LARGE_BATCH) disk?.checkNow();
+    const refusal = guard.refusal();
+    if (refusal) throw refusal;
+    const outcomes = await writes.runner(batch);
+    const whole = outcomes.find((o) => !o.ok && o.error.whole === true);
+    if (whole && !whole.ok) {
+      const { code, message } = whole.error;
+      guard.failed(code, message);
+      if (isSpaceFailure(code) || isCorruption(code)) {
+        throw new StorageRefusedError(guard.state() === 'read_only' ? 'read_only' : 'disk_pressure');
+      }
+    } else guard.committed();
+    if (batch.length >= LARGE_BATCH) disk?.checkNow();
+    return outcomes;
+  };
+  const queue = new WriteQueue(guarded, {
     ...(options.groupCommit === false ? { maxBatch: 1 } : {}),
     minIntervalMs: options.minCommitIntervalMs ?? 0,
   });
@@ -421,12 +487,16 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     rooms,
     messages,
     reads,
+    state: () => guard.state(),
     close() {
       // Writes already accepted are committed before the database closes.
       closed ??= (async () => {
+        disk?.stop();
         await queue.drain();
         await writes.close();
         if (db.open) db.close();
+        // Last: the data directory is free once the database is closed.
+        lock?.release();
       })();
       return closed;
     },

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { boundWal, withWalUpkeep } from './sqlite.wal.js';
 import { prepareWrites, type WriteRequest } from './sqlite.writes.js';
 
 /*
@@ -28,13 +29,15 @@ db.pragma('foreign_keys = ON');
 db.pragma('busy_timeout = 5000');
 // E2: freed bytes (a deleted message's text) are overwritten, not left in the file.
 db.pragma('secure_delete = ON');
-const writer = prepareWrites(db);
+boundWal(db);
+const writer = withWalUpkeep(db, prepareWrites(db).runBatch);
 
 port.on('message', (message: ToWriter) => {
   if (message.type === 'batch') {
     const reply: FromWriter = { type: 'done', id: message.id, outcomes: writer.runBatch(message.batch) };
     port.postMessage(reply);
   } else {
+    writer.stop();
     db.close();
     port.close();
   }

@@ -22,6 +22,7 @@ import { toRoom, type RoomRow } from '../rows.js';
 import { prepareReadStates } from './sqlite.reads.js';
 import { excerptOf } from '../message-views.js';
 import { prepareViews } from './sqlite.views.js';
+import { isCorruption, isSpaceFailure } from './write.guard.js';
 
 /*
  * Every write of the SQLite store, in one place, so the same code runs on the reading
@@ -63,7 +64,13 @@ export type AppendOutcome =
 export type WriteOp = keyof WriteOps;
 export type WriteRequest = { [K in WriteOp]: { op: K; args: Parameters<WriteOps[K]> } }[WriteOp];
 /** An error as it crosses threads: structured clone keeps name and message, not `code`. */
-export type WriteFailure = { name: string; message: string; code?: string };
+export type WriteFailure = {
+  name: string;
+  message: string;
+  code?: string;
+  /** The batch as a whole failed (its commit, the disk, the database): nothing of it is stored. */
+  whole?: boolean;
+};
 export type WriteOutcome = { ok: true; value: unknown } | { ok: false; error: WriteFailure };
 
 export type SqliteWriter = {
@@ -427,7 +434,11 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
       try {
         return { ok: true, value: dispatch(request) };
       } catch (error) {
-        return { ok: false, error: toFailure(error) };
+        // S8: a full disk or a damaged file is no refusal of this one write: SQLite may
+        // already have rolled the whole transaction back, so the batch stops here, whole.
+        const failure = toFailure(error);
+        if (isSpaceFailure(failure.code) || isCorruption(failure.code)) throw error;
+        return { ok: false, error: failure };
       }
     }),
   );
@@ -440,7 +451,7 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
         return batchTransaction.immediate(batch);
       } catch (error) {
         // The commit itself failed (disk full, I/O error): nothing of the batch is stored.
-        const failure = toFailure(error);
+        const failure = { ...toFailure(error), whole: true };
         return batch.map(() => ({ ok: false as const, error: failure }));
       }
     },

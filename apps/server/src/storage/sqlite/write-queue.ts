@@ -1,3 +1,4 @@
+import { isStorageRefusal, type StorageRefusedError } from '../storage.js';
 import type { WriteOp, WriteOps, WriteOutcome, WriteRequest } from './sqlite.writes.js';
 
 /** Runs one batch of writes in one transaction, wherever the connection lives. */
@@ -82,9 +83,12 @@ export class WriteQueue {
     this.inFlight = true;
     this.lastSent = performance.now();
     let outcomes: WriteOutcome[];
+    /** S8: the store cannot write now; every write of the batch gets this, as is. */
+    let refusal: StorageRefusedError | null = null;
     try {
       outcomes = await this.run(batch.map((p) => p.request));
     } catch (error) {
+      if (isStorageRefusal(error)) refusal = error;
       const failure = error instanceof Error ? error : new Error(String(error));
       outcomes = batch.map(() => ({ ok: false, error: { name: failure.name, message: failure.message } }));
     }
@@ -92,7 +96,8 @@ export class WriteQueue {
     this.loaded = this.queue.length > 0;
     batch.forEach((pending, i) => {
       const outcome = outcomes[i];
-      if (outcome?.ok) pending.resolve(outcome.value);
+      if (refusal) pending.reject(refusal);
+      else if (outcome?.ok) pending.resolve(outcome.value);
       else pending.reject(new StorageWriteError(outcome?.error.message ?? 'write lost', outcome?.error.code));
     });
     if (this.queue.length > 0) this.schedule();

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { LoginThrottle, Throttled } from '../../security/login-throttle.js';
 import type { Services } from '../../domain/services.js';
 import type { ChatGateway } from '../socket/chat.gateway.js';
+import { isStorageRefusal } from '../../storage/storage.js';
 import { apiError } from './errors.js';
 import { clearSessionCookie, sessionTokenFrom, setSessionCookie } from './session-cookie.js';
 
@@ -39,7 +40,11 @@ export function registerAuthRoutes(
     // The budgets are taken before the password is checked, and given back on success.
     const budget = await throttle.begin(request.ip, username);
     if (!budget.ok) return tooMany(reply, budget);
-    const signedIn = await auth.login(username, password);
+    const signedIn = await auth.login(username, password).catch(async (error: unknown) => {
+      // S8: the password was right, only the session could not be stored: not a failed guess.
+      if (isStorageRefusal(error)) await budget.attempt.succeeded();
+      throw error;
+    });
     await budget.attempt.succeeded();
     setSessionCookie(request, reply, signedIn.token, signedIn.expiresAt);
     const response: AuthResponse = { user: signedIn.user };

@@ -1,6 +1,7 @@
 import { ERROR_MESSAGES, type ApiError, type ErrorCode } from '@parley/shared-types';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { isDomainError } from '../../domain/domain-error.js';
+import { isStorageRefusal } from '../../storage/storage.js';
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   invalid_payload: 400,
@@ -19,6 +20,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   too_long: 413,
   rate_limited: 429,
   unavailable: 503,
+  storage_full: 503,
   internal: 500,
 };
 
@@ -35,6 +37,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isDomainError(error)) {
       return reply.code(statusOf(error.code)).send(apiError(error.code, error.details));
+    }
+    if (isStorageRefusal(error)) {
+      // S8: sign-in and sign-up write a session; they wait for the disk like messages do.
+      return reply
+        .code(503)
+        .header('retry-after', String(Math.ceil(error.retryAfterMs / 1000)))
+        .send({ ...apiError('storage_full'), retryAfterMs: error.retryAfterMs });
     }
     if (error.validation) {
       const first = error.validation[0];

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { apiError } from './errors.js';
 
 /** Paths that belong to the API or the socket transport: never answered with the SPA. */
-const NOT_PAGES = ['/api/', '/socket.io/', '/healthz'];
+const NOT_PAGES = ['/api/', '/socket.io/', '/healthz', '/readyz'];
 
 /**
  * Serves the built SPA. Page routes (no file extension, accepting HTML) fall back to

@@ -14,7 +14,7 @@ import { isDomainError } from '../../domain/domain-error.js';
 import type { Services } from '../../domain/services.js';
 import { chatHandlers, type ChatNamespace, type ChatSocket, type CommandContext } from './chat.handlers.js';
 import { SESSION_CHANNEL_PREFIX, roomChannel, sessionChannel, userChannel } from './socket-rooms.js';
-import type { DeletedAccount, RoomCursor } from '../../storage/storage.js';
+import { isStorageRefusal, type DeletedAccount, type RoomCursor } from '../../storage/storage.js';
 import { clientAddress, type TrustFn } from '../../security/client-address.js';
 import { memorySlots, type Release, type SlotStore } from '../../security/connection-slots.js';
 import {
@@ -69,6 +69,8 @@ export function toAckError(error: unknown, log: FastifyBaseLogger): AckError {
   if (isDomainError(error)) {
     return { ok: false, error: error.code, ...(error.details ? { details: error.details } : {}) };
   }
+  // S8: refused for storage, nothing stored: the client keeps it and retries later.
+  if (isStorageRefusal(error)) return { ok: false, error: 'storage_full', retryAfterMs: error.retryAfterMs };
   // W5: the cause goes to the log, never on the wire.
   log.error({ err: error }, 'command failed');
   return { ok: false, error: 'internal' };
