@@ -1,0 +1,181 @@
+import { readFileSync } from 'node:fs';
+import type { Message } from '@parley/shared-types';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../../src/config.js';
+import { quantile, sleep } from '../security/support.js';
+import { SlowPeer } from '../slow-peer.js';
+import {
+  connectClient,
+  freePort,
+  registerUser,
+  startServerProcess,
+  tempDataDir,
+  waitConnected,
+  type ProcessClient,
+  type ServerProcess,
+} from './server-process.js';
+
+/*
+ * S8 on a real server process with its default bounds: while a room is flooded, a member
+ * that stops reading its socket but keeps answering pings must be cut, the others' delivery
+ * latency must hold, and the server's memory must not grow with what the slow member
+ * does not read.
+ */
+
+const FLOODERS = 10;
+const OBSERVERS = 2;
+/** Each flooder sends 2 messages a second: within message:send's budget (5 a second, 5 per 2 s). */
+const SEND_EVERY_MS = 500;
+/** About 16 KB on the wire per message (4,000 four-byte characters): 320 KB/s into the room. */
+const FILLER = '😀'.repeat(3980);
+const WARM_UP_MS = 1500;
+const BASELINE_MS = 6000;
+/**
+ * Generous: the kernel's buffers fill first (on loopback the sending side grows to about
+ * 4 MB: some 15 s of this flood, measured), then the bound (3 s), then SLOW_CONSUMER_MS
+ * passes. How long it stayed over the bound is checked from the server's log line.
+ */
+const CUT_DEADLINE_MS = 60_000;
+/**
+ * Added to twice the quiet p99. Delivery here includes an fsynced commit on a disk and two
+ * cores shared with other test files; one stalled fsync or a descheduled test process moves
+ * a p99 of a few hundred samples by tens of ms whatever the server does. What the bound
+ * guards against (a connection holding megabytes the server keeps encoding, copying and
+ * collecting) costs more than that.
+ */
+const LATENCY_ALLOWANCE_MS = 50;
+const RSS_GROWTH_LIMIT_BYTES = 50 * 1024 * 1024;
+
+/** The server process's resident set, from /proc. */
+function rssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status)?.[1];
+  if (kb === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  return Number(kb) * 1024;
+}
+
+describe('S8: slow consumers', () => {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function boot(): Promise<ServerProcess> {
+    const data = await tempDataDir();
+    cleanups.push(data.remove);
+    const server = await startServerProcess({ dataDir: data.dir, port: await freePort() });
+    cleanups.push(() => {
+      if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
+    });
+    return server;
+  }
+
+  async function tab(server: ServerProcess, cookie: string): Promise<ProcessClient> {
+    const client = connectClient(server.url, cookie);
+    cleanups.push(() => {
+      client.disconnect();
+    });
+    await waitConnected(client);
+    return client;
+  }
+
+  it('S8: a client that stops reading but answers pings is cut within the bound; the others’ p99 stays within 2× its quiet value; server RSS stays flat', async () => {
+    const server = await boot();
+    const pid = server.child.pid!;
+    const flooders: ProcessClient[] = [];
+    for (let i = 0; i < FLOODERS; i++) {
+      flooders.push(await tab(server, (await registerUser(server.url, `flood${i}`)).cookie));
+    }
+    const observers: ProcessClient[] = [];
+    for (let i = 0; i < OBSERVERS; i++) {
+      observers.push(await tab(server, (await registerUser(server.url, `watch${i}`)).cookie));
+    }
+    const slowUser = await registerUser(server.url, 'slowpoke');
+    const rooms = await flooders[0]!.timeout(5000).emitWithAck('room:list', {});
+    if (!rooms.ok) throw new Error(rooms.error);
+    const general = rooms.data[0]!.id;
+
+    // Delivery latency: each text starts with its sending time (one clock: this process).
+    const samples: Array<{ at: number; ms: number }> = [];
+    for (const observer of observers) {
+      observer.on('message:created', (message: Message) => {
+        const now = Date.now();
+        const sentAt = Number(message.text.slice(0, message.text.indexOf(';')));
+        if (Number.isFinite(sentAt)) samples.push({ at: now, ms: now - sentAt });
+      });
+    }
+    const latencies = (from: number, to: number) => samples.filter((s) => s.at >= from && s.at < to).map((s) => s.ms);
+
+    let flooding = true;
+    let refused = 0;
+    const flood = flooders.map(async (client, i) => {
+      await sleep((i * SEND_EVERY_MS) / FLOODERS);
+      for (let n = 0; flooding; n++) {
+        const started = Date.now();
+        try {
+          const ack = await client.timeout(5000).emitWithAck('message:send', {
+            roomId: general,
+            clientMessageId: `flood-${i}-${n}`,
+            text: `${started};${FILLER}`,
+          });
+          if (!ack.ok) refused++;
+        } catch {
+          refused++;
+        }
+        await sleep(Math.max(0, SEND_EVERY_MS - (Date.now() - started)));
+      }
+    });
+
+    const floodStart = Date.now();
+    await sleep(WARM_UP_MS + BASELINE_MS);
+    const quiet = latencies(floodStart + WARM_UP_MS, Date.now());
+    const rssBefore = rssBytes(pid);
+
+    const slow = await SlowPeer.connect(server, slowUser.cookie);
+    cleanups.push(() => slow.destroy());
+    slow.stopReading({ answerPings: true });
+    const slowSince = Date.now();
+    let rssMax = rssBefore;
+    // The server's own log line (JSON, one per line) says when, and what it saw.
+    const cutLine = () => /^.*"msg":"disconnecting a slow consumer".*$/m.exec(server.output())?.[0];
+    while (cutLine() === undefined && Date.now() - slowSince < CUT_DEADLINE_MS) {
+      rssMax = Math.max(rssMax, rssBytes(pid));
+      await sleep(250);
+    }
+    const cutAt = Date.now();
+    const during = latencies(slowSince, cutAt);
+    // Flooding on for a moment after the cut: what the slow peer held must not stay behind.
+    while (Date.now() - cutAt < 2000) {
+      rssMax = Math.max(rssMax, rssBytes(pid));
+      await sleep(250);
+    }
+    flooding = false;
+    await Promise.all(flood);
+
+    const line = cutLine();
+    const figures = {
+      cutAfterMs: cutAt - slowSince,
+      quietP99: quantile(quiet, 0.99),
+      duringP99: quantile(during, 0.99),
+      samples: { quiet: quiet.length, during: during.length },
+      rssGrowthMiB: Math.round((rssMax - rssBefore) / 1024 / 102.4) / 10,
+      refused,
+      line,
+    };
+    console.log('slow consumer figures', JSON.stringify(figures));
+    expect(line, `no slow consumer was cut within ${CUT_DEADLINE_MS} ms`).toBeDefined();
+    const logged = JSON.parse(line!) as { queuedBytes: number; overForMs: number };
+    expect(logged.queuedBytes).toBeGreaterThan(DEFAULTS.maxSendBufferBytes);
+    // Over the bound for SLOW_CONSUMER_MS, then at most one sweep (1 s) and a busy loop's delay.
+    expect(logged.overForMs).toBeGreaterThanOrEqual(DEFAULTS.slowConsumerMs);
+    expect(logged.overForMs).toBeLessThan(DEFAULTS.slowConsumerMs + 2500);
+    // Its TCP connection is gone, not just its Engine.IO session: the next pong it sends fails.
+    await expect.poll(() => slow.closed, { timeout: 5000 }).toBe(true);
+
+    expect(quiet.length).toBeGreaterThan(100);
+    expect(during.length).toBeGreaterThan(100);
+    expect(figures.duringP99).toBeLessThanOrEqual(2 * figures.quietP99 + LATENCY_ALLOWANCE_MS);
+    expect(rssMax - rssBefore).toBeLessThan(RSS_GROWTH_LIMIT_BYTES);
+    expect(refused, 'the flood stays within the send budget').toBe(0);
+  }, 120_000);
+});
