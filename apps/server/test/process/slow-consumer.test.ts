@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { Message } from '@parley/shared-types';
+import type { Socket } from 'node:net';
+import { NAMESPACES, type Message } from '@parley/shared-types';
+import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../src/config.js';
 import { quantile, sleep } from '../security/support.js';
@@ -46,6 +48,43 @@ const CUT_DEADLINE_MS = 60_000;
 const LATENCY_ALLOWANCE_MS = 50;
 const RSS_GROWTH_LIMIT_BYTES = 50 * 1024 * 1024;
 
+/** Senders flooding a room at SEND_EVERY_MS each, staggered, until stopped. */
+function flood(senders: ProcessClient[], roomId: string) {
+  let flooding = true;
+  const state = { refused: 0, lastSeq: 0 };
+  const loops = senders.map(async (client, i) => {
+    await sleep((i * SEND_EVERY_MS) / senders.length);
+    for (let n = 0; flooding; n++) {
+      const started = Date.now();
+      try {
+        const ack = await client.timeout(5000).emitWithAck('message:send', {
+          roomId,
+          clientMessageId: `flood-${i}-${n}`,
+          // Its sending time first, for the receivers' latency (one clock: this process).
+          text: `${started};${FILLER}`,
+        });
+        if (ack.ok) state.lastSeq = Math.max(state.lastSeq, ack.data.seq);
+        else state.refused++;
+      } catch {
+        state.refused++;
+      }
+      await sleep(Math.max(0, SEND_EVERY_MS - (Date.now() - started)));
+    }
+  });
+  return {
+    state,
+    async stop() {
+      flooding = false;
+      await Promise.all(loops);
+    },
+  };
+}
+
+/** The server's own log line (JSON, one per line) saying it cut a slow consumer, once it is there. */
+function cutLine(server: ServerProcess): string | undefined {
+  return /^.*"msg":"disconnecting a slow consumer".*$/m.exec(server.output())?.[0];
+}
+
 /** The server process's resident set, from /proc. */
 function rssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -60,10 +99,10 @@ describe('S8: slow consumers', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function boot(): Promise<ServerProcess> {
+  async function boot(env: Record<string, string> = {}): Promise<ServerProcess> {
     const data = await tempDataDir();
     cleanups.push(data.remove);
-    const server = await startServerProcess({ dataDir: data.dir, port: await freePort() });
+    const server = await startServerProcess({ dataDir: data.dir, port: await freePort(), env });
     cleanups.push(() => {
       if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
     });
@@ -95,7 +134,7 @@ describe('S8: slow consumers', () => {
     if (!rooms.ok) throw new Error(rooms.error);
     const general = rooms.data[0]!.id;
 
-    // Delivery latency: each text starts with its sending time (one clock: this process).
+    // Delivery latency: each text starts with its sending time.
     const samples: Array<{ at: number; ms: number }> = [];
     for (const observer of observers) {
       observer.on('message:created', (message: Message) => {
@@ -106,26 +145,7 @@ describe('S8: slow consumers', () => {
     }
     const latencies = (from: number, to: number) => samples.filter((s) => s.at >= from && s.at < to).map((s) => s.ms);
 
-    let flooding = true;
-    let refused = 0;
-    const flood = flooders.map(async (client, i) => {
-      await sleep((i * SEND_EVERY_MS) / FLOODERS);
-      for (let n = 0; flooding; n++) {
-        const started = Date.now();
-        try {
-          const ack = await client.timeout(5000).emitWithAck('message:send', {
-            roomId: general,
-            clientMessageId: `flood-${i}-${n}`,
-            text: `${started};${FILLER}`,
-          });
-          if (!ack.ok) refused++;
-        } catch {
-          refused++;
-        }
-        await sleep(Math.max(0, SEND_EVERY_MS - (Date.now() - started)));
-      }
-    });
-
+    const traffic = flood(flooders, general);
     const floodStart = Date.now();
     await sleep(WARM_UP_MS + BASELINE_MS);
     const quiet = latencies(floodStart + WARM_UP_MS, Date.now());
@@ -136,9 +156,7 @@ describe('S8: slow consumers', () => {
     slow.stopReading({ answerPings: true });
     const slowSince = Date.now();
     let rssMax = rssBefore;
-    // The server's own log line (JSON, one per line) says when, and what it saw.
-    const cutLine = () => /^.*"msg":"disconnecting a slow consumer".*$/m.exec(server.output())?.[0];
-    while (cutLine() === undefined && Date.now() - slowSince < CUT_DEADLINE_MS) {
+    while (cutLine(server) === undefined && Date.now() - slowSince < CUT_DEADLINE_MS) {
       rssMax = Math.max(rssMax, rssBytes(pid));
       await sleep(250);
     }
@@ -149,17 +167,16 @@ describe('S8: slow consumers', () => {
       rssMax = Math.max(rssMax, rssBytes(pid));
       await sleep(250);
     }
-    flooding = false;
-    await Promise.all(flood);
+    await traffic.stop();
 
-    const line = cutLine();
+    const line = cutLine(server);
     const figures = {
       cutAfterMs: cutAt - slowSince,
       quietP99: quantile(quiet, 0.99),
       duringP99: quantile(during, 0.99),
       samples: { quiet: quiet.length, during: during.length },
       rssGrowthMiB: Math.round((rssMax - rssBefore) / 1024 / 102.4) / 10,
-      refused,
+      refused: traffic.state.refused,
       line,
     };
     console.log('slow consumer figures', JSON.stringify(figures));
@@ -176,6 +193,66 @@ describe('S8: slow consumers', () => {
     expect(during.length).toBeGreaterThan(100);
     expect(figures.duringP99).toBeLessThanOrEqual(2 * figures.quietP99 + LATENCY_ALLOWANCE_MS);
     expect(rssMax - rssBefore).toBeLessThan(RSS_GROWTH_LIMIT_BYTES);
-    expect(refused, 'the flood stays within the send budget').toBe(0);
+    expect(traffic.state.refused, 'the flood stays within the send budget').toBe(0);
+  }, 120_000);
+
+  it('S8, S2: a real client cut as a slow consumer reconnects once it reads again and has every message, without a gap', async () => {
+    // Small bounds: what is under test here is the way back, not the thresholds.
+    const server = await boot({ MAX_SEND_BUFFER_BYTES: '65536', SLOW_CONSUMER_MS: '1000' });
+    const senders: ProcessClient[] = [];
+    for (let i = 0; i < FLOODERS; i++) {
+      senders.push(await tab(server, (await registerUser(server.url, `send${i}`)).cookie));
+    }
+    const reader = await registerUser(server.url, 'reader');
+    const rooms = await senders[0]!.timeout(5000).emitWithAck('room:list', {});
+    if (!rooms.ok) throw new Error(rooms.error);
+    const general = rooms.data[0]!.id;
+
+    // As the web app does: the newest seq held without a gap goes into every handshake (S2).
+    const seen = new Set<number>();
+    let cursor = 0;
+    const hold = (seq: number) => {
+      seen.add(seq);
+      while (seen.has(cursor + 1)) cursor++;
+    };
+    const client: ProcessClient = io(`${server.url}${NAMESPACES.chat}`, {
+      transports: ['websocket'],
+      extraHeaders: { cookie: reader.cookie },
+      reconnectionDelay: 100,
+      reconnectionDelayMax: 1000,
+      forceNew: true,
+      auth: (cb) => cb({ cursors: { [general]: cursor } }),
+    });
+    cleanups.push(() => {
+      client.disconnect();
+    });
+    const disconnects: string[] = [];
+    client.on('disconnect', (reason) => disconnects.push(reason));
+    client.on('message:created', (message) => hold(message.seq));
+    client.on('sync:changes', (event) => event.changes.forEach((change) => hold(change.seq)));
+    await waitConnected(client);
+
+    // Stops reading: the TCP socket under socket.io-client's WebSocket.
+    const tcp = (client.io.engine.transport as unknown as { ws: { _socket: Socket } }).ws._socket;
+    tcp.pause();
+    const traffic = flood(senders, general);
+    const since = Date.now();
+    while (cutLine(server) === undefined && Date.now() - since < CUT_DEADLINE_MS) await sleep(100);
+    expect(cutLine(server), `no slow consumer was cut within ${CUT_DEADLINE_MS} ms`).toBeDefined();
+    // Messages keep coming after the cut: those too must reach the reader, by the resume.
+    await sleep(1000);
+    await traffic.stop();
+    const lastSeq = traffic.state.lastSeq;
+    expect(cursor).toBeLessThan(lastSeq);
+
+    tcp.resume();
+    await expect.poll(() => cursor, { timeout: 20_000 }).toBe(lastSeq);
+    expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: lastSeq }, (_, i) => i + 1));
+    expect(disconnects.length).toBeGreaterThanOrEqual(1);
+    expect(disconnects[0]).toMatch(/^transport (close|error)$/);
+    console.log(
+      'slow consumer resume figures',
+      JSON.stringify({ lastSeq, disconnects, elapsedMs: Date.now() - since }),
+    );
   }, 120_000);
 });
