@@ -30,7 +30,7 @@ const OBSERVERS = 2;
 const SEND_EVERY_MS = 500;
 /** About 16 KB on the wire per message (4,000 four-byte characters): 320 KB/s into the room. */
 const FILLER = '😀'.repeat(3980);
-const WARM_UP_MS = 1500;
+const WARM_UP_MS = 3000;
 const BASELINE_MS = 6000;
 /**
  * Generous: the kernel's buffers fill first (on loopback the sending side grows to about
