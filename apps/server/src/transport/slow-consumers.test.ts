@@ -108,6 +108,60 @@ describe('S8: the slow-consumer sweep', () => {
     }
   });
 
+  it('a big burst that drains (a resume on a modest link) is not cut while its queue shrinks; once it stops shrinking it is', () => {
+    const watch = watchSlowConsumers({ maxBytes: 10_000, overForMs: 5000, log: silent });
+    try {
+      const conn = fakeConnection();
+      watch.add(conn);
+      conn.socketBytes = 300_000;
+      watch.sweep(0);
+      for (let t = 1000; t <= 30_000; t += 1000) {
+        conn.socketBytes -= 9000;
+        watch.sweep(t);
+      }
+      expect(conn.closedWith).toBeNull();
+      // It stops reading with 30,000 bytes still queued: cut one allowed time after it last shrank.
+      watch.sweep(34_999);
+      expect(conn.closedWith).toBeNull();
+      watch.sweep(35_000);
+      expect(conn.closedWith).toBe(true);
+    } finally {
+      watch.stop();
+    }
+  });
+
+  it('a queue past 64 times the bound is not draining, whatever its count says', () => {
+    const watch = watchSlowConsumers({ maxBytes: 1000, overForMs: 5000, log: silent });
+    try {
+      const conn = fakeConnection();
+      watch.add(conn);
+      conn.socketBytes = 1_000_000;
+      watch.sweep(0);
+      conn.socketBytes = 900_000;
+      watch.sweep(5000);
+      expect(conn.terminated).toBe(true);
+    } finally {
+      watch.stop();
+    }
+  });
+
+  it('a queue that grows within the allowed time and falls back only to where it started is not draining', () => {
+    const watch = watchSlowConsumers({ maxBytes: 1000, overForMs: 5000, log: silent });
+    try {
+      const conn = fakeConnection();
+      watch.add(conn);
+      conn.socketBytes = 5000;
+      watch.sweep(0);
+      conn.socketBytes = 50_000;
+      watch.sweep(2500);
+      conn.socketBytes = 5000;
+      watch.sweep(5000);
+      expect(conn.terminated).toBe(true);
+    } finally {
+      watch.stop();
+    }
+  });
+
   it('forgets a connection once it closed, and sweeps a fifth of the allowed time apart (100 ms to 1 s)', () => {
     const watch = watchSlowConsumers({ maxBytes: 10, overForMs: 100, log: silent });
     try {

@@ -5,6 +5,14 @@
  * which answering Engine.IO's pings is enough for. Cutting it is safe: the client
  * reconnects and resumes from its cursors, gaplessly (S2).
  *
+ * Slow means not keeping up, not merely having much queued: a resume after a long absence
+ * can be one packet of megabytes, which a client on a modest link needs seconds to read.
+ * Cut for that, it would reconnect, be sent the same resume and be cut again, for ever. So
+ * a connection is cut when its queue has stayed over the bound for the allowed time and is
+ * no smaller at the end of that time than at its start; one that shrank is draining a
+ * burst, and its time starts again from there. Its queue can then only go down from window
+ * to window, so what it holds stays bounded.
+ *
  * What counts is what waits for the peer: the packets Engine.IO holds while its transport
  * is busy (`writeBuffer`) plus, on WebSocket, what `ws` and the TCP socket hold
  * (`bufferedAmount`: the socket's writable length and the frames `ws` queued). A periodic
@@ -74,21 +82,31 @@ export function queuedBytes(conn: EngineConnection, stopAbove: number): number {
   return bytes;
 }
 
+/**
+ * Past this many times the bound, counting stops: such a queue is not draining whatever
+ * its exact size, and walking it further would only cost the sweep.
+ */
+const COUNT_LIMIT_FACTOR = 64;
+
 /** How often the sweep runs: a fifth of the allowed time, between 100 ms and 1 s. */
 export function sweepIntervalMs(overForMs: number): number {
   return Math.min(1000, Math.max(100, Math.floor(overForMs / 5)));
 }
 
 export function watchSlowConsumers(options: SlowConsumerOptions): SlowConsumerWatch {
-  /** Each watched connection, with when it went over the bound (null: it is not over). */
-  const overSince = new Map<EngineConnection, number | null>();
+  /**
+   * Each watched connection; over the bound: since when (or since it last showed it was
+   * draining) and how much it had queued then. Null: it is not over.
+   */
+  const watched = new Map<EngineConnection, { since: number; startBytes: number } | null>();
+  const countLimit = COUNT_LIMIT_FACTOR * options.maxBytes;
 
-  function cut(conn: EngineConnection, bytes: number, overForMs: number) {
+  function cut(conn: EngineConnection, bytes: number, overForMs: number, startBytes: number) {
     options.log.warn(
-      { queuedBytes: bytes, overForMs, transport: conn.transport.name },
+      { queuedBytes: bytes, startBytes, overForMs, transport: conn.transport.name },
       'disconnecting a slow consumer',
     );
-    overSince.delete(conn);
+    watched.delete(conn);
     // A WebSocket close would queue its frame behind everything else and wait 30 s for an
     // answer; destroying the socket frees its buffers now.
     if (conn.transport.name === 'websocket') conn.transport.socket?.terminate();
@@ -98,25 +116,29 @@ export function watchSlowConsumers(options: SlowConsumerOptions): SlowConsumerWa
 
   const watch: SlowConsumerWatch = {
     add(conn) {
-      overSince.set(conn, null);
-      conn.once('close', () => overSince.delete(conn));
+      watched.set(conn, null);
+      conn.once('close', () => watched.delete(conn));
     },
     sweep(now = Date.now()) {
-      for (const [conn, since] of overSince) {
+      for (const [conn, over] of watched) {
         if (conn.writeBuffer.length === 0 && socketBytes(conn) <= options.maxBytes) {
-          if (since !== null) overSince.set(conn, null);
+          if (over !== null) watched.set(conn, null);
           continue;
         }
-        const bytes = queuedBytes(conn, options.maxBytes);
+        const bytes = queuedBytes(conn, countLimit);
         if (bytes <= options.maxBytes) {
-          if (since !== null) overSince.set(conn, null);
-        } else if (since === null) overSince.set(conn, now);
-        else if (now - since >= options.overForMs) cut(conn, bytes, now - since);
+          if (over !== null) watched.set(conn, null);
+        } else if (over === null) watched.set(conn, { since: now, startBytes: bytes });
+        else if (now - over.since >= options.overForMs) {
+          const draining = bytes <= countLimit && bytes < over.startBytes;
+          if (draining) watched.set(conn, { since: now, startBytes: bytes });
+          else cut(conn, bytes, now - over.since, over.startBytes);
+        }
       }
     },
     stop() {
       clearInterval(timer);
-      overSince.clear();
+      watched.clear();
     },
   };
   const timer = setInterval(() => watch.sweep(), sweepIntervalMs(options.overForMs));

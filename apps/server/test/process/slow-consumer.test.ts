@@ -39,9 +39,9 @@ const BASELINE_MS = 6000;
  */
 const CUT_DEADLINE_MS = 60_000;
 /**
- * Added to twice the quiet p99. Delivery here includes an fsynced commit on a disk and two
- * cores shared with other test files; one stalled fsync or a descheduled test process moves
- * a p99 of a few hundred samples by tens of ms whatever the server does. What the bound
+ * Added to twice the quiet p99. Delivery here includes a commit to a disk and two cores
+ * shared with other test files; a stalled write or a descheduled test process moves a p99 of
+ * a few hundred samples by tens of ms whatever the server does. What the bound
  * guards against (a connection holding megabytes the server keeps encoding, copying and
  * collecting) costs more than that.
  */
@@ -119,7 +119,9 @@ describe('S8: slow consumers', () => {
   }
 
   it('S8: a client that stops reading but answers pings is cut within the bound; the others’ p99 stays within 2× its quiet value; server RSS stays flat', async () => {
-    const server = await boot();
+    // Commits without an fsync each: what is measured is delivery, and on a disk shared with
+    // other test files an fsync's stalls would swamp it. The bounds are the defaults.
+    const server = await boot({ SQLITE_SYNCHRONOUS: 'NORMAL' });
     const pid = server.child.pid!;
     const flooders: ProcessClient[] = [];
     for (let i = 0; i < FLOODERS; i++) {
