@@ -21,6 +21,8 @@ import { memoryLimitStores } from './security/limit-stores.js';
 import { COMMAND_BUDGETS, CommandLimits, type Budget } from './security/rate-limits.js';
 import { openRedisLimitStores } from './cluster/redis.limits.js';
 import { installServerGate, originAllowRequest } from './transport/server.gate.js';
+import { trackConnections } from './transport/connections.js';
+import { watchSlowConsumers, type EngineConnection } from './transport/slow-consumers.js';
 import { hostPolicy } from './security/hosts.js';
 import { installNodeCookie } from './transport/http/node-cookie.js';
 import { sessionTokenFrom } from './transport/http/session-cookie.js';
@@ -67,14 +69,15 @@ export type ParleyApp = {
   chat: ChatGateway;
   services: Services;
   storage: Storage;
-  /** Stops accepting, disconnects every socket, closes storage. */
+  /**
+   * S6: refuses new work, tells the clients, cuts the connections still open after
+   * `config.shutdownGraceMs`, closes storage.
+   */
   close(): Promise<void>;
 };
 
 /** REST bodies are small JSON documents; anything bigger is refused before parsing. */
 const REST_BODY_LIMIT_BYTES = 16 * 1024;
-/** How long a stopping server waits for commands already running. */
-const SHUTDOWN_DRAIN_MS = 5000;
 /** How long a new transport may stay without joining a namespace. */
 const CONNECT_TIMEOUT_MS = 10_000;
 /** The Socket.IO transport's largest accepted message. */
@@ -122,6 +125,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     // Validate exactly: no coercion of a number into a username, no silent key removal.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } },
   });
+  const connections = trackConnections(http.server);
   let storage: Storage;
   try {
     storage = options.storage ?? (await openDefaultStorage(options, http.log));
@@ -203,7 +207,16 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     enginePath: '/socket.io/',
     limiters: stores.limiters,
   });
-  io.engine.on('connection', (conn: Parameters<typeof gate.adopt>[0]) => gate.adopt(conn));
+  const slowConsumers = watchSlowConsumers({
+    maxBytes: config.maxSendBufferBytes,
+    overForMs: config.slowConsumerMs,
+    log: http.log,
+  });
+  // Engine.IO's connection event is untyped; its connections have what both read.
+  io.engine.on('connection', (conn: Parameters<typeof gate.adopt>[0] & EngineConnection) => {
+    gate.adopt(conn);
+    slowConsumers.add(conn);
+  });
   // Nothing lives on the main namespace; the chat and admin namespaces stand on their own.
   io.use((_socket, next) => next(new Error('not_found')));
 
@@ -257,10 +270,24 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   registerAccountRoutes(http, { services, chat: () => chat, throttle });
   await registerStatic(http, config.webDistDir);
 
+  let cutAfterGrace: NodeJS.Timeout | undefined;
   http.addHook('preClose', async () => {
-    await chat.shutdown({ drainTimeoutMs: SHUTDOWN_DRAIN_MS, expectedBackInMs: 5000 });
+    // S6: whatever is still open when the grace ends is cut. The HTTP server's close waits
+    // for every connection, and a peer that stopped reading (or never answers the
+    // WebSocket close) would otherwise hold the storage open until the process is killed.
+    cutAfterGrace = setTimeout(() => {
+      const cut = connections.destroyAll();
+      if (cut > 0) http.log.warn({ connections: cut }, 'cut the connections still open after the shutdown grace');
+    }, config.shutdownGraceMs);
+    cutAfterGrace.unref();
+    slowConsumers.stop();
+    // Half the grace for commands in flight, so clients have the other half to hear
+    // `server:shutdown` and close by themselves.
+    await chat.shutdown({ drainTimeoutMs: Math.floor(config.shutdownGraceMs / 2), expectedBackInMs: 5000 });
   });
   http.addHook('onClose', async () => {
+    // Every TCP connection is closed by now (the server's close waited for them).
+    clearTimeout(cutAfterGrace);
     // Before the Redis client quits: a node that stops says goodbye to the others' presence.
     await services.presence.dispose();
     await new Promise<void>((resolve) => io.close(() => resolve()));

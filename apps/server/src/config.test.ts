@@ -122,4 +122,20 @@ describe('configuration from the environment', () => {
     expect(tokenStrengthBits('0123456789abcdef')).toBe(64);
     expect(tokenStrengthBits('ab'.repeat(40))).toBe(0);
   });
+
+  it('S6, S10: SHUTDOWN_GRACE_MS, MAX_SEND_BUFFER_BYTES and SLOW_CONSUMER_MS have defaults and refuse nonsense', () => {
+    const config = loadConfig({});
+    expect(config.shutdownGraceMs).toBe(3000);
+    expect(config.maxSendBufferBytes).toBe(1024 * 1024);
+    expect(config.slowConsumerMs).toBe(5000);
+    expect(loadConfig({ SHUTDOWN_GRACE_MS: '0' }).shutdownGraceMs).toBe(0);
+    expect(loadConfig({ MAX_SEND_BUFFER_BYTES: '262144' }).maxSendBufferBytes).toBe(262_144);
+    expect(() => loadConfig({ SHUTDOWN_GRACE_MS: '-1' })).toThrow(
+      /SHUTDOWN_GRACE_MS must be an integer from 0 to 60000/,
+    );
+    expect(() => loadConfig({ MAX_SEND_BUFFER_BYTES: '1000' })).toThrow(
+      /MAX_SEND_BUFFER_BYTES must be an integer from 65536/,
+    );
+    expect(() => loadConfig({ SLOW_CONSUMER_MS: 'soon' })).toThrow(/SLOW_CONSUMER_MS must be an integer/);
+  });
 });

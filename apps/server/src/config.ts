@@ -73,6 +73,18 @@ export type Config = {
   handshakesPerIpPerMinute: number;
   /** Accounts one IP may create per hour. */
   registrationsPerIpPerHour: number;
+  /**
+   * S6: how long a stopping server gives commands in flight and connections to finish by
+   * themselves; whatever is still open after it is cut (its TCP socket destroyed).
+   */
+  shutdownGraceMs: number;
+  /**
+   * S10: bytes a connection may have queued for sending (in Engine.IO and in its socket)
+   * before it counts as a slow consumer.
+   */
+  maxSendBufferBytes: number;
+  /** S10: how long a connection may stay over `maxSendBufferBytes` before it is cut. */
+  slowConsumerMs: number;
   logLevel: string;
 };
 
@@ -93,6 +105,9 @@ export const DEFAULTS = {
   maxConnectionsPerIp: 500,
   handshakesPerIpPerMinute: 600,
   registrationsPerIpPerHour: 100,
+  shutdownGraceMs: 3000,
+  maxSendBufferBytes: 1024 * 1024,
+  slowConsumerMs: 5000,
 } as const;
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -284,6 +299,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       1,
       1_000_000,
     ),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', DEFAULTS.shutdownGraceMs, 0, 60_000),
+    // Below 64 KiB one large answer (a history page) would already count as slow.
+    maxSendBufferBytes: int(env, 'MAX_SEND_BUFFER_BYTES', DEFAULTS.maxSendBufferBytes, 64 * 1024, 1024 * 1024 * 1024),
+    slowConsumerMs: int(env, 'SLOW_CONSUMER_MS', DEFAULTS.slowConsumerMs, 100, 10 * 60_000),
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

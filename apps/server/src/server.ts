@@ -1,7 +1,14 @@
+import { constants } from 'node:os';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { DataDirRefusedError } from './storage/sqlite/sqlite.identity.js';
 import { isStorageRefusal } from './storage/storage.js';
+
+/**
+ * Beyond the shutdown grace (connections cut, then storage closed), how long before the
+ * process gives up on a clean stop. A last resort: closing storage is all that is left.
+ */
+const FORCED_EXIT_AFTER_GRACE_MS = 10_000;
 
 /** The process: configuration from the environment, listen, stop cleanly on signals. */
 async function main(): Promise<void> {
@@ -20,14 +27,20 @@ async function main(): Promise<void> {
   await app.http.listen({ port: config.port, host: config.host });
 
   let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
+  const stop = (signal: 'SIGTERM' | 'SIGINT') => {
+    if (stopping) {
+      // S6: a second signal is an operator who will not wait: exit now, as a shell reports
+      // death by that signal (130 for SIGINT, 143 for SIGTERM). Acked messages are durable
+      // already; SQLite recovers its -wal at the next start.
+      app.http.log.warn({ signal }, 'second signal: exiting at once');
+      process.exit(128 + constants.signals[signal]);
+    }
     stopping = true;
-    app.http.log.info({ signal }, 'shutting down');
+    app.http.log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
     const force = setTimeout(() => {
       app.http.log.error('shutdown took too long; exiting');
       process.exit(1);
-    }, 10_000);
+    }, config.shutdownGraceMs + FORCED_EXIT_AFTER_GRACE_MS);
     force.unref();
     app
       .close()

@@ -250,6 +250,9 @@ export class Harness {
       // Every test client comes from 127.0.0.1; the tests of this budget set their own.
       handshakesPerIpPerMinute: 1_000_000,
       registrationsPerIpPerHour: 10_000,
+      shutdownGraceMs: DEFAULTS.shutdownGraceMs,
+      maxSendBufferBytes: DEFAULTS.maxSendBufferBytes,
+      slowConsumerMs: DEFAULTS.slowConsumerMs,
       logLevel: 'silent',
       ...overrides,
     };

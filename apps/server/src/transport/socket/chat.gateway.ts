@@ -42,7 +42,9 @@ export type ChatGateway = {
   accountDeleted(userId: string, deleted: DeletedAccount): void;
   /**
    * S6: refuses new work, waits (bounded) for commands already running, tells this
-   * node's clients, then drops their connections so they reconnect on their own.
+   * node's clients, then drops their connections so they reconnect on their own. A
+   * connection whose peer does not read never finishes closing: app.ts cuts it after
+   * the shutdown grace.
    */
   shutdown(options: { drainTimeoutMs: number; expectedBackInMs: number }): Promise<void>;
 };
