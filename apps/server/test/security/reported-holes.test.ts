@@ -68,6 +68,21 @@ describe('SEC-HOLE-1: sign-in guesses fired at once', () => {
 describe('SEC-HOLE-1b: lockout without a denial of service', () => {
   const h = useHarness();
 
+  it('SEC-HOLE-1 A9: 30 sign-ups fired at once from one address: the registration budget (10 here) is taken before any password is hashed, so at most 10 accounts are made', async () => {
+    const server = await h.start({ registrationsPerIpPerHour: 10 });
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        h.http(server, API_ROUTES.register, { body: { username: `burst-${i}`, password: DEFAULT_PASSWORD } }),
+      ),
+    );
+    const counts = statusCounts(results.map((r) => r.status));
+    expect(counts[201] ?? 0, JSON.stringify(counts)).toBe(10);
+    expect(counts[429] ?? 0, JSON.stringify(counts)).toBe(20);
+    // A refused sign-up made no account.
+    const refused = results.findIndex((r) => r.status === 429);
+    expect((await login(h, server, `burst-${refused}`, DEFAULT_PASSWORD)).status).toBe(401);
+  });
+
   it('SEC-HOLE-1b: a stranger failing 50 times from another address does not lock the owner out of their account', async () => {
     // A trusted proxy on loopback, so X-Forwarded-For tells the two addresses apart.
     const server = await h.start({ trustProxy: ['127.0.0.1'] });
