@@ -218,6 +218,8 @@ export class Harness {
       storage?: Storage;
       redisStreamName?: string;
       presenceHeartbeat?: AppOptions['presenceHeartbeat'];
+      /** Log lines at `config.logLevel` go here (the app logs nothing otherwise). */
+      logStream?: AppOptions['logStream'];
     } = {},
   ): Promise<TestServer> {
     const dataDir = await this.makeTempDir();
@@ -247,6 +249,9 @@ export class Harness {
       handshakesPerIpPerMinute: 1_000_000,
       registrationsPerIpPerHour: 10_000,
       logLevel: 'silent',
+      metricsToken: null,
+      metricsPort: null,
+      metricsHost: DEFAULTS.metricsHost,
       ...overrides,
     };
     const app = await buildApp({
@@ -254,6 +259,7 @@ export class Harness {
       // The production path: every write on the bundled writer thread.
       sqliteWriterThread: await builtWriterThread(),
       logger: false,
+      ...(options.logStream ? { logStream: options.logStream } : {}),
       // Tests that are not about rate limits must not trip them; those that are pass the real budgets.
       ...(options.commandBudgets
         ? { commandBudgets: options.commandBudgets }
