@@ -82,6 +82,8 @@ function s1Env(port, dataDir) {
     // Likewise the handshake budget (600 a minute): the storms open 10k at once.
     HANDSHAKES_PER_IP_PER_MINUTE: '10000000',
     LOG_LEVEL: 'warn',
+    // BENCH_METRICS=1: metrics counted (they are not unless exposed), to measure their cost.
+    ...(process.env.BENCH_METRICS === '1' ? { METRICS_TOKEN: 'bench-metrics-0f3a9c5e7b21d4468ac0e9f1b2d3c7a5' } : {}),
   };
 }
 

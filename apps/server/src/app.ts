@@ -32,6 +32,10 @@ import { createChatGateway, type ChatGateway } from './transport/socket/chat.gat
 import type { ChatServer } from './transport/socket/chat.handlers.js';
 import { openRedisFanOut, type RedisFanOut } from './transport/socket/redis.adapter.js';
 import { RedisPresence } from './cluster/redis.presence.js';
+import { loggerOptions, type LogStream } from './observability/logging.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
+import { registerMetricsRoute, startMetricsListener, type MetricsListener } from './transport/http/metrics.routes.js';
+import { userChannel } from './transport/socket/socket-rooms.js';
 
 export type AppOptions = {
   config: Config;
@@ -40,6 +44,8 @@ export type AppOptions = {
   clock?: Clock;
   newId?: IdGenerator;
   logger?: boolean | { level: string };
+  /** Log lines go here instead of stdout, at `config.logLevel`, redacted as in production (tests). */
+  logStream?: LogStream;
   /** Per-user command limits, counted where they were built (tests); default: `commandBudgets`. */
   commandLimits?: CommandLimits;
   /** Per-user command budgets (default COMMAND_BUDGETS), counted in Redis with `config.redisUrl`. */
@@ -69,6 +75,8 @@ export type ParleyApp = {
   chat: ChatGateway;
   services: Services;
   storage: Storage;
+  /** The port `/metrics` is served on when it has a listener of its own (`METRICS_PORT`). */
+  metricsPort: number | null;
   /**
    * S6: refuses new work, tells the clients, cuts the connections still open after
    * `config.shutdownGraceMs`, closes storage.
@@ -84,7 +92,11 @@ const CONNECT_TIMEOUT_MS = 10_000;
 export const SOCKET_MAX_BUFFER_BYTES = 64 * 1024;
 
 /** PostgreSQL when `DATABASE_URL` is set (several nodes), else SQLite under `dataDir`. */
-async function openDefaultStorage(options: AppOptions, log: FastifyBaseLogger): Promise<Storage> {
+async function openDefaultStorage(
+  options: AppOptions,
+  log: FastifyBaseLogger,
+  metrics: Metrics | null,
+): Promise<Storage> {
   const { config } = options;
   if (config.databaseUrl !== null) {
     return openPostgresStorage({
@@ -92,6 +104,7 @@ async function openDefaultStorage(options: AppOptions, log: FastifyBaseLogger): 
       poolMax: config.databasePoolMax,
       // The pool replaces the connection; queries that were using it have failed on their own.
       onPoolError: (error) => log.warn({ err: error }, 'a PostgreSQL connection failed while idle'),
+      ...(metrics ? { sendBatching: { onCommitted: metrics.commitObserved } } : {}),
     });
   }
   return openSqliteStorage({
@@ -110,6 +123,7 @@ async function openDefaultStorage(options: AppOptions, log: FastifyBaseLogger): 
       ? { writerThread: options.sqliteWriterThread }
       : {}),
     ...(options.onStorageFailure ? { onWriterFailure: options.onStorageFailure } : {}),
+    ...(metrics ? { onCommit: metrics.commitObserved } : {}),
   });
 }
 
@@ -119,16 +133,26 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   const clock = options.clock ?? systemClock();
   const newId = options.newId ?? randomId;
   const http = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    logger: options.logStream
+      ? loggerOptions(config.logLevel, options.logStream)
+      : (options.logger ?? loggerOptions(config.logLevel)),
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy.join(',') : false,
     bodyLimit: REST_BODY_LIMIT_BYTES,
     // Validate exactly: no coercion of a number into a username, no silent key removal.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } },
   });
   const connections = trackConnections(http.server);
+  // Counted only where someone can read them (O1): unexposed, nothing is counted at all.
+  const metrics =
+    config.metricsToken !== null || config.metricsPort !== null
+      ? createMetrics({
+          // S8/S9 as the store reports them (read at scrape time, after the store opened).
+          storageState: () => storage.state(),
+        })
+      : null;
   let storage: Storage;
   try {
-    storage = options.storage ?? (await openDefaultStorage(options, http.log));
+    storage = options.storage ?? (await openDefaultStorage(options, http.log, metrics));
   } catch (error) {
     await http.close();
     throw error;
@@ -234,6 +258,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
       maxConnectionsPerUser: config.maxConnectionsPerUser,
       handshakesPerIpPerMinute: config.handshakesPerIpPerMinute,
     },
+    ...(metrics ? { metrics } : {}),
     authenticate: async (cookieHeader) => {
       const token = cookieHeader ? sessionTokenFrom(http.parseCookie(cookieHeader)) : null;
       return token ? services.auth.authenticate(token) : null;
@@ -248,6 +273,17 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     log: http.log,
     trust,
     limiters: stores.limiters,
+  });
+
+  const userPrefix = userChannel('');
+  metrics?.watch({
+    transports: () => io.engine.clientsCount,
+    chatSockets: () => chat.nsp.sockets.size,
+    usersOnline: () => {
+      let users = 0;
+      for (const room of chat.nsp.adapter.rooms.keys()) if (room.startsWith(userPrefix)) users++;
+      return users;
+    },
   });
 
   await http.register(fastifyCookie);
@@ -268,9 +304,12 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   const throttle = new LoginThrottle(config.registrationsPerIpPerHour, stores.limiters);
   registerAuthRoutes(http, { services, chat: () => chat, throttle });
   registerAccountRoutes(http, { services, chat: () => chat, throttle });
+  registerMetricsRoute(http, { metrics, token: config.metricsToken, ownPort: config.metricsPort !== null });
   await registerStatic(http, config.webDistDir);
 
   let cutAfterGrace: NodeJS.Timeout | undefined;
+  /** Started last (below), closed with the rest. */
+  let metricsListener: MetricsListener | null = null;
   http.addHook('preClose', async () => {
     // S6: whatever is still open when the grace ends is cut. The HTTP server's close waits
     // for every connection, and a peer that stopped reading (or never answers the
@@ -295,8 +334,34 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     await stores.close();
     // After io.close: closing the adapters publishes their goodbyes through this client.
     await fanOut?.close();
+    await metricsListener?.close();
     await storage.close();
   });
 
-  return { http, io, chat, services, storage, close: () => http.close() };
+  if (metrics && config.metricsPort !== null) {
+    try {
+      metricsListener = await startMetricsListener({
+        metrics,
+        host: config.metricsHost,
+        port: config.metricsPort,
+        token: config.metricsToken,
+        allowedHosts: config.allowedHosts,
+        log: http.log,
+      });
+    } catch (error) {
+      // Everything built so far closes with the app; the cause names the port.
+      await http.close();
+      throw new Error(`METRICS_PORT: cannot listen on ${config.metricsHost}:${config.metricsPort}`, { cause: error });
+    }
+  }
+
+  return {
+    http,
+    io,
+    chat,
+    services,
+    storage,
+    metricsPort: metricsListener?.port ?? null,
+    close: () => http.close(),
+  };
 }

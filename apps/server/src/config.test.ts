@@ -138,4 +138,27 @@ describe('configuration from the environment', () => {
     );
     expect(() => loadConfig({ SLOW_CONSUMER_MS: 'soon' })).toThrow(/SLOW_CONSUMER_MS must be an integer/);
   });
+
+  it('O1: metrics are off by default; METRICS_TOKEN must carry 128 bits, like ADMIN_TOKEN', () => {
+    const config = loadConfig({});
+    expect(config.metricsToken).toBeNull();
+    expect(config.metricsPort).toBeNull();
+    expect(config.metricsHost).toBe('127.0.0.1');
+    const token = '0123456789abcdef0123456789abcdef';
+    expect(loadConfig({ METRICS_TOKEN: token }).metricsToken).toBe(token);
+    for (const weak of ['0123456789abcdef', 'metrics', 'ab'.repeat(40)]) {
+      expect(() => loadConfig({ METRICS_TOKEN: weak }), weak).toThrow(/METRICS_TOKEN must carry at least 128 bits/);
+    }
+  });
+
+  it('O1: METRICS_PORT takes 1 to 65535 and must differ from PORT; METRICS_HOST says where it binds', () => {
+    expect(loadConfig({ METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    expect(loadConfig({ METRICS_PORT: '' }).metricsPort).toBeNull();
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' }).metricsHost).toBe('10.0.0.5');
+    for (const bad of ['0', '65536', 'nine']) {
+      expect(() => loadConfig({ METRICS_PORT: bad }), bad).toThrow(/METRICS_PORT must be an integer from 1 to 65535/);
+    }
+    expect(() => loadConfig({ PORT: '8080', METRICS_PORT: '8080' })).toThrow(/METRICS_PORT must differ from PORT/);
+    expect(() => loadConfig({ METRICS_PORT: '3000' })).toThrow(/METRICS_PORT must differ from PORT \(3000\)/);
+  });
 });

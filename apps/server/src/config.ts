@@ -86,6 +86,19 @@ export type Config = {
   /** S10: how long a connection may stay over `maxSendBufferBytes` before it is cut. */
   slowConsumerMs: number;
   logLevel: string;
+  /**
+   * Bearer token every `GET /metrics` must carry (at least 128 bits, like `adminToken`).
+   * Null: no token asked, which is only allowed on the separate listener (`metricsPort`).
+   */
+  metricsToken: string | null;
+  /**
+   * A listener of its own for `/metrics` (on `metricsHost`), so the public port never
+   * serves it. Null: metrics on the main port, and only with `metricsToken`; neither set,
+   * no metrics at all (404).
+   */
+  metricsPort: number | null;
+  /** Where the metrics listener binds: this machine only unless told otherwise. */
+  metricsHost: string;
 };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -108,6 +121,7 @@ export const DEFAULTS = {
   shutdownGraceMs: 3000,
   maxSendBufferBytes: 1024 * 1024,
   slowConsumerMs: 5000,
+  metricsHost: '127.0.0.1',
 } as const;
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -224,6 +238,18 @@ export function tokenStrengthBits(token: string): number {
 }
 export const ADMIN_TOKEN_MIN_BITS = 128;
 
+/** A secret token from `name`: null when unset, refused when it is guessable. */
+function parseToken(env: NodeJS.ProcessEnv, name: string): string | null {
+  const token = env[name] ?? '';
+  if (token === '') return null;
+  if (tokenStrengthBits(token) < ADMIN_TOKEN_MIN_BITS) {
+    throw new Error(
+      `${name} must carry at least ${ADMIN_TOKEN_MIN_BITS} bits of randomness: use, for example, the output of \`openssl rand -hex 32\``,
+    );
+  }
+  return token;
+}
+
 /** `ALLOWED_ORIGINS`: comma-separated exact origins; anything else is a configuration error. */
 function parseOrigins(raw: string): string[] {
   const origins = raw
@@ -255,14 +281,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (quickCheck !== '0' && quickCheck !== '1') {
     throw new Error(`SQLITE_QUICK_CHECK must be 1 or 0, got "${quickCheck}"`);
   }
-  const adminToken = env.ADMIN_TOKEN ?? '';
-  if (adminToken !== '' && tokenStrengthBits(adminToken) < ADMIN_TOKEN_MIN_BITS) {
-    throw new Error(
-      `ADMIN_TOKEN must carry at least ${ADMIN_TOKEN_MIN_BITS} bits of randomness: use, for example, the output of \`openssl rand -hex 32\``,
-    );
+  const port = int(env, 'PORT', DEFAULTS.port, 0, 65535);
+  const metricsPort = env.METRICS_PORT ? int(env, 'METRICS_PORT', 0, 1, 65535) : null;
+  if (metricsPort !== null && metricsPort === port) {
+    throw new Error(`METRICS_PORT must differ from PORT (${port}): metrics get a listener of their own`);
   }
   return {
-    port: int(env, 'PORT', DEFAULTS.port, 0, 65535),
+    port,
     host: env.HOST || DEFAULTS.host,
     dataDir: resolve(env.DATA_DIR || './data'),
     webDistDir: env.WEB_DIST_DIR === '' ? null : resolve(env.WEB_DIST_DIR ?? defaultWebDist()),
@@ -278,7 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMs: int(env, 'SESSION_IDLE_MS', DEFAULTS.sessionIdleMs, 60_000, 365 * DAY_MS),
     sessionAbsoluteMs: int(env, 'SESSION_ABSOLUTE_MS', DEFAULTS.sessionAbsoluteMs, 60_000, 365 * DAY_MS),
     presenceGraceMs: int(env, 'PRESENCE_GRACE_MS', DEFAULTS.presenceGraceMs, 0, 10_000),
-    adminToken: adminToken === '' ? null : adminToken,
+    adminToken: parseToken(env, 'ADMIN_TOKEN'),
     trustProxy: parseTrustProxy(env.TRUST_PROXY ?? ''),
     allowedHosts: parseAllowedHosts(env.ALLOWED_HOSTS ?? ''),
     allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS ?? ''),
@@ -304,5 +329,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxSendBufferBytes: int(env, 'MAX_SEND_BUFFER_BYTES', DEFAULTS.maxSendBufferBytes, 64 * 1024, 1024 * 1024 * 1024),
     slowConsumerMs: int(env, 'SLOW_CONSUMER_MS', DEFAULTS.slowConsumerMs, 100, 10 * 60_000),
     logLevel: env.LOG_LEVEL || 'info',
+    metricsToken: parseToken(env, 'METRICS_TOKEN'),
+    metricsPort,
+    metricsHost: env.METRICS_HOST || DEFAULTS.metricsHost,
   };
 }

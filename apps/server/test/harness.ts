@@ -218,6 +218,8 @@ export class Harness {
       storage?: Storage;
       redisStreamName?: string;
       presenceHeartbeat?: AppOptions['presenceHeartbeat'];
+      /** Log lines at `config.logLevel` go here (the app logs nothing otherwise). */
+      logStream?: AppOptions['logStream'];
     } = {},
   ): Promise<TestServer> {
     const dataDir = await this.makeTempDir();
@@ -254,6 +256,9 @@ export class Harness {
       maxSendBufferBytes: DEFAULTS.maxSendBufferBytes,
       slowConsumerMs: DEFAULTS.slowConsumerMs,
       logLevel: 'silent',
+      metricsToken: null,
+      metricsPort: null,
+      metricsHost: DEFAULTS.metricsHost,
       ...overrides,
     };
     const app = await buildApp({
@@ -261,6 +266,7 @@ export class Harness {
       // The production path: every write on the bundled writer thread.
       sqliteWriterThread: await builtWriterThread(),
       logger: false,
+      ...(options.logStream ? { logStream: options.logStream } : {}),
       // Tests that are not about rate limits must not trip them; those that are pass the real budgets.
       ...(options.commandBudgets
         ? { commandBudgets: options.commandBudgets }

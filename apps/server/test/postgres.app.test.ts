@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp, type ParleyApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { adminPool, createDatabase, databaseUrl, dropDatabase } from './services/postgres.databases.js';
+import { numberedMessage, seedAliceInRoom } from './append-fixtures.js';
 
 /* DATABASE_URL wiring: the app opens PostgreSQL instead of SQLite, and two apps share it. */
 
@@ -29,13 +30,14 @@ describe('the app on PostgreSQL (DATABASE_URL)', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const start = async () => {
+  const start = async (env: Record<string, string> = {}) => {
     const config = loadConfig({
       DATABASE_URL: databaseUrl(database),
       DATABASE_POOL_MAX: '3',
       DATA_DIR: dataDir,
       WEB_DIST_DIR: '',
       LOG_LEVEL: 'silent',
+      ...env,
     });
     const app = await buildApp({ config, logger: false });
     apps.push(app);
@@ -66,5 +68,19 @@ describe('the app on PostgreSQL (DATABASE_URL)', () => {
       WEB_DIST_DIR: '',
     });
     await expect(buildApp({ config, logger: false })).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('O2: committed sends on PostgreSQL show in the group-commit histograms', async () => {
+    const token = 'c0ffee11d2a94b7e8f3c5a6b9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a';
+    const app = await start({ METRICS_TOKEN: token });
+    await seedAliceInRoom(app.storage);
+    await Promise.all(Array.from({ length: 30 }, (_, i) => app.storage.messages.append(numberedMessage(i))));
+    const response = await app.http.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}` } });
+    expect(response.statusCode).toBe(200);
+    const sample = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(response.body)?.[1]);
+    expect(sample('parley_commit_batch_size_sum')).toBe(30);
+    expect(sample('parley_commit_batch_size_count')).toBeGreaterThan(0);
+    expect(sample('parley_commit_duration_seconds_count')).toBe(sample('parley_commit_batch_size_count'));
+    expect(sample('parley_commit_duration_seconds_sum')).toBeGreaterThan(0);
   });
 });

@@ -149,7 +149,16 @@ describe('PostgreSQL storage, two nodes on one database', () => {
 
   it("M2, M3: under load sends are committed in groups, each checked and seq'd as alone: refusals, duplicates within a group, replies and two rooms", async () => {
     const sizes: number[] = [];
-    const [a, b] = await twoNodes({ sendBatching: { maxInFlight: 1, onCommitted: (n) => sizes.push(n) } });
+    const durations: number[] = [];
+    const [a, b] = await twoNodes({
+      sendBatching: {
+        maxInFlight: 1,
+        onCommitted: (n, ms) => {
+          sizes.push(n);
+          durations.push(ms);
+        },
+      },
+    });
     const { authors, lobby } = await seedRoom(a, 3);
     const other = room('Other');
     expect(await a.rooms.create(other, authors[0]!.id)).toBe('created');
@@ -157,6 +166,7 @@ describe('PostgreSQL storage, two nodes on one database', () => {
     expect(await a.users.create(stranger, [])).toBe('created');
     const first = messageOf(await a.messages.append(message(lobby.id, authors[0]!.id, 'cmid-first', 'first')));
     sizes.length = 0;
+    durations.length = 0;
 
     // 200 sends at once through one node: into two rooms, each send twice (a retry inside
     // the same group or the next), a reply, and a stranger's send that must be refused.
@@ -184,6 +194,9 @@ describe('PostgreSQL storage, two nodes on one database', () => {
     // Fewer commits than sends: they were grouped.
     expect(sizes.reduce((n, s) => n + s, 0)).toBe(results.length);
     expect(Math.max(...sizes)).toBeGreaterThan(1);
+    // O2: each committed group is timed too (parley_commit_duration_seconds).
+    expect(durations).toHaveLength(sizes.length);
+    for (const ms of durations) expect(ms).toBeGreaterThan(0);
     // Each room's seqs gapless, each send stored once.
     const inLobby = sends.filter((m) => m.roomId === lobby.id).length;
     const inOther = sends.filter((m) => m.roomId === other.id && allowed(m)).length;

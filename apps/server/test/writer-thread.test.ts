@@ -57,6 +57,40 @@ describe('SQLite writer thread', () => {
     expect(newest.map((m) => m.seq)).toEqual(seqs);
   });
 
+  it.each(['writer thread', 'main thread'])(
+    'O2: every committed group reports its writes and its commit time (%s)',
+    async (where) => {
+      const commits: Array<{ writes: number; ms: number }> = [];
+      storage = await seedAliceInRoom(
+        openSqliteStorage({
+          filename: fileName(),
+          ...(where === 'writer thread' ? { writerThread } : {}),
+          onCommit: (writes, ms) => commits.push({ writes, ms }),
+        }),
+      );
+      commits.length = 0;
+      await Promise.all(Array.from({ length: 300 }, (_, i) => storage!.messages.append(message(i))));
+      expect(commits.reduce((n, c) => n + c.writes, 0)).toBe(300);
+      // Group commit under load: some commits carry several writes.
+      expect(Math.max(...commits.map((c) => c.writes))).toBeGreaterThan(1);
+      for (const { ms } of commits) expect(ms).toBeGreaterThan(0);
+    },
+  );
+
+  it('O2: an observer that throws fails no write', async () => {
+    storage = await seedAliceInRoom(
+      openSqliteStorage({
+        filename: fileName(),
+        writerThread,
+        onCommit: () => {
+          throw new Error('metrics broke');
+        },
+      }),
+    );
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => storage!.messages.append(message(i))));
+    expect(results.every((r) => r.status === 'created')).toBe(true);
+  });
+
   it('S5: a retry racing its original in the same batch is stored once', async () => {
     storage = await seed(fileName());
     const [a, b] = await Promise.all([storage.messages.append(message(1)), storage.messages.append(message(1))]);

@@ -22,25 +22,39 @@ export type BatchingOptions = {
   single(message: NewMessage): Promise<AppendResult>;
   /** Several sends in one transaction, answered in the order given; throws to roll back all. */
   batch(messages: readonly NewMessage[]): Promise<AppendResult[]>;
-  /** Told the size of every transaction that committed sends (metrics, tests). */
-  onCommitted?(size: number): void;
+  /** Told the size and duration (ms) of every transaction that committed sends (metrics, tests). */
+  onCommitted?(size: number, durationMs: number): void;
 };
 
 export function batchingAppender(options: BatchingOptions): (message: NewMessage) => Promise<AppendResult> {
   const queue: Pending[] = [];
   let inFlight = 0;
 
-  async function runAlone(p: Pending): Promise<void> {
+  /** After the senders are answered, and never failing them: metrics are best effort. */
+  function committed(size: number, started: number): void {
     try {
-      p.resolve(await options.single(p.message));
-      options.onCommitted?.(1);
+      options.onCommitted?.(size, performance.now() - started);
+    } catch {
+      // Nothing to undo: the sends are stored and answered.
+    }
+  }
+
+  async function runAlone(p: Pending): Promise<void> {
+    const started = performance.now();
+    let result: AppendResult;
+    try {
+      result = await options.single(p.message);
     } catch (error) {
       p.reject(error);
+      return;
     }
+    p.resolve(result);
+    committed(1, started);
   }
 
   async function run(group: Pending[]): Promise<void> {
     if (group.length === 1) return runAlone(group[0]!);
+    const started = performance.now();
     let results: AppendResult[];
     try {
       results = await options.batch(group.map((p) => p.message));
@@ -49,8 +63,8 @@ export function batchingAppender(options: BatchingOptions): (message: NewMessage
       for (const p of group) await runAlone(p);
       return;
     }
-    options.onCommitted?.(group.length);
     group.forEach((p, i) => p.resolve(results[i]!));
+    committed(group.length, started);
   }
 
   function pump(): void {

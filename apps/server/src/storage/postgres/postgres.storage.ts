@@ -61,7 +61,12 @@ export type PostgresOptions = {
    * Group commit of sends (postgres.batch.ts): send transactions committing at once before
    * later sends are grouped (default: half the pool, at least 1), and sends per group (64).
    */
-  sendBatching?: { maxInFlight?: number; maxBatch?: number; onCommitted?(size: number): void };
+  sendBatching?: {
+    maxInFlight?: number;
+    maxBatch?: number;
+    /** Every committed transaction of sends: how many, and how long it took (ms). */
+    onCommitted?(size: number, durationMs: number): void;
+  };
 };
 
 /** Sends committed together at most (group commit). */

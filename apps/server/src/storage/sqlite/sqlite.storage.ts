@@ -81,7 +81,12 @@ export type SqliteOptions = {
   minFreeBytes?: number;
   /** S8: the store's state changed (once on entering a state, once on leaving it). */
   onStateChange?: (change: StateChange) => void;
+  /** Told the number of writes and the duration of every committed group (metrics). */
+  onCommit?: CommitObserver;
 };
+
+/** Writes in one transaction, and how long it took where it ran (ms). */
+export type CommitObserver = (writes: number, durationMs: number) => void;
 
 /** One default page plus the row that tells whether an older one exists. */
 const NEWEST_PAGE_ROWS = HISTORY_PAGE_DEFAULT + 1;
@@ -120,13 +125,26 @@ const ROOM_VIEW_SELECT = `
 type Writes = { runner: BatchRunner; close(): Promise<void> };
 
 /** Writes on this thread's connection, committed at the end of the event-loop turn. */
-function writesOnThisThread(db: Database.Database): Writes {
+function writesOnThisThread(db: Database.Database, onCommit: CommitObserver | undefined): Writes {
   const writer = withWalUpkeep(db, prepareWrites(db).runBatch);
-  return { runner: async (batch) => writer.runBatch(batch), close: async () => writer.stop() };
+  return {
+    runner: async (batch) => {
+      const started = performance.now();
+      const outcomes = writer.runBatch(batch);
+      onCommit?.(batch.length, performance.now() - started);
+      return outcomes;
+    },
+    close: async () => writer.stop(),
+  };
 }
 
 /** Writes on a worker thread with its own connection; one batch in flight at a time. */
-function writesOnWorker(url: URL, data: WriterData, onFailure: ((error: Error) => void) | undefined): Writes {
+function writesOnWorker(
+  url: URL,
+  data: WriterData,
+  onFailure: ((error: Error) => void) | undefined,
+  onCommit: CommitObserver | undefined,
+): Writes {
   const worker = new Worker(url, { workerData: data });
   // Held open only while a batch is in flight, so an idle store never keeps a process alive.
   worker.unref();
@@ -158,7 +176,15 @@ function writesOnWorker(url: URL, data: WriterData, onFailure: ((error: Error) =
       new Promise((resolve, reject) => {
         if (failure) return reject(failure);
         const id = ++nextId;
-        waiting = { id, resolve: (m) => resolve(m.outcomes), reject };
+        waiting = {
+          id,
+          resolve: (m) => {
+            resolve(m.outcomes);
+            // Timed on the writer thread: the figure is the commit's, not the thread hop's.
+            onCommit?.(m.outcomes.length, m.commitMs);
+          },
+          reject,
+        };
         worker.ref();
         post({ type: 'batch', id, batch });
       }),
@@ -208,10 +234,26 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
   const synchronous = options.synchronous ?? 'FULL';
   const { db, lock } = openChecked(options, synchronous);
 
+  const observer = options.onCommit;
+  // An observer that throws must never turn a committed write into a reported failure.
+  const onCommit: CommitObserver | undefined = observer
+    ? (writes, durationMs) => {
+        try {
+          observer(writes, durationMs);
+        } catch {
+          // Metrics are best effort.
+        }
+      }
+    : undefined;
   const writes =
     options.writerThread && !inMemory
-      ? writesOnWorker(options.writerThread, { filename: options.filename, synchronous }, options.onWriterFailure)
-      : writesOnThisThread(db);
+      ? writesOnWorker(
+          options.writerThread,
+          { filename: options.filename, synchronous },
+          options.onWriterFailure,
+          onCommit,
+        )
+      : writesOnThisThread(db, onCommit);
   // S8: whether writes may reach SQLite now; refused ones never do.
   const guard = new WriteGuard((change) => options.onStateChange?.(change));
   const floor = options.minFreeBytes ?? 0;

@@ -16,6 +16,8 @@ export type FromWriter = {
   type: 'done';
   id: number;
   outcomes: ReturnType<ReturnType<typeof prepareWrites>['runBatch']>;
+  /** How long the transaction took on this thread, fsync included (metrics). */
+  commitMs: number;
 };
 
 const port = parentPort;
@@ -34,7 +36,9 @@ const writer = withWalUpkeep(db, prepareWrites(db).runBatch);
 
 port.on('message', (message: ToWriter) => {
   if (message.type === 'batch') {
-    const reply: FromWriter = { type: 'done', id: message.id, outcomes: writer.runBatch(message.batch) };
+    const started = performance.now();
+    const outcomes = writer.runBatch(message.batch);
+    const reply: FromWriter = { type: 'done', id: message.id, outcomes, commitMs: performance.now() - started };
     port.postMessage(reply);
   } else {
     writer.stop();

@@ -1,4 +1,3 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
 import {
   ADMIN_COMMAND_SCHEMAS,
   NAMESPACES,
@@ -11,6 +10,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Namespace } from 'socket.io';
 import { clientAddress, type TrustFn } from '../../security/client-address.js';
+import { sameSecret } from '../../security/secrets.js';
 import { memoryLimiters, type LimiterStore } from '../../security/rate-limits.js';
 import type { Clock } from '../../domain/clock.js';
 import type { IdGenerator } from '../../domain/ids.js';
@@ -20,12 +20,6 @@ import { compileValidators } from './validation.js';
 const validators = compileValidators(ADMIN_COMMAND_SCHEMAS);
 /** Token attempts one address may make per minute; a right token gives its point back. */
 export const ADMIN_ATTEMPTS_PER_MINUTE = 10;
-
-function sameSecret(a: string, b: string): boolean {
-  // Hashing first gives equal lengths, which timingSafeEqual needs.
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(a), digest(b));
-}
 
 /**
  * The operators' namespace (W1, N1). It lives beside the chat without touching it: the

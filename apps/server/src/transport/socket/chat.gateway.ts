@@ -2,6 +2,7 @@ import {
   CHAT_COMMAND_SCHEMAS,
   HandshakeAuthSchema,
   NAMESPACES,
+  type Ack,
   type AckCallback,
   type AckError,
   type ChatCommand,
@@ -27,6 +28,8 @@ import {
   type LimiterStore,
 } from '../../security/rate-limits.js';
 import { compileValidator, compileValidators } from './validation.js';
+import { NO_METRICS, type ChatMetrics } from '../../observability/metrics.js';
+import { logsAt, socketLog } from '../../observability/logging.js';
 
 export type ChatGateway = {
   nsp: ChatNamespace;
@@ -64,6 +67,8 @@ const SENSITIVE = new Set<ChatCommand>([
 const validateAuth = compileValidator(HandshakeAuthSchema);
 const COMMAND_SET = new Set<string>(Object.keys(CHAT_COMMAND_SCHEMAS));
 const noop = () => {};
+const UNAVAILABLE: AckError = { ok: false, error: 'unavailable' };
+const UNAUTHORIZED: AckError = { ok: false, error: 'unauthorized' };
 /** Sessions re-checked per turn of the event loop. */
 const RECHECK_CHUNK = 250;
 
@@ -95,8 +100,11 @@ export function createChatGateway(deps: {
   /** Where budgets and the per-user cap are counted (Redis with several nodes: SPEC C4); memory by default. */
   limiters?: LimiterStore;
   slots?: SlotStore;
+  /** Commands, their acks and stored messages are counted here (SPEC O2); nowhere by default. */
+  metrics?: ChatMetrics;
 }): ChatGateway {
   const { io, services, log } = deps;
+  const metrics = deps.metrics ?? NO_METRICS;
   const limiters = deps.limiters ?? memoryLimiters;
   const commandLimits = deps.commandLimits ?? new CommandLimits(COMMAND_BUDGETS, limiters);
   /** Chat connections per user; the per-address cap holds every transport (server.gate.ts). */
@@ -130,7 +138,18 @@ export function createChatGateway(deps: {
     let release: Release | undefined;
     admit(ip, socket.handshake.headers.cookie)
       .then(async (admitted) => {
-        if (!admitted.ok) return next(admitted.error);
+        if (!admitted.ok) {
+          // Refusals past the handshake budget cost an attacker nothing: at debug level, so
+          // a flood of them cannot flood the log too; the others are bounded by that budget.
+          const level = admitted.error.message === 'rate_limited' ? 'debug' : 'info';
+          if (logsAt(log, level)) {
+            socketLog(log, socket.id, admitted.userId)[level](
+              { refused: admitted.error.message },
+              'chat handshake refused',
+            );
+          }
+          return next(admitted.error);
+        }
         const { session } = admitted;
         release = admitted.release;
         // A shared counter answers after a round trip, in which the transport may have closed.
@@ -148,7 +167,7 @@ export function createChatGateway(deps: {
       })
       .catch((error: unknown) => {
         release?.();
-        log.error({ err: error }, 'handshake failed');
+        socketLog(log, socket.id).error({ err: error }, 'handshake failed');
         next(new Error('internal'));
       });
   });
@@ -158,10 +177,11 @@ export function createChatGateway(deps: {
   async function admit(
     ip: string,
     cookie: string | undefined,
-  ): Promise<{ ok: true; session: Session; release: Release } | { ok: false; error: Error }> {
-    const refuse = (code: string, data?: unknown) => ({
+  ): Promise<{ ok: true; session: Session; release: Release } | { ok: false; error: Error; userId?: string }> {
+    const refuse = (code: string, data?: unknown, userId?: string) => ({
       ok: false as const,
       error: Object.assign(new Error(code), data ? { data } : {}),
+      ...(userId === undefined ? {} : { userId }),
     });
     const budget = await handshakeLimits.take(ip);
     if (!budget.ok) return refuse('rate_limited', { retryAfterMs: budget.retryAfterMs });
@@ -169,18 +189,20 @@ export function createChatGateway(deps: {
     if (!session) return refuse('unauthorized');
     const localCutOff = cutOffUntil.get(session.user.id);
     if (localCutOff !== undefined) {
-      if (Date.now() < localCutOff) return refuse('rate_limited', { retryAfterMs: localCutOff - Date.now() });
+      if (Date.now() < localCutOff) {
+        return refuse('rate_limited', { retryAfterMs: localCutOff - Date.now() }, session.user.id);
+      }
       cutOffUntil.delete(session.user.id);
     }
     // Cut off on another node: a blocked key reads as more points consumed than the budget has.
     const cutOff = await cutOffs.get(session.user.id).catch(() => null);
     if (cutOff && cutOff.consumedPoints > 1 && cutOff.msBeforeNext > 0) {
-      return refuse('rate_limited', { retryAfterMs: cutOff.msBeforeNext });
+      return refuse('rate_limited', { retryAfterMs: cutOff.msBeforeNext }, session.user.id);
     }
     // Taken now, not counted once connected: a burst of handshakes cannot all pass the check
     // (across nodes too: the shared counter checks and takes in one step).
     const release = await userSlots.take(session.user.id);
-    if (!release) return refuse('too_many_connections');
+    if (!release) return refuse('too_many_connections', undefined, session.user.id);
     return { ok: true, session, release };
   }
 
@@ -205,16 +227,21 @@ export function createChatGateway(deps: {
     // message stored between that read and the join).
     void resume(socket, handshake.cursors);
 
-    const ctx: CommandContext = { socket, nsp, user, services };
+    if (logsAt(log, 'info')) socketLog(log, socket.id, user.id).info('chat socket connected');
+    const ctx: CommandContext = { socket, nsp, user, services, metrics };
     // One catch-all listener instead of one per command: 1.6 KB less heap per connection
     // (bench/RESULTS.md). Events that are not commands are still ignored (W4), but each
     // counts as a refusal: no client of ours sends them, so a stream of them is a flood.
     socket.onAny((event: string, payload: unknown, ack?: unknown) => {
       if (COMMAND_SET.has(event)) void dispatch(ctx, event as ChatCommand, payload, ack);
-      else noteRefusal(socket);
+      else {
+        metrics.ignoredEvent();
+        noteRefusal(socket);
+      }
     });
 
-    socket.on('disconnect', () => {
+    socket.on('disconnect', (reason) => {
+      if (logsAt(log, 'info')) socketLog(log, socket.id, user.id).info({ reason }, 'chat socket disconnected');
       services.presence.disconnect(user.id, socket.id);
       socket.conn.off('close', handshake.release);
       handshake.release();
@@ -235,30 +262,41 @@ export function createChatGateway(deps: {
       payload = undefined;
     }
     const respond = (typeof ack === 'function' ? ack : noop) as AckCallback<unknown>;
-    if (closing) return respond({ ok: false, error: 'unavailable' });
+    // From here to the ack is what the latency histogram measures (O2).
+    const startedAt = performance.now();
+    if (closing) {
+      respond(UNAVAILABLE);
+      metrics.commandAnswered(command, UNAVAILABLE, startedAt);
+      return;
+    }
     inFlight++;
+    // Every path below answers exactly once, through this: counted in `finally`.
+    let answer: Ack<unknown> | undefined;
     try {
       // The budget is taken before validation, so a flood of malformed commands is refused
       // and cut off like any other flood instead of being answered forever.
       const verdict = await commandLimits.take(command, ctx.user.id);
       if (!verdict.ok) {
-        respond({ ok: false, error: 'rate_limited', retryAfterMs: verdict.retryAfterMs });
+        respond((answer = { ok: false, error: 'rate_limited', retryAfterMs: verdict.retryAfterMs }));
         noteRefusal(ctx.socket);
         return;
       }
       const invalid = validators[command](payload);
-      if (invalid) return respond(invalid);
+      if (invalid) return respond((answer = invalid));
       if (SENSITIVE.has(command) && !(await services.auth.authenticateKey(ctx.socket.data.sessionKey))) {
-        respond({ ok: false, error: 'unauthorized' });
+        respond((answer = UNAUTHORIZED));
         endSession(ctx.socket.data.sessionKey, 'expired');
         return;
       }
       const handler = chatHandlers[command] as (p: unknown, c: CommandContext) => Promise<unknown>;
-      respond({ ok: true, data: await handler(payload, ctx) });
+      respond((answer = { ok: true, data: await handler(payload, ctx) }));
     } catch (error) {
-      respond(toAckError(error, log));
+      // A domain error is an answer, not a failure: only the others are logged, with the socket.
+      const errorLog = isDomainError(error) ? log : socketLog(log, ctx.socket.id, ctx.user.id);
+      respond((answer = toAckError(error, errorLog)));
     } finally {
       inFlight--;
+      if (answer) metrics.commandAnswered(command, answer, startedAt);
     }
   }
 
@@ -269,7 +307,7 @@ export function createChatGateway(deps: {
     if (!state || now - state.since > ABUSE_WINDOW_MS) refusals.set(socket, (state = { count: 0, since: now }));
     if (++state.count > ABUSE_REFUSALS_LIMIT && !state.cut) {
       state.cut = true;
-      log.warn({ userId: socket.data.user.id }, 'disconnecting a flooding connection');
+      socketLog(log, socket.id, socket.data.user.id).warn('disconnecting a flooding connection');
       cutOffUntil.set(socket.data.user.id, now + ABUSE_WINDOW_MS);
       // The other nodes learn it within a Redis round trip, well before a reconnect's handshake.
       cutOffs.block(socket.data.user.id, Math.ceil(ABUSE_WINDOW_MS / 1000)).catch(() => {});
@@ -324,7 +362,7 @@ export function createChatGateway(deps: {
       socket.emit('sync:complete', { rooms: steps.length });
     } catch (error) {
       // The client cannot trust its view now: drop it, it reconnects and resumes again.
-      log.error({ err: error }, 'resume failed');
+      socketLog(log, socket.id, socket.data.user.id).error({ err: error }, 'resume failed');
       socket.conn.close();
     }
   }

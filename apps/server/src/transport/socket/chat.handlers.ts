@@ -12,6 +12,7 @@ import type {
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { ChangeOutcome } from '../../domain/messages.service.js';
 import type { Services } from '../../domain/services.js';
+import type { ChatMetrics } from '../../observability/metrics.js';
 import { roomChannel, userChannel } from './socket-rooms.js';
 
 export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -23,6 +24,7 @@ export type CommandContext = {
   nsp: ChatNamespace;
   user: User;
   services: Services;
+  metrics: ChatMetrics;
 };
 
 type Handler<C extends ChatCommand> = (
@@ -121,9 +123,10 @@ export const chatHandlers: { [C in ChatCommand]: Handler<C> } = {
     return dm.mine;
   },
 
-  async 'message:send'(p, { user, services, nsp, socket }) {
+  async 'message:send'(p, { user, services, nsp, socket, metrics }) {
     const { message, created } = await services.messages.send(user, p);
     if (created) {
+      metrics.messageStored();
       // M4: to everyone in the room, the sender's other tabs included.
       nsp.to(roomChannel(p.roomId)).emit('message:created', message);
       // T5: the message itself tells the others the typing is over; no typing:stopped.
