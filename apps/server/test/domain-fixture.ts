@@ -26,7 +26,12 @@ export async function createDomainFixture(): Promise<DomainFixture> {
   const clock = new ManualClock();
   const storage = openSqliteStorage({ filename: ':memory:' });
   const online = new Set<string>();
-  const rooms = new RoomsService({ storage, clock, newId: randomId, isOnline: (id) => online.has(id) });
+  const rooms = new RoomsService({
+    storage,
+    clock,
+    newId: randomId,
+    viewsOf: async (ids) => ids.map((id) => ({ state: online.has(id) ? ('active' as const) : ('offline' as const) })),
+  });
   const messages = new MessagesService({ storage, clock, newId: randomId });
   const generalId = await rooms.ensureDefaultRoom();
   return {

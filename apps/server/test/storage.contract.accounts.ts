@@ -198,5 +198,58 @@ export function describeAccountContract(name: string, makeStorage: () => Promise
         expect((await storage.rooms.findById(lonely.id))?.ownerId).toBeNull();
       });
     });
+
+    describe('last seen and appear offline', () => {
+      const byId = <R extends { userId: string }>(records: R[]) =>
+        [...records].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+
+      it('P5: a new account was never seen and does not appear offline; unknown ids are left out', async () => {
+        const alice = await addUser('alice');
+        expect(await storage.users.presenceOf([alice.id, 'no-such-user'])).toEqual([
+          { userId: alice.id, lastSeenAt: null, appearOffline: false },
+        ]);
+        expect(await storage.users.presenceOf([])).toEqual([]);
+      });
+
+      it('P5: setLastSeen stores when each user went offline, the latest one winning', async () => {
+        const alice = await addUser('alice');
+        const bob = await addUser('bob');
+        await storage.users.setLastSeen(alice.id, T0 + 10);
+        await storage.users.setLastSeen(bob.id, T0 + 20);
+        await storage.users.setLastSeen(alice.id, T0 + 30);
+        expect(byId(await storage.users.presenceOf([alice.id, bob.id]))).toEqual(
+          byId([
+            { userId: alice.id, lastSeenAt: T0 + 30, appearOffline: false },
+            { userId: bob.id, lastSeenAt: T0 + 20, appearOffline: false },
+          ]),
+        );
+        // An unknown user: nothing to store, and no error.
+        await storage.users.setLastSeen('no-such-user', T0 + 40);
+      });
+
+      it('P6: appearing offline stores the choice with its moment as last seen, which going offline then keeps', async () => {
+        const alice = await addUser('alice');
+        await storage.users.setLastSeen(alice.id, T0 + 10);
+        expect(await storage.users.setAppearOffline(alice.id, true, T0 + 20)).toBe(true);
+        expect(await storage.users.presenceOf([alice.id])).toEqual([
+          { userId: alice.id, lastSeenAt: T0 + 20, appearOffline: true },
+        ]);
+        // Her connections closing later change nothing others see.
+        await storage.users.setLastSeen(alice.id, T0 + 30);
+        expect(await storage.users.presenceOf([alice.id])).toEqual([
+          { userId: alice.id, lastSeenAt: T0 + 20, appearOffline: true },
+        ]);
+        // Back to her real state: the last seen stays until she really goes offline.
+        expect(await storage.users.setAppearOffline(alice.id, false, T0 + 40)).toBe(true);
+        expect(await storage.users.presenceOf([alice.id])).toEqual([
+          { userId: alice.id, lastSeenAt: T0 + 20, appearOffline: false },
+        ]);
+        await storage.users.setLastSeen(alice.id, T0 + 50);
+        expect(await storage.users.presenceOf([alice.id])).toEqual([
+          { userId: alice.id, lastSeenAt: T0 + 50, appearOffline: false },
+        ]);
+        expect(await storage.users.setAppearOffline('no-such-user', true, T0 + 60)).toBe(false);
+      });
+    });
   });
 }

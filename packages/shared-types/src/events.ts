@@ -22,6 +22,8 @@ import {
   RoomRefPayloadSchema,
   RoomWithdrawInvitationPayloadSchema,
   TypingPayloadSchema,
+  PresenceSetPayloadSchema,
+  type PresenceSelf,
   type PendingInvitation,
   type ReceivedInvitation,
   type RoomInvitationWithdrawnEvent,
@@ -80,6 +82,7 @@ export const CHAT_COMMAND_SCHEMAS = {
   'room:notify': RoomNotifyPayloadSchema,
   'typing:start': TypingPayloadSchema,
   'typing:stop': TypingPayloadSchema,
+  'presence:set': PresenceSetPayloadSchema,
 } as const satisfies Record<string, TSchema>;
 
 export type ChatCommand = keyof typeof CHAT_COMMAND_SCHEMAS;
@@ -115,6 +118,7 @@ export interface ChatCommandResults {
   'room:notify': RoomNotifyEvent;
   'typing:start': null;
   'typing:stop': null;
+  'presence:set': PresenceSelf;
 }
 
 /** Commands whose ack is optional: typing is fire-and-forget (and volatile). */
@@ -152,6 +156,7 @@ export interface ServerToClientEvents {
   /** My pending invitation to a room was withdrawn (by the owner, or its sender left or was removed). */
   'room:invitation-withdrawn': (event: RoomInvitationWithdrawnEvent) => void;
   'presence:changed': (event: PresenceChangedEvent) => void;
+  'presence:self': (event: PresenceSelf) => void;
   'typing:started': (event: TypingEvent) => void;
   'typing:stopped': (event: TypingEvent) => void;
   /** A server-wide notice, sent to every connected client. */
@@ -182,6 +187,7 @@ export const CHAT_EVENTS = [
   'room:invited',
   'room:invitation-withdrawn',
   'presence:changed',
+  'presence:self',
   'typing:started',
   'typing:stopped',
   'server:notice',

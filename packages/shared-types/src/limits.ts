@@ -57,6 +57,11 @@ export const TYPING_THROTTLE_MS = 3000;
 export const TYPING_TTL_MS = 6000;
 /** A user goes offline this long after their last connection closes (reloads don't flicker). */
 export const PRESENCE_GRACE_MS = 5000;
+/** P4: what others see of a person: at a tab, connected but not at any, or gone. */
+export const PRESENCE_STATES = ['active', 'away', 'offline'] as const;
+export type PresenceState = (typeof PRESENCE_STATES)[number];
+/** P4: a client says `away` after this long without input in any of its tabs. */
+export const PRESENCE_IDLE_MS = 5 * 60_000;
 
 /** Counts code points, the unit every text limit above uses. */
 export function charCount(text: string): number {

@@ -4,6 +4,7 @@ import {
   MESSAGE_TEXT_MAX,
   NOTICE_TEXT_MAX,
   NOTIFY_LEVELS,
+  PRESENCE_STATES,
   PASSWORD_MAX,
   REACTION_EMOJI,
   RESUME_MAX_CHANGES,
@@ -101,10 +102,17 @@ export const RoomSummarySchema = Type.Object({
 });
 export type RoomSummary = Static<typeof RoomSummarySchema>;
 
+export const PresenceStateSchema = Type.Union(PRESENCE_STATES.map((state) => Type.Literal(state)));
+
 export const MemberSchema = Type.Object({
   userId: IdSchema,
   username: Type.String(),
+  /** P1: `state` is not `offline` (kept for clients that know only online and offline). */
   online: Type.Boolean(),
+  /** P4; absent from older servers, where `online` is all there is. */
+  state: Type.Optional(PresenceStateSchema),
+  /** P5: when an offline member was last seen (absent: never, or not offline). */
+  lastSeenAt: Type.Optional(TimestampSchema),
 });
 export type Member = Static<typeof MemberSchema>;
 
@@ -356,8 +364,28 @@ export const HistoryPageSchema = Type.Object({
 export type HistoryPage = Static<typeof HistoryPageSchema>;
 
 // ---- presence and typing ----
-export const PresenceChangedEventSchema = Type.Object({ userId: IdSchema, online: Type.Boolean() });
+export const PresenceChangedEventSchema = Type.Object({
+  userId: IdSchema,
+  online: Type.Boolean(),
+  state: PresenceStateSchema,
+  /** P5: with `offline`, when the person was last seen. */
+  lastSeenAt: Type.Optional(TimestampSchema),
+});
 export type PresenceChangedEvent = Static<typeof PresenceChangedEventSchema>;
+
+/** P4: whether this connection's person is at it; P6: whether they appear offline to others. */
+export const PresenceSetPayloadSchema = Type.Object(
+  {
+    state: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('away')])),
+    appearOffline: Type.Optional(Type.Boolean()),
+  },
+  strict,
+);
+export type PresenceSetPayload = Static<typeof PresenceSetPayloadSchema>;
+
+/** What `presence:set` answers, and `presence:self` tells every tab of mine when it changes. */
+export const PresenceSelfSchema = Type.Object({ appearOffline: Type.Boolean() });
+export type PresenceSelf = Static<typeof PresenceSelfSchema>;
 
 export const TypingPayloadSchema = Type.Object({ roomId: IdSchema }, strict);
 export type TypingPayload = Static<typeof TypingPayloadSchema>;

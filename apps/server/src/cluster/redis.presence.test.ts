@@ -50,7 +50,7 @@ describe('RedisPresence', () => {
       log: quiet,
       ...options,
     });
-    presence.onChange((userId, online) => heard.push(`${name}:${userId}:${online ? 'online' : 'offline'}`));
+    presence.onChange((userId, state) => heard.push(`${name}:${userId}:${state === 'offline' ? 'offline' : 'online'}`));
     nodes.push(presence);
     return presence;
   }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { PresenceState } from '@parley/shared-types';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { PresenceDirectory, PresenceListener } from '../domain/presence.directory.js';
@@ -11,6 +12,8 @@ import { BEAT_LUA, LEAVE_LUA, REGISTER_LUA, SETTLE_LUA, SET_COUNT_LUA } from './
  * anywhere opens or their last one closes, so exactly one node announces each transition.
  * Nodes beat a heartbeat key; a node whose key expired is dropped by any survivor, and its
  * users who have not come back elsewhere go offline for the others.
+ * Active or away (P4) is this node's own view: a user whose connections here all say away
+ * is away, even if a tab of theirs on another node is active (C4 says so).
  */
 
 /** How often a node proves it is alive (and settles the cluster's due grace delays). */
@@ -56,6 +59,8 @@ export class RedisPresence implements PresenceDirectory {
   private readonly scripts: Record<keyof typeof SCRIPTS, ScriptCall>;
   /** userId -> this node's open connection ids. */
   private readonly local = new Map<string, Set<string>>();
+  /** userId -> this node's connections of theirs that said they are away (P4). */
+  private readonly idle = new Map<string, Set<string>>();
   private readonly listeners = new Set<PresenceListener>();
   private readonly settleTimers = new Map<string, NodeJS.Timeout>();
   /**
@@ -111,20 +116,46 @@ export class RedisPresence implements PresenceDirectory {
     if (this.stopped) return;
     let set = this.local.get(userId);
     if (!set) this.local.set(userId, (set = new Set()));
+    const before = this.localState(userId);
     set.add(connectionId);
     this.departed.delete(userId);
     this.writeCount(userId);
+    // A new connection is active: an away user known here comes back (P4).
+    if (before === 'away') this.emit(userId, 'active');
   }
 
   disconnect(userId: string, connectionId: string): void {
     if (this.stopped) return;
     const set = this.local.get(userId);
     if (!set?.delete(connectionId)) return;
+    const before = this.localState(userId);
+    this.forgetIdle(userId, connectionId);
     if (set.size === 0) {
       this.local.delete(userId);
       this.departed.set(userId, Date.now());
     }
     this.writeCount(userId);
+    // The active one went, leaving only away ones here.
+    const after = this.localState(userId);
+    if (after && after !== before) this.emit(userId, after);
+  }
+
+  setActive(userId: string, connectionId: string, active: boolean): void {
+    if (this.stopped || !this.local.get(userId)?.has(connectionId)) return;
+    const before = this.localState(userId);
+    if (active) this.forgetIdle(userId, connectionId);
+    else {
+      let idle = this.idle.get(userId);
+      if (!idle) this.idle.set(userId, (idle = new Set()));
+      idle.add(connectionId);
+    }
+    const after = this.localState(userId);
+    if (after && after !== before) this.emit(userId, after);
+  }
+
+  async stateOf(userId: string): Promise<PresenceState> {
+    if (!(await this.isOnline(userId))) return 'offline';
+    return this.localState(userId) ?? 'active';
   }
 
   connectionCount(userId: string): number {
@@ -163,6 +194,7 @@ export class RedisPresence implements PresenceDirectory {
     clearInterval(this.beatTimer);
     for (const timer of this.settleTimers.values()) clearTimeout(timer);
     this.settleTimers.clear();
+    this.idle.clear();
     this.options.client.off('ready', this.onReconnect);
     this.listeners.clear();
   }
@@ -175,7 +207,7 @@ export class RedisPresence implements PresenceDirectory {
       .then((reply) => {
         this.recovered();
         const [code, ms] = reply as Verdict;
-        if (code === 1) this.emit(userId, true);
+        if (code === 1) this.emit(userId, this.localState(userId) ?? 'active');
         else if (code === 2) this.scheduleSettle(userId, ms);
       })
       // The local count stays right; the next register after the outage writes it again.
@@ -246,12 +278,12 @@ export class RedisPresence implements PresenceDirectory {
       ...held,
       ...gone,
     )) as string[];
-    for (const userId of online) this.emit(userId, true);
+    for (const userId of online) this.emit(userId, this.localState(userId) ?? 'active');
   }
 
   private announceOffline(userId: string): void {
     this.departed.delete(userId);
-    this.emit(userId, false);
+    this.emit(userId, 'offline');
   }
 
   private forgetDeparted(): void {
@@ -305,9 +337,21 @@ export class RedisPresence implements PresenceDirectory {
     }
   }
 
-  private emit(userId: string, online: boolean): void {
+  /** P4 from this node's connections; undefined when it holds none of the user's. */
+  private localState(userId: string): PresenceState | undefined {
+    const count = this.local.get(userId)?.size ?? 0;
+    if (count === 0) return undefined;
+    return (this.idle.get(userId)?.size ?? 0) >= count ? 'away' : 'active';
+  }
+
+  private forgetIdle(userId: string, connectionId: string): void {
+    const idle = this.idle.get(userId);
+    if (idle?.delete(connectionId) && idle.size === 0) this.idle.delete(userId);
+  }
+
+  private emit(userId: string, state: PresenceState): void {
     if (this.stopped) return;
-    for (const listener of this.listeners) listener(userId, online);
+    for (const listener of this.listeners) listener(userId, state);
   }
 
   private recovered(): void {

@@ -22,7 +22,12 @@ describe('AuthService', () => {
   beforeEach(async () => {
     clock = new ManualClock();
     storage = openSqliteStorage({ filename: ':memory:' });
-    rooms = new RoomsService({ storage, clock, newId: randomId, isOnline: () => false });
+    rooms = new RoomsService({
+      storage,
+      clock,
+      newId: randomId,
+      viewsOf: async (ids) => ids.map(() => ({ state: 'offline' as const })),
+    });
     await rooms.ensureDefaultRoom();
     auth = new AuthService({
       storage,

@@ -13,7 +13,7 @@ describe('PresenceTracker', () => {
     clock = new ManualClock();
     tracker = new PresenceTracker(clock, GRACE_MS);
     heard = [];
-    tracker.onChange((userId, online) => heard.push([userId, online]));
+    tracker.onChange((userId, state) => heard.push([userId, state !== 'offline']));
   });
 
   it('P1: a user is offline before any connection and online on the first one', () => {
@@ -114,7 +114,7 @@ describe('PresenceTracker', () => {
 
   it('P1: an unsubscribed listener hears nothing more', () => {
     const other: Array<[string, boolean]> = [];
-    const off = tracker.onChange((u, o) => other.push([u, o]));
+    const off = tracker.onChange((u, state) => other.push([u, state !== 'offline']));
     tracker.connect('alice', 'c1');
     off();
     tracker.disconnect('alice', 'c1');
@@ -134,5 +134,55 @@ describe('PresenceTracker', () => {
     clock.advance(GRACE_MS * 2);
     expect(heard).toEqual([['alice', true]]);
     expect(tracker.isOnline('alice')).toBe(false);
+  });
+
+  describe('P4: active and away', () => {
+    let states: string[];
+    beforeEach(() => {
+      states = [];
+      tracker.onChange((userId, state) => states.push(`${userId}:${state}`));
+    });
+
+    it('P4: a user is away only when every connection says so, and active again when one does', () => {
+      tracker.connect('alice', 'c1');
+      tracker.connect('alice', 'c2');
+      tracker.setActive('alice', 'c1', false);
+      expect(tracker.stateOf('alice')).toBe('active');
+      tracker.setActive('alice', 'c2', false);
+      expect(tracker.stateOf('alice')).toBe('away');
+      // Saying it again is no transition.
+      tracker.setActive('alice', 'c2', false);
+      tracker.setActive('alice', 'c1', true);
+      expect(tracker.stateOf('alice')).toBe('active');
+      expect(states).toEqual(['alice:active', 'alice:away', 'alice:active']);
+    });
+
+    it('P4: closing the only active connection leaves the user away', () => {
+      tracker.connect('alice', 'c1');
+      tracker.connect('alice', 'c2');
+      tracker.setActive('alice', 'c2', false);
+      tracker.disconnect('alice', 'c1');
+      expect(tracker.stateOf('alice')).toBe('away');
+      expect(states).toEqual(['alice:active', 'alice:away']);
+    });
+
+    it('P2, P4: an away user keeps being away through the grace delay, then goes offline', () => {
+      tracker.connect('alice', 'c1');
+      tracker.setActive('alice', 'c1', false);
+      tracker.disconnect('alice', 'c1');
+      clock.advance(GRACE_MS - 1);
+      expect(tracker.stateOf('alice')).toBe('away');
+      clock.advance(1);
+      expect(tracker.stateOf('alice')).toBe('offline');
+      expect(states).toEqual(['alice:active', 'alice:away', 'alice:offline']);
+    });
+
+    it('P4: a report from a connection that is not open changes nothing', () => {
+      tracker.setActive('alice', 'gone', false);
+      tracker.connect('alice', 'c1');
+      tracker.setActive('alice', 'other', false);
+      expect(tracker.stateOf('alice')).toBe('active');
+      expect(states).toEqual(['alice:active']);
+    });
   });
 });

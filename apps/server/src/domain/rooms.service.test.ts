@@ -56,7 +56,12 @@ describe('RoomsService', () => {
     const room = await f.storage.rooms.findById(f.generalId);
     expect(room).toMatchObject({ kind: 'public', name: DEFAULT_ROOM_NAME, ownerId: null });
     // A second service over the same storage (a restart) finds the same room.
-    const again = new RoomsService({ storage: f.storage, clock: f.clock, newId: randomId, isOnline: () => false });
+    const again = new RoomsService({
+      storage: f.storage,
+      clock: f.clock,
+      newId: randomId,
+      viewsOf: async (ids) => ids.map(() => ({ state: 'offline' as const })),
+    });
     expect(again.autoJoinRoomIds()).toEqual([]);
     expect(await again.ensureDefaultRoom()).toBe(f.generalId);
     expect(again.autoJoinRoomIds()).toEqual([f.generalId]);
@@ -189,8 +194,8 @@ describe('RoomsService', () => {
     await f.rooms.join(alice, room.id);
     f.online.add(alice.id);
     expect(await f.rooms.members(bob.id, room.id)).toEqual([
-      { userId: alice.id, username: 'alice', online: true },
-      { userId: bob.id, username: 'bob', online: false },
+      { userId: alice.id, username: 'alice', online: true, state: 'active' },
+      { userId: bob.id, username: 'bob', online: false, state: 'offline' },
     ]);
     const carol = await f.addUser('carol');
     expect(await codeOf(() => f.rooms.members(carol.id, room.id))).toBe('forbidden');

@@ -15,6 +15,7 @@ import type { RoomCursor, RoomRecord, RoomView, Storage } from '../storage/stora
 import type { Clock } from './clock.js';
 import { DomainError } from './domain-error.js';
 import type { IdGenerator } from './ids.js';
+import { toMember, type PresenceView } from './presence.service.js';
 
 /** Control characters, and lone surrogates (not text; SQLite would store them as U+FFFD bytes). */
 const CONTROL_CHARS = /\p{Cc}|\p{Cs}/u;
@@ -72,8 +73,8 @@ export class RoomsService {
       storage: Storage;
       clock: Clock;
       newId: IdGenerator;
-      /** May ask another process (several nodes share presence through Redis). */
-      isOnline: (userId: string) => boolean | Promise<boolean>;
+      /** P4–P6, in the order asked; may ask another process (several nodes share presence through Redis). */
+      viewsOf: (userIds: readonly string[]) => Promise<PresenceView[]>;
     },
   ) {}
 
@@ -243,12 +244,12 @@ export class RoomsService {
 
   /** R6. */
   async members(userId: string, roomId: string): Promise<Member[]> {
-    const { storage, isOnline } = this.deps;
+    const { storage, viewsOf } = this.deps;
     await this.requireMember(userId, roomId);
     const members = (await storage.rooms.listMembers(roomId)) ?? [];
     // All asked at once: a shared directory answers them in one round trip.
-    const online = await Promise.all(members.map((m) => isOnline(m.userId)));
-    return members.map((m, i) => ({ userId: m.userId, username: m.username, online: online[i] === true }));
+    const views = await viewsOf(members.map((m) => m.userId));
+    return members.map((m, i) => toMember({ id: m.userId, username: m.username }, views[i] ?? { state: 'offline' }));
   }
 
   /** D1. */
@@ -287,6 +288,8 @@ export class RoomsService {
 
   async member(userId: string): Promise<Member | null> {
     const user = await this.deps.storage.users.findById(userId);
-    return user ? { userId: user.id, username: user.username, online: await this.deps.isOnline(user.id) } : null;
+    if (!user) return null;
+    const [view] = await this.deps.viewsOf([user.id]);
+    return toMember(user, view ?? { state: 'offline' });
   }
 }

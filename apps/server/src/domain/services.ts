@@ -5,6 +5,7 @@ import type { Clock } from './clock.js';
 import type { IdGenerator } from './ids.js';
 import { MessagesService } from './messages.service.js';
 import type { PresenceDirectory } from './presence.directory.js';
+import { PresenceService } from './presence.service.js';
 import { PresenceTracker } from './presence.tracker.js';
 import { ReadsService } from './reads.service.js';
 import { RoomsService } from './rooms.service.js';
@@ -17,6 +18,8 @@ export type Services = {
   messages: MessagesService;
   reads: ReadsService;
   presence: PresenceDirectory;
+  /** P4–P6: what others see of people, over `presence`. */
+  presenceViews: PresenceService;
   typing: TypingTracker;
 };
 
@@ -33,9 +36,11 @@ export function createServices(deps: {
 }): Services {
   const { storage, clock, newId } = deps;
   const presence = deps.presence ?? new PresenceTracker(clock, deps.presenceGraceMs);
-  const rooms = new RoomsService({ storage, clock, newId, isOnline: (id) => presence.isOnline(id) });
+  const presenceViews = new PresenceService({ directory: presence, storage, clock });
+  const rooms = new RoomsService({ storage, clock, newId, viewsOf: (ids) => presenceViews.viewsOf(ids) });
   return {
     presence,
+    presenceViews,
     rooms,
     typing: new TypingTracker(clock),
     messages: new MessagesService({ storage, clock, newId }),

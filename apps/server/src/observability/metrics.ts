@@ -43,6 +43,7 @@ export const COMMAND_CLASSES = {
   'room:notify': 'state',
   'typing:start': 'typing',
   'typing:stop': 'typing',
+  'presence:set': 'state',
 } as const satisfies Record<ChatCommand, CommandClass>;
 
 /** What the chat transport reports. Every call is cheap enough for each message. */

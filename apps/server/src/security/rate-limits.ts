@@ -54,6 +54,9 @@ export const COMMAND_BUDGETS: Record<ChatCommand, Budget> = {
   'room:read': { points: 10, perSeconds: 1, burst: { points: 30, perSeconds: 10 } },
   'room:read-state': { points: 10, perSeconds: 1, burst: { points: 30, perSeconds: 10 } },
   'room:notify': { points: 30, perSeconds: 60 },
+  // P4: each tab says so when it is shown, hidden or idle, and once on every connect; P6's
+  // switch writes to storage and tells every room, so a stream of toggles is cut short.
+  'presence:set': { points: 5, perSeconds: 1, burst: { points: 10, perSeconds: 10 } },
 };
 
 type Limiter = { consume(key: string): Promise<RateLimiterRes> };

@@ -15,6 +15,14 @@ export type UserRecord = {
   createdAt: number;
 };
 
+/** P5, P6: what others see of a person who is not connected, or chose to look so. */
+export type UserPresenceRecord = {
+  userId: string;
+  /** When they last went offline, or chose to appear offline; null: never yet. */
+  lastSeenAt: number | null;
+  appearOffline: boolean;
+};
+
 export type SessionRecord = {
   /** SHA-256 of the session id; the id itself is never stored. */
   key: string;
@@ -149,6 +157,15 @@ export interface UserStore {
    * Null when the account does not exist or is already deleted.
    */
   delete(userId: string, at: number): Promise<DeletedAccount | null>;
+  /** P5, P6: of the given users that exist (deleted ones too), in no particular order. */
+  presenceOf(userIds: readonly string[]): Promise<UserPresenceRecord[]>;
+  /**
+   * P5: the user went offline at `at`. Ignored while they appear offline (P6): others saw
+   * them leave when they chose it, and that is the time they keep seeing.
+   */
+  setLastSeen(userId: string, at: number): Promise<void>;
+  /** P6: stores the choice; turning it on records `at` as last seen. False for an unknown user. */
+  setAppearOffline(userId: string, appearOffline: boolean, at: number): Promise<boolean>;
 }
 
 export interface SessionStore {

@@ -52,6 +52,7 @@ const EFFECTFUL = new Set<ChatCommand>([
   'room:withdraw-invitation',
   'typing:start',
   'typing:stop',
+  'presence:set',
 ]);
 const CHECKS = Object.fromEntries(
   COMMANDS.map((c) => [c, TypeCompiler.Compile(CHAT_COMMAND_SCHEMAS[c]) as { Check(value: unknown): boolean }]),

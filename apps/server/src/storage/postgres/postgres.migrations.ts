@@ -129,6 +129,14 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX invitations_invited_by ON invitations(invited_by);
     `,
   },
+  {
+    version: 4,
+    name: 'last seen and appear offline (SQLite migration 6)',
+    sql: `
+      ALTER TABLE users ADD COLUMN last_seen_at BIGINT;
+      ALTER TABLE users ADD COLUMN appear_offline BOOLEAN NOT NULL DEFAULT false;
+    `,
+  },
 ];
 
 /**

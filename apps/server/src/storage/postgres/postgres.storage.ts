@@ -136,6 +136,23 @@ function postgresStorage(pool: Pool, options: PostgresOptions): Storage {
     changePassword: (userId, passwordHash, keepSessionKey) =>
       writes.changePassword(userId, passwordHash, keepSessionKey),
     delete: (userId, at) => writes.deleteUser(userId, at),
+    async presenceOf(userIds) {
+      if (userIds.length === 0) return [];
+      const rows = await rowsOf<{ id: string; last_seen_at: number | null; appear_offline: boolean }>(
+        'SELECT id, last_seen_at, appear_offline FROM users WHERE id = ANY($1::text[])',
+        [userIds],
+      );
+      return rows.map((r) => ({ userId: r.id, lastSeenAt: r.last_seen_at, appearOffline: r.appear_offline }));
+    },
+    async setLastSeen(userId, at) {
+      await db.query('UPDATE users SET last_seen_at = $1 WHERE id = $2 AND NOT appear_offline', [at, userId]);
+    },
+    async setAppearOffline(userId, appearOffline, at) {
+      const result = appearOffline
+        ? await db.query('UPDATE users SET appear_offline = true, last_seen_at = $1 WHERE id = $2', [at, userId])
+        : await db.query('UPDATE users SET appear_offline = false WHERE id = $1', [userId]);
+      return result.rowCount > 0;
+    },
   };
 
   const sessions: SessionStore = {

@@ -132,4 +132,14 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX invitations_invited_by ON invitations(invited_by);
     `,
   },
+  {
+    version: 6,
+    name: 'last seen and appear offline',
+    sql: `
+      -- P5: when the person last went offline (or chose to appear offline); NULL: never.
+      ALTER TABLE users ADD COLUMN last_seen_at INTEGER;
+      -- P6: others see the person offline while this is 1.
+      ALTER TABLE users ADD COLUMN appear_offline INTEGER NOT NULL DEFAULT 0 CHECK (appear_offline IN (0, 1));
+    `,
+  },
 ];

@@ -288,6 +288,9 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
   const q = {
     userByKey: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username_key = ? AND deleted_at IS NULL'),
     userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ? AND deleted_at IS NULL'),
+    presenceOf: db.prepare<[string], { id: string; last_seen_at: number | null; appear_offline: number }>(
+      'SELECT id, last_seen_at, appear_offline FROM users WHERE id IN (SELECT value FROM json_each(?))',
+    ),
     sessionByKey: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE key = ?'),
     roomById: db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE id = ?'),
     roomByNameKey: db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE name_key = ?'),
@@ -363,6 +366,16 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     },
     changePassword: (userId, passwordHash, keepSessionKey) =>
       queue.call('changePassword', userId, passwordHash, keepSessionKey),
+    async presenceOf(userIds) {
+      if (userIds.length === 0) return [];
+      return q.presenceOf.all(JSON.stringify(userIds)).map((r) => ({
+        userId: r.id,
+        lastSeenAt: r.last_seen_at,
+        appearOffline: r.appear_offline === 1,
+      }));
+    },
+    setLastSeen: (userId, at) => queue.call('setLastSeen', userId, at),
+    setAppearOffline: (userId, appearOffline, at) => queue.call('setAppearOffline', userId, appearOffline, at),
     async delete(userId, at) {
       const deleted = await queue.call('deleteUser', userId, at);
       // Cached views carry the old name (as author, reactor, quoted author) in any room:

@@ -51,6 +51,8 @@ export type WriteOps = {
   changePassword(userId: string, passwordHash: string, keepSessionKey: string): string[] | null;
   deleteSessionsOf(userId: string): string[];
   deleteUser(userId: string, at: number): DeletedAccount | null;
+  setLastSeen(userId: string, at: number): void;
+  setAppearOffline(userId: string, appearOffline: boolean, at: number): boolean;
 };
 
 /**
@@ -185,6 +187,9 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
       'UPDATE memberships SET last_read_seq = ? WHERE room_id = ? AND user_id = ? AND last_read_seq < ?',
     ),
     setNotify: db.prepare('UPDATE memberships SET notify = ? WHERE room_id = ? AND user_id = ?'),
+    setLastSeen: db.prepare('UPDATE users SET last_seen_at = ? WHERE id = ? AND appear_offline = 0'),
+    appearOffline: db.prepare('UPDATE users SET appear_offline = 1, last_seen_at = ? WHERE id = ?'),
+    appearOnline: db.prepare('UPDATE users SET appear_offline = 0 WHERE id = ?'),
     setPasswordHash: db.prepare('UPDATE users SET password_hash = ? WHERE id = ? AND deleted_at IS NULL'),
     sessionKeysOf: db.prepare<[string], { key: string }>('SELECT key FROM sessions WHERE user_id = ? ORDER BY key'),
     deleteSessionsOf: db.prepare('DELETE FROM sessions WHERE user_id = ?'),
@@ -424,6 +429,13 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
     ),
     deleteSessionsOf: single((userId: string) => endSessionsOf(userId, null)),
     deleteUser: (userId, at) => deleteUser(userId, at),
+    setLastSeen: single((userId: string, at: number) => {
+      q.setLastSeen.run(at, userId);
+    }),
+    setAppearOffline: single(
+      (userId: string, appearOffline: boolean, at: number) =>
+        (appearOffline ? q.appearOffline.run(at, userId) : q.appearOnline.run(userId)).changes > 0,
+    ),
   };
 
   const dispatch = (request: WriteRequest): unknown =>

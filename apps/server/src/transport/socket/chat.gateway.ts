@@ -13,7 +13,14 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ChatServer } from './chat.handlers.js';
 import { isDomainError } from '../../domain/domain-error.js';
 import type { Services } from '../../domain/services.js';
-import { chatHandlers, type ChatNamespace, type ChatSocket, type CommandContext } from './chat.handlers.js';
+import {
+  broadcastPresence,
+  chatHandlers,
+  type ChatNamespace,
+  type ChatSocket,
+  type CommandContext,
+} from './chat.handlers.js';
+import { toMember } from '../../domain/presence.service.js';
 import { SESSION_CHANNEL_PREFIX, roomChannel, sessionChannel, userChannel } from './socket-rooms.js';
 import { isStorageRefusal, type DeletedAccount, type RoomCursor } from '../../storage/storage.js';
 import { clientAddress, type TrustFn } from '../../security/client-address.js';
@@ -367,15 +374,12 @@ export function createChatGateway(deps: {
     }
   }
 
-  // P3: presence goes to the rooms the user is in, so only people sharing one hear it.
-  services.presence.onChange((userId, online) => {
-    services.rooms
-      .roomIdsOf(userId)
-      .then((roomIds) => {
-        if (roomIds.length > 0) nsp.to(roomIds.map(roomChannel)).emit('presence:changed', { userId, online });
-      })
-      .catch((error: unknown) => log.error({ err: error }, 'presence broadcast failed'));
-  });
+  // P3–P6: what others see of a person goes to the rooms they are in.
+  const presenceFailed = (error: unknown) => log.error({ err: error }, 'presence broadcast failed');
+  services.presenceViews.onChange(
+    (userId, view) => void broadcastPresence(nsp, services, userId, view).catch(presenceFailed),
+    presenceFailed,
+  );
 
   return {
     nsp,
@@ -411,9 +415,10 @@ export function createChatGateway(deps: {
     },
     announceMember(user, roomIds) {
       // Several nodes: presence is asked of Redis, so the announcement waits for its answer.
-      void Promise.resolve(services.presence.isOnline(user.id))
-        .then((online) => {
-          const member = { userId: user.id, username: user.username, online };
+      void services.presenceViews
+        .viewOf(user.id)
+        .then((view) => {
+          const member = toMember(user, view);
           for (const roomId of roomIds) {
             nsp.to(roomChannel(roomId)).except(userChannel(user.id)).emit('room:member-joined', { roomId, member });
           }

@@ -11,6 +11,7 @@ import type {
 } from '@parley/shared-types';
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { ChangeOutcome } from '../../domain/messages.service.js';
+import { toMember, type PresenceView } from '../../domain/presence.service.js';
 import type { Services } from '../../domain/services.js';
 import type { ChatMetrics } from '../../observability/metrics.js';
 import { roomChannel, userChannel } from './socket-rooms.js';
@@ -66,8 +67,7 @@ export const chatHandlers: { [C in ChatCommand]: Handler<C> } = {
     follow(nsp, user.id, room.id, true);
     nsp.to(userChannel(user.id)).emit('room:added', room);
     if (joined) {
-      const online = await services.presence.isOnline(user.id);
-      const member = { userId: user.id, username: user.username, online };
+      const member = toMember(user, await services.presenceViews.viewOf(user.id));
       // R8: to the other members; the joiner's own tabs already got room:added.
       nsp.to(roomChannel(room.id)).except(userChannel(user.id)).emit('room:member-joined', { roomId: room.id, member });
     }
@@ -177,7 +177,36 @@ export const chatHandlers: { [C in ChatCommand]: Handler<C> } = {
   async 'typing:stop'(p, ctx) {
     return relayTyping(ctx, p.roomId, false);
   },
+
+  async 'presence:set'(p, { socket, user, services, nsp }) {
+    // P4: the directory announces any change of the person's state by itself.
+    if (p.state) services.presence.setActive(user.id, socket.id, p.state === 'active');
+    if (p.appearOffline === undefined) return { appearOffline: await services.presenceViews.appearsOffline(user.id) };
+    // P6: others see the change now; every tab of mine learns the choice.
+    const view = await services.presenceViews.setAppearOffline(user.id, p.appearOffline);
+    await broadcastPresence(nsp, services, user.id, view);
+    nsp.to(userChannel(user.id)).emit('presence:self', { appearOffline: p.appearOffline });
+    return { appearOffline: p.appearOffline };
+  },
 };
+
+/** P3: what others see of a person goes to the rooms they are in, so only people sharing one hear it. */
+export async function broadcastPresence(
+  nsp: ChatNamespace,
+  services: Services,
+  userId: string,
+  view: PresenceView,
+): Promise<void> {
+  const roomIds = await services.rooms.roomIdsOf(userId);
+  if (roomIds.length === 0) return;
+  const event = {
+    userId,
+    online: view.state !== 'offline',
+    state: view.state,
+    ...(view.lastSeenAt === undefined ? {} : { lastSeenAt: view.lastSeenAt }),
+  };
+  nsp.to(roomIds.map(roomChannel)).emit('presence:changed', event);
+}
 
 /** E1–E3: a change that happened goes to every member (the actor's tabs included); the ack is the message as it is now. */
 function announceChange(ctx: CommandContext, outcome: ChangeOutcome): Message {
