@@ -412,8 +412,12 @@ export async function seedRoom(options: {
 /** "Sending…": a message of mine the server has not confirmed yet (the outbox, S5). */
 export const SENDING = 'Sending…';
 
-/** Asserts the member `username` is shown `online` or `offline` in the Members region. */
-export async function expectPresence(page: Page, username: string, state: 'online' | 'offline'): Promise<void> {
+/** Asserts the member `username` is shown `online`, `away` or `offline` in the Members region. */
+export async function expectPresence(
+  page: Page,
+  username: string,
+  state: 'online' | 'away' | 'offline',
+): Promise<void> {
   const item = ui.member(page, username);
   await expect(item).toHaveCount(1);
   await expect(item).toContainText(new RegExp(`\\b${state}\\b`, 'i'));

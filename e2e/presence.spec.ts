@@ -1,6 +1,8 @@
+import { controlFocus, setTabActive } from './browser-control';
 import { PRESENCE_GRACE_MS } from './constants';
 import {
   createRoom,
+  exactName,
   expect,
   expectPresence,
   expectSignedIn,
@@ -79,6 +81,51 @@ test.describe('presence', () => {
       samples.filter((text) => !/\bonline\b/i.test(text)),
       'alice not shown online during her reload',
     ).toEqual([]);
+    await expectPresence(bob.page, alice.name, 'online');
+  });
+
+  test("P4: when alice's only tab goes to the background bob sees her away, and online when it comes back", async ({
+    users,
+  }) => {
+    const [alice, bob] = await users.signUpAll('alice', 'bob');
+    const room = uniqueName('room');
+    await createRoom(alice.page, room);
+    await joinRoom(bob.page, room);
+    // alice's tabs report whether they are shown; the control starts them in the background.
+    await controlFocus(alice.context);
+    await alice.page.reload();
+    await expectSignedIn(alice.page);
+    await setTabActive(alice.page, true);
+    await expectPresence(bob.page, alice.name, 'online');
+
+    await setTabActive(alice.page, false);
+    await expectPresence(bob.page, alice.name, 'away');
+    // The amber dot and word: away is not shown as online.
+    await expect(ui.member(bob.page, alice.name)).not.toContainText(/\bonline\b/i);
+
+    await setTabActive(alice.page, true);
+    await expectPresence(bob.page, alice.name, 'online');
+  });
+
+  test('P5, P6: appearing offline shows alice offline with a last seen to bob while she keeps chatting', async ({
+    users,
+  }) => {
+    const [alice, bob] = await users.signUpAll('alice', 'bob');
+    const room = uniqueName('room');
+    await createRoom(alice.page, room);
+    await joinRoom(bob.page, room);
+    await expectPresence(bob.page, alice.name, 'online');
+
+    await alice.page.getByRole('button', { name: exactName('Account') }).click();
+    const dialog = alice.page.getByRole('dialog', { name: exactName('Account') });
+    const appearOffline = dialog.getByRole('checkbox', { name: exactName('Appear offline') });
+    await expect(appearOffline).toBeEnabled();
+    await appearOffline.check();
+    await expect(appearOffline).toBeChecked();
+    await expectPresence(bob.page, alice.name, 'offline');
+    await expect(ui.member(bob.page, alice.name)).toContainText(/last seen just now/i);
+
+    await appearOffline.uncheck();
     await expectPresence(bob.page, alice.name, 'online');
   });
 });

@@ -60,6 +60,7 @@ export function bindServerEvents(socket: ChatSocket, onSessionEnded: () => void)
       scheduleMembersRefresh(s.activeRoomId);
     }
   });
+  socket.on('presence:self', ({ appearOffline }) => store().appearOfflineChanged(appearOffline));
   socket.on('typing:started', (event) => store().typingStarted(event, Date.now()));
   socket.on('typing:stopped', (event) => store().typingStopped(event));
   socket.on('server:notice', (notice) => store().noticeReceived(notice));

@@ -9,6 +9,7 @@ import { resumeStarted } from './gap.filler';
 import { applyRoute } from './navigation';
 import { startNotifications, stopNotifications } from './notifications';
 import { outboxConnected, startOutbox, stopOutbox } from './outbox.sender';
+import { startPresenceReporter } from './presence.reporter';
 import { startReadTracker } from './read.tracker';
 import { MANUAL_RECONNECT_MS, reconnectDelayMs } from './reconnect.delay';
 import { resync } from './resync';
@@ -41,6 +42,7 @@ export function startChat(): void {
   startOutbox(user.id);
   startNotifications(user.id);
   const stopReadTracker = startReadTracker();
+  const stopPresenceReporter = startPresenceReporter(socket);
 
   let pausedOffline = false;
   const onNetwork = () => {
@@ -69,6 +71,7 @@ export function startChat(): void {
 
   teardown = () => {
     stopReadTracker();
+    stopPresenceReporter();
     stopNotifications();
     window.clearInterval(tick);
     window.removeEventListener('online', onNetwork);

@@ -9,6 +9,7 @@ import type {
 } from '@parley/shared-types';
 import type { AppSlice } from './app.store.types';
 import { withoutPendingTo } from './invitations.logic';
+import { presenceEntryOf } from './presence.slice';
 import { withoutInvitationsTo } from './notices.logic';
 import { withState, type RoomRead } from './reads.logic';
 import { withoutKey } from './record.utils';
@@ -112,15 +113,17 @@ export const createRoomsSlice: AppSlice<RoomsSlice> = (set) => ({
         [roomId]: members.map(({ userId, username }) => ({ userId, username })),
       },
       online: { ...s.online, ...Object.fromEntries(members.map((m) => [m.userId, m.online])) },
+      presence: { ...s.presence, ...Object.fromEntries(members.map((m) => [m.userId, presenceEntryOf(m)])) },
     })),
   memberJoined: ({ roomId, member }) =>
     set((s) => {
       const online = { ...s.online, [member.userId]: member.online };
+      const presence = { ...s.presence, [member.userId]: presenceEntryOf(member) };
       const current = s.membersByRoom[roomId];
       // Unknown list: room:members will bring it complete when the room opens.
-      if (!current || current.some((m) => m.userId === member.userId)) return { online };
+      if (!current || current.some((m) => m.userId === member.userId)) return { online, presence };
       const added = [...current, { userId: member.userId, username: member.username }];
-      return { online, membersByRoom: { ...s.membersByRoom, [roomId]: added } };
+      return { online, presence, membersByRoom: { ...s.membersByRoom, [roomId]: added } };
     }),
   memberLeft: ({ roomId, userId }) =>
     set((s) => {

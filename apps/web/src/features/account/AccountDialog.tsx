@@ -4,6 +4,9 @@ import { chooseTheme, storedTheme, type Theme } from '../../lib/theme';
 import { Dialog } from '../../ui/Dialog';
 import { PasswordField } from '../../ui/DialogForm';
 import { FormError } from '../../ui/FormError';
+import { setAppearOffline } from '../../realtime/presence.reporter';
+import { selectAppearOffline } from '../../store/presence.selectors';
+import { useAppStore } from '../../store/use-app-store';
 import { changePassword, signOutEverywhere } from '../auth/auth.actions';
 import { DeleteAccountDialog } from './DeleteAccountDialog';
 
@@ -105,6 +108,40 @@ function ThemeSection() {
   );
 }
 
+/** P6: others see me offline while I keep using Parley; stored with the account. */
+function PresenceSection() {
+  const appearOffline = useAppStore(selectAppearOffline);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const headingId = useId();
+
+  return (
+    <section className="account-section" aria-labelledby={headingId}>
+      <h3 id={headingId} className="account-heading">
+        Presence
+      </h3>
+      <label className="theme-choice">
+        <input
+          type="checkbox"
+          checked={appearOffline === true}
+          // Unknown until the server has said: a click then could undo the stored choice.
+          disabled={busy || appearOffline === null}
+          onChange={async (event) => {
+            setBusy(true);
+            setError(null);
+            const result = await setAppearOffline(event.target.checked);
+            if (!result.ok) setError('Could not change it now. Try again.');
+            setBusy(false);
+          }}
+        />
+        Appear offline
+      </label>
+      <p className="field-hint">Others see you offline, last seen when you chose it, while you keep using Parley.</p>
+      <FormError message={error} />
+    </section>
+  );
+}
+
 /** A12, A13: end every session, or the account itself. */
 function SessionsSection({ onDelete }: { onDelete(): void }) {
   const [error, setError] = useState<string | null>(null);
@@ -143,7 +180,7 @@ function SessionsSection({ onDelete }: { onDelete(): void }) {
   );
 }
 
-/** The signed-in person's own settings: password, theme, sessions, deleting the account. */
+/** The signed-in person's own settings: password, theme, presence, sessions, deleting the account. */
 export function AccountDialog({ onClose }: { onClose(): void }) {
   const [confirmingDelete, setConfirmingDelete] = useState(false);
 
@@ -151,6 +188,7 @@ export function AccountDialog({ onClose }: { onClose(): void }) {
     <Dialog title="Account" onClose={onClose}>
       <PasswordSection />
       <ThemeSection />
+      <PresenceSection />
       <SessionsSection onDelete={() => setConfirmingDelete(true)} />
       <div className="dialog-actions">
         <button type="button" onClick={onClose}>

@@ -1,7 +1,13 @@
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
+import { timeAgo } from '../../lib/relative-time';
 import { openDirectMessage } from '../../realtime/rooms.actions';
 import { appStore } from '../../store/app.store';
-import { membersWithPresence, selectOnlineMap } from '../../store/presence.selectors';
+import {
+  membersWithPresence,
+  selectOnlineMap,
+  selectPresenceMap,
+  type MemberView,
+} from '../../store/presence.selectors';
 import { selectActiveRoom, selectMembers } from '../../store/rooms.selectors';
 import { selectUser } from '../../store/session.selectors';
 import { useAppStore } from '../../store/use-app-store';
@@ -18,13 +24,18 @@ export function MembersPanel() {
   const roomId = room?.id ?? null;
   const members = useAppStore(selectMembers(roomId));
   const online = useAppStore(selectOnlineMap);
+  const presence = useAppStore(selectPresenceMap);
+  const now = useMinuteClock();
   const me = useAppStore(selectUser);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // Asked about per room: the dialog goes if the open room changes or the member leaves.
   const [removing, setRemoving] = useState<{ roomId: string; userId: string } | null>(null);
   const headingId = useId();
-  const view = useMemo(() => membersWithPresence(members, online, me?.id), [members, online, me?.id]);
+  const view = useMemo(
+    () => membersWithPresence(members, online, me?.id, presence),
+    [members, online, me?.id, presence],
+  );
   const onlineCount = view.filter((m) => m.online).length;
   const iOwnIt = room !== null && room.kind !== 'dm' && me !== null && room.ownerId === me.id;
   const toRemove = removing?.roomId === roomId ? view.find((m) => m.userId === removing.userId) : undefined;
@@ -62,7 +73,7 @@ export function MembersPanel() {
       )}
       <ul className="member-list">
         {view.map((member) => (
-          <li key={member.userId} className={member.online ? 'member online' : 'member'}>
+          <li key={member.userId} className={`member ${member.state}`}>
             <span className="presence-dot" aria-hidden="true" />
             <Avatar userId={member.userId} name={member.username} size={24} />
             <span className="member-name" title={member.username}>
@@ -72,7 +83,7 @@ export function MembersPanel() {
             </span>
             <span className="member-state">
               <span className="visually-hidden"> — </span>
-              {member.online ? 'online' : 'offline'}
+              {stateWords(member, now)}
             </span>{' '}
             {!member.isMe && (
               <span className="member-actions">
@@ -107,4 +118,21 @@ export function MembersPanel() {
       {room && toRemove && <RemoveMemberDialog room={room} member={toRemove} onClose={() => setRemoving(null)} />}
     </section>
   );
+}
+
+/** P4, P5 in words: `online`, `away`, or `offline` with when the person was last seen. */
+function stateWords(member: MemberView, now: number): string {
+  if (member.state === 'active') return 'online';
+  if (member.state === 'away') return 'away';
+  return member.lastSeenAt === undefined ? 'offline' : `offline, last seen ${timeAgo(member.lastSeenAt, now)}`;
+}
+
+/** The time now, renewed every minute, so `last seen 5 minutes ago` keeps up. */
+function useMinuteClock(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), 60_000);
+    return () => window.clearInterval(timer);
+  }, []);
+  return now;
 }
