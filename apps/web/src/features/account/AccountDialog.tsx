@@ -111,8 +111,9 @@ function ThemeSection() {
 /** P6: others see me offline while I keep using Parley; stored with the account. */
 function PresenceSection() {
   const appearOffline = useAppStore(selectAppearOffline);
+  // The choice being sent: the box shows it at once, not only once the server has answered.
+  const [sending, setSending] = useState<boolean | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const headingId = useId();
 
   return (
@@ -123,15 +124,16 @@ function PresenceSection() {
       <label className="theme-choice">
         <input
           type="checkbox"
-          checked={appearOffline === true}
+          checked={sending ?? appearOffline === true}
           // Unknown until the server has said: a click then could undo the stored choice.
-          disabled={busy || appearOffline === null}
+          disabled={sending !== null || appearOffline === null}
           onChange={async (event) => {
-            setBusy(true);
+            const next = event.target.checked;
+            setSending(next);
             setError(null);
-            const result = await setAppearOffline(event.target.checked);
+            const result = await setAppearOffline(next);
             if (!result.ok) setError('Could not change it now. Try again.');
-            setBusy(false);
+            setSending(null);
           }}
         />
         Appear offline
