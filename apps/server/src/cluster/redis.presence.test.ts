@@ -55,6 +55,31 @@ describe('RedisPresence', () => {
     return presence;
   }
 
+  it('P4, C4: away and back are announced by the node whose connections all say away; the state holds across nodes', async () => {
+    const a = await node('a');
+    const b = await node('b');
+    const states: string[] = [];
+    a.onChange((userId, state) => states.push(`a:${userId}:${state}`));
+    b.onChange((userId, state) => states.push(`b:${userId}:${state}`));
+    a.connect('u', 'a1');
+    a.connect('u', 'a2');
+    await eventually(() => states.length === 1, 'u is online');
+    a.setActive('u', 'a1', false);
+    expect(await b.stateOf('u')).toBe('active');
+    a.setActive('u', 'a2', false);
+    expect(await a.stateOf('u')).toBe('away');
+    a.setActive('u', 'a2', true);
+    // A report from a connection this node does not hold changes nothing.
+    b.setActive('u', 'a1', false);
+    a.disconnect('u', 'a2');
+    expect(states).toEqual(['a:u:active', 'a:u:away', 'a:u:active', 'a:u:away']);
+    // Another node sees the user online; away is the view of the node holding the connections (C4).
+    expect(await b.stateOf('u')).toBe('active');
+    a.disconnect('u', 'a1');
+    await eventually(async () => (await b.stateOf('u')) === 'offline', 'u goes offline');
+    expect(states.at(-1)).toMatch(/:u:offline$/);
+  });
+
   it('P1, C3: the first connection anywhere is announced once, by its node; the last close anywhere once, after the grace', async () => {
     const a = await node('a');
     const b = await node('b');

@@ -127,8 +127,9 @@ export class RedisPresence implements PresenceDirectory {
   disconnect(userId: string, connectionId: string): void {
     if (this.stopped) return;
     const set = this.local.get(userId);
-    if (!set?.delete(connectionId)) return;
+    if (!set?.has(connectionId)) return;
     const before = this.localState(userId);
+    set.delete(connectionId);
     this.forgetIdle(userId, connectionId);
     if (set.size === 0) {
       this.local.delete(userId);
