@@ -129,6 +129,30 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX invitations_invited_by ON invitations(invited_by);
     `,
   },
+  {
+    version: 3,
+    name: 'message search (SQLite migration 5)',
+    sql: `
+      -- F1-F3: each message's words as a tsvector ('simple': no stemming, like SQLite's
+      -- unicode61), set by a trigger inside the transaction that sends, edits or deletes it,
+      -- so a search never sees a deleted message nor a pre-edit text. A trigger rather than a
+      -- generated column: text is UTF-8 bytes, and decoding them is not IMMUTABLE.
+      ALTER TABLE messages ADD COLUMN search tsvector;
+      CREATE FUNCTION message_search_words() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        NEW.search := to_tsvector('simple'::regconfig, convert_from(NEW.text, 'UTF8'));
+        RETURN NEW;
+      END
+      $$;
+      CREATE TRIGGER message_search_words BEFORE INSERT OR UPDATE OF text ON messages
+        FOR EACH ROW EXECUTE FUNCTION message_search_words();
+      -- The messages already stored.
+      UPDATE messages SET search = to_tsvector('simple'::regconfig, convert_from(text, 'UTF8'));
+      CREATE INDEX messages_search ON messages USING GIN (search);
+      -- Newest-first pages of results (the order F2 gives).
+      CREATE INDEX messages_created ON messages(created_at, id);
+    `,
+  },
 ];
 
 /**
