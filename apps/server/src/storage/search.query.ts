@@ -18,8 +18,12 @@ export type SearchQuery = {
   in: string | null;
 };
 
-/** A position in the newest-first order of results: the last hit of the page before. */
-export type SearchCursor = { createdAt: number; messageId: string };
+/**
+ * A position in the order of results, the last hit of the page before. Newest first:
+ * by time, then (the same millisecond) by room and, within a room, by seq, so a room's
+ * messages keep their order even when sent within one millisecond.
+ */
+export type SearchCursor = { createdAt: number; roomId: string; seq: number };
 
 const TOKEN = /[\p{L}\p{N}]+/gu;
 

@@ -150,7 +150,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       UPDATE messages SET search = to_tsvector('simple'::regconfig, convert_from(text, 'UTF8'));
       CREATE INDEX messages_search ON messages USING GIN (search);
       -- Newest-first pages of results (the order F2 gives).
-      CREATE INDEX messages_created ON messages(created_at, id);
+      CREATE INDEX messages_created ON messages(created_at, room_id, seq);
     `,
   },
 ];

@@ -41,7 +41,11 @@ export async function searchMessages(
   }
   if (options.before) {
     const at = param(options.before.createdAt);
-    where.push(`(m.created_at < ${at} OR (m.created_at = ${at} AND m.id < ${param(options.before.messageId)}))`);
+    const roomId = param(options.before.roomId);
+    const seq = param(options.before.seq);
+    where.push(
+      `(m.created_at < ${at} OR (m.created_at = ${at} AND (m.room_id < ${roomId} OR (m.room_id = ${roomId} AND m.seq < ${seq}))))`,
+    );
   }
   const { rows } = await db.query<HitRow>(
     `SELECT m.id, m.room_id, m.seq, m.text, m.created_at, m.author_id, u.username AS author_name,
@@ -54,7 +58,7 @@ export async function searchMessages(
      LEFT JOIN users pu ON pu.id = pm.user_id
      WHERE ms.user_id = $1 AND m.deleted_at IS NULL
        ${where.map((w) => `AND ${w}`).join('\n       ')}
-     ORDER BY m.created_at DESC, m.id DESC
+     ORDER BY m.created_at DESC, m.room_id DESC, m.seq DESC
      LIMIT $2`,
     values,
   );
@@ -73,6 +77,6 @@ export async function searchMessages(
   const last = hits.at(-1);
   return {
     hits,
-    next: last && hits.length === limit ? { createdAt: last.createdAt, messageId: last.messageId } : null,
+    next: last && hits.length === limit ? { createdAt: last.createdAt, roomId: last.roomId, seq: last.seq } : null,
   };
 }

@@ -162,7 +162,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       -- The messages already stored.
       INSERT INTO message_search (message_search) VALUES ('rebuild');
       -- Newest-first pages of results (the order F2 gives).
-      CREATE INDEX messages_created ON messages(created_at, id);
+      CREATE INDEX messages_created ON messages(created_at, room_id, seq);
     `,
   },
 ];

@@ -42,8 +42,8 @@ export function prepareSearch(db: Database.Database) {
            ${textTerms ? 'AND message_search MATCH @match' : ''}
            ${from ? 'AND u.username_key = @fromKey' : ''}
            ${inRoom ? "AND (r.name_key = @inKey OR (r.kind = 'dm' AND pu.username_key = @inKey))" : ''}
-           ${before ? 'AND (m.created_at < @beforeAt OR (m.created_at = @beforeAt AND m.id < @beforeId))' : ''}
-         ORDER BY m.created_at DESC, m.id DESC
+           ${before ? 'AND (m.created_at < @beforeAt OR (m.created_at = @beforeAt AND (m.room_id < @beforeRoom OR (m.room_id = @beforeRoom AND m.seq < @beforeSeq))))' : ''}
+         ORDER BY m.created_at DESC, m.room_id DESC, m.seq DESC
          LIMIT @limit`,
       );
       statements.set(key, statement);
@@ -60,7 +60,8 @@ export function prepareSearch(db: Database.Database) {
     if (query.in !== null) params.inKey = caseKey(query.in);
     if (options.before) {
       params.beforeAt = options.before.createdAt;
-      params.beforeId = options.before.messageId;
+      params.beforeRoom = options.before.roomId;
+      params.beforeSeq = options.before.seq;
     }
     const rows = statementFor(textTerms, query.from !== null, query.in !== null, options.before !== undefined).all(
       params,
@@ -80,7 +81,7 @@ export function prepareSearch(db: Database.Database) {
     const last = hits.at(-1);
     return {
       hits,
-      next: last && hits.length === limit ? { createdAt: last.createdAt, messageId: last.messageId } : null,
+      next: last && hits.length === limit ? { createdAt: last.createdAt, roomId: last.roomId, seq: last.seq } : null,
     };
   };
 }
