@@ -8,6 +8,7 @@ import type { PresenceDirectory } from './presence.directory.js';
 import { PresenceTracker } from './presence.tracker.js';
 import { ReadsService } from './reads.service.js';
 import { RoomsService } from './rooms.service.js';
+import { SearchService } from './search.service.js';
 import { TypingTracker } from './typing.tracker.js';
 
 export type Services = {
@@ -15,6 +16,7 @@ export type Services = {
   account: AccountService;
   rooms: RoomsService;
   messages: MessagesService;
+  search: SearchService;
   reads: ReadsService;
   presence: PresenceDirectory;
   typing: TypingTracker;
@@ -39,6 +41,7 @@ export function createServices(deps: {
     rooms,
     typing: new TypingTracker(clock),
     messages: new MessagesService({ storage, clock, newId }),
+    search: new SearchService({ storage }),
     reads: new ReadsService({ storage }),
     account: new AccountService({ storage, hasher: deps.hasher, clock }),
     auth: new AuthService({
