@@ -43,6 +43,14 @@ describeAccountContract('SQLite in memory', async () => openSqliteStorage({ file
 
 describeSearchContract('SQLite in memory', async () => openSqliteStorage({ filename: ':memory:' }));
 
+describeSearchContract('SQLite on a file, through the writer thread', async () =>
+  openSqliteStorage({
+    filename: join(tempRoot, randomUUID(), 'parley.sqlite'),
+    synchronous: 'NORMAL',
+    writerThread: await builtWriterThread(),
+  }),
+);
+
 describeAccountContract('SQLite on a file, through the writer thread', async () =>
   openSqliteStorage({
     filename: join(tempRoot, randomUUID(), 'parley.sqlite'),
