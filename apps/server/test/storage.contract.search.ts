@@ -89,6 +89,13 @@ export function describeSearchContract(name: string, makeStorage: () => Promise<
       expect(phrase.ranges.map(([s, e]) => phrase.text.slice(s, e))).toEqual(['report', 'is', 'ready']);
     });
 
+    it('F1: a message holding U+0000 is stored and found by its words (M6 keeps it exactly)', async () => {
+      const { alice, lobby } = await world();
+      const m = await say(lobby.id, alice.id, 'null \u0000 inside, still findable');
+      expect(ids(await search(alice.id, 'null'))).toEqual([m.id]);
+      expect((await search(alice.id, 'null')).hits[0]!.snippet.text).toBe('null \u0000 inside, still findable');
+    });
+
     it('F1: from:<username> and in:<room> narrow; in:<username> names a DM', async () => {
       const { alice, bob, lobby, vault, dm } = await world();
       const a1 = await say(lobby.id, alice.id, 'deploy on friday');
