@@ -28,7 +28,10 @@ describe('rooms over /chat', () => {
     const general = (await tab.ok('room:list', {}))[0]!;
     const bob = await h.register(server, 'bob');
     const event = await tab.waitFor('room:member-joined', (e) => e.member.userId === bob.user.id);
-    expect(event).toEqual({ roomId: general.id, member: { userId: bob.user.id, username: 'bob', online: false } });
+    expect(event).toEqual({
+      roomId: general.id,
+      member: { userId: bob.user.id, username: 'bob', online: false, state: 'offline' },
+    });
   });
 
   it('R1/R8: room:create answers the room and sends room:added to every tab of the creator only', async () => {
@@ -113,7 +116,10 @@ describe('rooms over /chat', () => {
     expect(joined).toEqual(lobby);
     for (const tab of [c.bob1, c.bob2])
       expect(await tab.waitFor('room:added', (r) => r.id === lobby.id)).toEqual(lobby);
-    const expected = { roomId: lobby.id, member: { userId: c.bob.user.id, username: 'bob', online: true } };
+    const expected = {
+      roomId: lobby.id,
+      member: { userId: c.bob.user.id, username: 'bob', online: true, state: 'active' },
+    };
     for (const tab of [c.alice1, c.alice2]) expect(await tab.waitFor('room:member-joined')).toEqual(expected);
     // Not to the joiner's own tabs, and not to people outside the room.
     for (const tab of [c.bob1, c.bob2, c.carol1]) {
@@ -235,9 +241,9 @@ describe('rooms over /chat', () => {
     const lobby = await aliceTab.ok('room:create', { name: 'Lobby' });
     const general = (await aliceTab.ok('room:list', {})).find((r) => r.name === DEFAULT_ROOM_NAME)!;
     expect(await aliceTab.ok('room:members', { roomId: general.id })).toEqual([
-      { userId: alice.user.id, username: 'alice', online: true },
-      { userId: bob.user.id, username: 'bob', online: true },
-      { userId: dave.user.id, username: 'dave', online: false },
+      { userId: alice.user.id, username: 'alice', online: true, state: 'active' },
+      { userId: bob.user.id, username: 'bob', online: true, state: 'active' },
+      { userId: dave.user.id, username: 'dave', online: false, state: 'offline' },
     ]);
     expect(await bobTab.request('room:members', { roomId: lobby.id })).toEqual({ ok: false, error: 'forbidden' });
     expect(await bobTab.request('room:members', { roomId: 'no-such-room' })).toEqual({ ok: false, error: 'forbidden' });
