@@ -6,7 +6,6 @@ import { createMessagesSlice } from './messages.slice';
 import { createOutboxSlice } from './outbox.slice';
 import { createPresenceSlice } from './presence.slice';
 import { createRoomsSlice } from './rooms.slice';
-import { createSearchSlice } from './search.slice';
 import { createSessionSlice } from './session.slice';
 import { createTypingSlice } from './typing.slice';
 import { createUiSlice } from './ui.slice';
@@ -24,7 +23,6 @@ export function createAppStore() {
     ...createPresenceSlice(...a),
     ...createTypingSlice(...a),
     ...createUiSlice(...a),
-    ...createSearchSlice(...a),
     ...createAnnouncerSlice(...a),
   }));
 }
