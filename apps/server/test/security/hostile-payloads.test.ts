@@ -79,7 +79,10 @@ function containsBinary(value: unknown, depth = 0): boolean {
 
 /** Whether the payload, as it reaches the server, is valid for the command (JSON semantics; binary never is, for an effectful command). */
 function validOnTheWire(command: ChatCommand, payload: unknown): boolean {
-  if (containsBinary(payload)) return !EFFECTFUL.has(command) && CHECKS[command].Check(payload);
+  // A binary payload is valid only where the schema lets an object without own keys pass
+  // (every field optional: room:list, presence:set): then it means `{}`. Valid effectful
+  // ones are skipped below like any valid effectful payload.
+  if (containsBinary(payload)) return CHECKS[command].Check(payload);
   const json = JSON.stringify(payload);
   return CHECKS[command].Check(json === undefined ? null : JSON.parse(json));
 }
