@@ -48,35 +48,49 @@ export type ServerProcess = {
   output: () => string;
 };
 
+type Spawned = { child: ChildProcess; output: () => string };
+
+/** Spawns the built server on loopback with `env` over the test defaults, collecting its output. */
+async function spawnServer(options: { dataDir: string; port: number; env?: Record<string, string> }): Promise<Spawned> {
+  const entry = await buildBundle();
+  return spawnCollecting(process.execPath, [entry], {
+    PORT: String(options.port),
+    HOST: '127.0.0.1',
+    DATA_DIR: options.dataDir,
+    WEB_DIST_DIR: '',
+    LOG_LEVEL: 'warn',
+    ...options.env,
+  });
+}
+
+/** Spawns `command` with only PATH and `env`, its stdout and stderr gathered into one text. */
+function spawnCollecting(command: string, args: string[], env: Record<string, string>): Spawned {
+  let output = '';
+  const child = spawn(command, args, {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { child, output: () => output };
+}
+
 export async function startServerProcess(options: {
   dataDir: string;
   port: number;
   env?: Record<string, string>;
 }): Promise<ServerProcess> {
-  const entry = await buildBundle();
-  let output = '';
-  const child = spawn(process.execPath, [entry], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: String(options.port),
-      HOST: '127.0.0.1',
-      DATA_DIR: options.dataDir,
-      WEB_DIST_DIR: '',
-      LOG_LEVEL: 'warn',
-      PRESENCE_GRACE_MS: '200',
-      ...options.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { child, output } = await spawnServer({
+    ...options,
+    env: { PRESENCE_GRACE_MS: '200', ...options.env },
   });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   const url = `http://127.0.0.1:${options.port}`;
   const deadline = Date.now() + 15_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited at start:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`server exited at start:\n${output()}`);
     try {
       const res = await fetch(`${url}${API_ROUTES.health}`);
       if (res.ok) break;
@@ -85,11 +99,11 @@ export async function startServerProcess(options: {
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`server did not start within 15 s:\n${output}`);
+      throw new Error(`server did not start within 15 s:\n${output()}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { url, child, exited, output: () => output };
+  return { url, child, exited, output };
 }
 
 /**
@@ -102,22 +116,7 @@ export async function runRefusedServer(options: {
   env?: Record<string, string>;
   timeoutMs?: number;
 }): Promise<{ code: number | null; output: string }> {
-  const entry = await buildBundle();
-  let output = '';
-  const child = spawn(process.execPath, [entry], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: String(options.port),
-      HOST: '127.0.0.1',
-      DATA_DIR: options.dataDir,
-      WEB_DIST_DIR: '',
-      LOG_LEVEL: 'warn',
-      ...options.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const { child, output } = await spawnServer(options);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const timeout = new Promise<'running'>((resolve) =>
     setTimeout(() => resolve('running'), options.timeoutMs ?? 15_000),
@@ -125,9 +124,9 @@ export async function runRefusedServer(options: {
   const outcome = await Promise.race([exited, timeout]);
   if (outcome === 'running') {
     child.kill('SIGKILL');
-    throw new Error(`the server started where it should have refused:\n${output}`);
+    throw new Error(`the server started where it should have refused:\n${output()}`);
   }
-  return { code: outcome, output };
+  return { code: outcome, output: output() };
 }
 
 /** The tool beside the built server (e.g. backup.js), run to its end with DATA_DIR set. */
@@ -137,15 +136,9 @@ export async function runBundledTool(
   env: Record<string, string>,
 ): Promise<{ code: number | null; output: string }> {
   const entry = await buildBundle();
-  const child = spawn(process.execPath, [join(dirname(entry), name), ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const { child, output } = spawnCollecting(process.execPath, [join(dirname(entry), name), ...args], env);
   const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
-  return { code, output };
+  return { code, output: output() };
 }
 
 export async function tempDataDir(): Promise<{ dir: string; remove: () => Promise<void> }> {

@@ -98,7 +98,4 @@ export function roomAfter(
 
 /** Unread messages in my rooms other than the open one (the Rooms drawer's button on phones). */
 export const selectUnreadElsewhere = (s: AppState): number =>
-  Object.keys(s.rooms).reduce(
-    (n, roomId) => (roomId === s.activeRoomId ? n : n + countsOf(s.reads[roomId], s.user?.id).unread),
-    0,
-  );
+  selectTotalUnread(s) - (s.activeRoomId && s.rooms[s.activeRoomId] ? selectUnread(s.activeRoomId)(s) : 0);
