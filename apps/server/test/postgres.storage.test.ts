@@ -17,6 +17,7 @@ import { T0, message, room, user } from './storage.builders.js';
 import { describeStorageContract } from './storage.contract.js';
 import { describeAccountContract } from './storage.contract.accounts.js';
 import { describeConversationContract } from './storage.contract.conversations.js';
+import { describeSearchContract } from './storage.contract.search.js';
 
 /*
  * The storage contract on the run's PostgreSQL server (postgres.global-setup.ts), each
@@ -37,6 +38,7 @@ function open(options: Partial<PostgresOptions> = {}): Promise<Storage> {
 describeStorageContract('PostgreSQL', () => open());
 describeConversationContract('PostgreSQL', () => open());
 describeAccountContract('PostgreSQL', () => open());
+describeSearchContract('PostgreSQL', () => open());
 
 describe('PostgreSQL storage, two nodes on one database', () => {
   let schema: string;

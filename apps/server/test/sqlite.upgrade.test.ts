@@ -7,6 +7,7 @@ import { DELETED_USER_NAME } from '@parley/shared-types';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SQLITE_MIGRATIONS } from '../src/storage/sqlite/migrations.js';
 import { openSqliteStorage } from '../src/storage/sqlite/sqlite.storage.js';
+import { parseSearchQuery } from '../src/storage/search.query.js';
 import type { Storage } from '../src/storage/storage.js';
 import { T0, message } from './storage.builders.js';
 
@@ -99,6 +100,24 @@ describe('SQLite: a database of migrations 1–2 opened by the current code', ()
       [dmId, 1, 0],
     ]);
     expect(await storage.reads.get(alice.id, dmId)).toMatchObject({ lastReadSeq: 1, unreadCount: 0 });
+  });
+
+  it('F1, F3: migration 5 indexes the messages already stored; an old one edited is found by its new text only', async () => {
+    const { storage } = await upgraded();
+    const search = async (userId: string, text: string) =>
+      (await storage.messages.search(userId, parseSearchQuery(text)!, { limit: 50 })).hits.map((h) => h.messageId);
+    expect(await search(bob.id, '"old message 3"')).toEqual(['msg-3']);
+    expect(await search(alice.id, 'secret')).toEqual(['msg-dm-1']);
+    await storage.messages.change({
+      kind: 'edit',
+      messageId: 'msg-3',
+      actorId: alice.id,
+      text: 'renamed',
+      mentionKeys: [],
+      at: T0,
+    });
+    expect(await search(bob.id, '"old message 3"')).toEqual([]);
+    expect(await search(bob.id, 'renamed')).toEqual(['msg-3']);
   });
 
   it('S1, E1, E4: an old message can be edited and answered; new changes take the next seqs', async () => {

@@ -17,6 +17,8 @@ export const ERROR_MESSAGES = {
   invalid_room_name: 'Room names are 1–64 characters, without control or invisible formatting characters.',
   room_name_taken: 'A room with that name already exists.',
   empty_message: 'A message cannot be empty.',
+  /** F1: nothing to search by (blank, or only punctuation). */
+  empty_query: 'Type a word to search for.',
   too_long: 'That text is too long.',
   conflict: 'That conflicts with an earlier request.',
   message_deleted: 'That message was deleted.',

@@ -14,6 +14,8 @@ import {
   type RoomNotifyEvent,
   EmptyPayloadSchema,
   HistoryPayloadSchema,
+  MessageSearchPayloadSchema,
+  type SearchResults,
   MessageSendPayloadSchema,
   RoomInvitePayloadSchema,
   RoomRemoveMemberPayloadSchema,
@@ -72,6 +74,7 @@ export const CHAT_COMMAND_SCHEMAS = {
   'dm:open': DmOpenPayloadSchema,
   'message:send': MessageSendPayloadSchema,
   'message:history': HistoryPayloadSchema,
+  'message:search': MessageSearchPayloadSchema,
   'message:edit': MessageEditPayloadSchema,
   'message:delete': MessageRefPayloadSchema,
   'message:changes': ChangesPayloadSchema,
@@ -105,6 +108,8 @@ export interface ChatCommandResults {
   'dm:open': RoomSummary;
   'message:send': Message;
   'message:history': HistoryPage;
+  /** F1, F2: newest first, in my rooms and DMs only. */
+  'message:search': SearchResults;
   /** E1: the message as edited (or as it was, when the text did not change). */
   'message:edit': Message;
   /** E2: the tombstone. */

@@ -6,6 +6,10 @@
 export const MESSAGE_TEXT_MAX = 4000;
 export const HISTORY_PAGE_MAX = 100;
 export const HISTORY_PAGE_DEFAULT = 50;
+/** F1: a search query's length (code points), and how many results one page holds (F2). */
+export const SEARCH_QUERY_MAX = 256;
+export const SEARCH_PAGE_MAX = 50;
+export const SEARCH_PAGE_DEFAULT = 20;
 
 export const USERNAME_MIN = 3;
 export const USERNAME_MAX = 32;

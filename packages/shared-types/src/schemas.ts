@@ -10,6 +10,8 @@ import {
   RESUME_MAX_CHANGES,
   RESUME_MAX_ROOMS,
   ROOM_NAME_MAX,
+  SEARCH_PAGE_MAX,
+  SEARCH_QUERY_MAX,
 } from './limits.js';
 
 /*
@@ -362,6 +364,45 @@ export const HistoryPageSchema = Type.Object({
   lastSeq: SeqSchema,
 });
 export type HistoryPage = Static<typeof HistoryPageSchema>;
+
+/** F1: free words, "quoted phrases", from:<username>, in:<room name>. */
+export const MessageSearchPayloadSchema = Type.Object(
+  {
+    /** Over SEARCH_QUERY_MAX code points is refused by the domain with `too_long`; blank with `empty_query`. */
+    query: Type.String({ maxLength: SEARCH_QUERY_MAX * 2 }),
+    /** F2: the `next` of the previous page. */
+    before: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: SEARCH_PAGE_MAX })),
+  },
+  strict,
+);
+export type MessageSearchPayload = Static<typeof MessageSearchPayloadSchema>;
+
+/** F2: one message found; the snippet is plain text, its matches given as [start, end) UTF-16 ranges. */
+export const SearchHitSchema = Type.Object({
+  messageId: IdSchema,
+  roomId: IdSchema,
+  roomKind: RoomKindSchema,
+  /** The room's name; a DM's is the other person's username. */
+  roomName: Type.String(),
+  authorId: IdSchema,
+  authorName: Type.String(),
+  seq: SeqSchema,
+  createdAt: TimestampSchema,
+  snippet: Type.Object({
+    text: Type.String(),
+    ranges: Type.Array(Type.Tuple([Type.Integer({ minimum: 0 }), Type.Integer({ minimum: 0 })])),
+  }),
+});
+export type SearchHit = Static<typeof SearchHitSchema>;
+
+export const SearchResultsSchema = Type.Object({
+  /** Newest first. */
+  hits: Type.Array(SearchHitSchema),
+  /** Pass as `before` for older results; null when there are none. */
+  next: Type.Union([Type.String(), Type.Null()]),
+});
+export type SearchResults = Static<typeof SearchResultsSchema>;
 
 // ---- presence and typing ----
 export const PresenceChangedEventSchema = Type.Object({

@@ -9,6 +9,7 @@ import { PresenceService } from './presence.service.js';
 import { PresenceTracker } from './presence.tracker.js';
 import { ReadsService } from './reads.service.js';
 import { RoomsService } from './rooms.service.js';
+import { SearchService } from './search.service.js';
 import { TypingTracker } from './typing.tracker.js';
 
 export type Services = {
@@ -16,6 +17,7 @@ export type Services = {
   account: AccountService;
   rooms: RoomsService;
   messages: MessagesService;
+  search: SearchService;
   reads: ReadsService;
   presence: PresenceDirectory;
   /** P4–P6: what others see of people, over `presence`. */
@@ -44,6 +46,7 @@ export function createServices(deps: {
     rooms,
     typing: new TypingTracker(clock),
     messages: new MessagesService({ storage, clock, newId }),
+    search: new SearchService({ storage }),
     reads: new ReadsService({ storage }),
     account: new AccountService({ storage, hasher: deps.hasher, clock }),
     auth: new AuthService({

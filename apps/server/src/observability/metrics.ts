@@ -31,6 +31,7 @@ export const COMMAND_CLASSES = {
   'room:received-invitations': 'read',
   'room:read-state': 'read',
   'message:history': 'read',
+  'message:search': 'read',
   'message:changes': 'read',
   'room:create': 'membership',
   'room:join': 'membership',

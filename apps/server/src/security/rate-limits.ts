@@ -43,6 +43,8 @@ export const COMMAND_BUDGETS: Record<ChatCommand, Budget> = {
   'room:browse': { points: 10, perSeconds: 1, burst: { points: 20, perSeconds: 10 } },
   'room:members': { points: 10, perSeconds: 1, burst: { points: 40, perSeconds: 10 } },
   'message:history': { points: 10, perSeconds: 1, burst: { points: 40, perSeconds: 10 } },
+  // F1: a search on Enter, and the next pages: fewer than history pages, each costs more.
+  'message:search': { points: 5, perSeconds: 1, burst: { points: 20, perSeconds: 10 } },
   // Changes to messages: a burst of quick fixes or reactions, not a stream.
   'message:edit': { points: 5, perSeconds: 1, burst: { points: 5, perSeconds: 2 } },
   'message:delete': { points: 5, perSeconds: 1, burst: { points: 5, perSeconds: 2 } },

@@ -1,4 +1,5 @@
 import type { Message, NotifyLevel, ReactionEmoji, ReadState, RoomChange, RoomKind } from '@parley/shared-types';
+import type { SearchCursor, SearchQuery, Snippet } from './search.query.js';
 
 /*
  * The storage interface. Every method is one unit of work: when it needs several
@@ -114,6 +115,26 @@ export type ChangeResult =
   /** Visible, but not the actor's to change (E1, E2). */
   | { status: 'forbidden' }
   | { status: 'deleted' };
+
+/** F2: one message found, as the searcher sees its room. */
+export type SearchHit = {
+  messageId: string;
+  roomId: string;
+  roomKind: RoomKind;
+  /** A room's name; a DM's is the other person's username. */
+  roomName: string;
+  authorId: string;
+  authorName: string;
+  seq: number;
+  createdAt: number;
+  snippet: Snippet;
+};
+
+/** F2: newest first; `next` continues after the last hit (null: nothing older matches). */
+export type SearchPage = { hits: SearchHit[]; next: SearchCursor | null };
+
+export const SEARCH_LIMIT_DEFAULT = 20;
+export const SEARCH_LIMIT_MAX = 50;
 
 /** A newest page and the room's seq it reflects (M6). */
 export type HistoryRead = { messages: Message[]; lastSeq: number };
@@ -238,6 +259,13 @@ export interface MessageStore {
   history(roomId: string, options: { before?: number; limit: number }): Promise<HistoryRead>;
   /** Up to `limit` changes with seq > `afterSeq`, ascending, and the current views they name. */
   changesSince(roomId: string, afterSeq: number, limit: number): Promise<ChangesRead>;
+  /**
+   * F1, F2: messages matching `query` in the rooms and DMs `userId` is a member of now
+   * (the membership is part of the query: nothing else is ever read), deleted ones never,
+   * as their text is now; newest first, at most `limit` (clamped to SEARCH_LIMIT_MAX),
+   * after `before`.
+   */
+  search(userId: string, query: SearchQuery, options: { before?: SearchCursor; limit: number }): Promise<SearchPage>;
 }
 
 export interface ReadStateStore {

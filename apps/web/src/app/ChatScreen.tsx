@@ -11,6 +11,7 @@ import { Notices } from '../features/notices/Notices';
 import { RoomHeader } from '../features/rooms/RoomHeader';
 import { useRoomsNews } from '../features/rooms/rooms.news';
 import { RoomsNav } from '../features/rooms/RoomsNav';
+import { SearchBox } from '../features/search/SearchBox';
 import { startChat, stopChat } from '../realtime/chat.connection';
 import { selectActiveRoom, selectRoomsLoaded, selectTotalUnread } from '../store/rooms.selectors';
 import { useAppStore } from '../store/use-app-store';
@@ -63,6 +64,7 @@ export function ChatScreen() {
         <h1 className="visually-hidden">Parley</h1>
         <ConnectionBanner />
         <Notices />
+        <SearchBox />
         <Conversation />
         <TypingStatus />
         <ActiveComposer />

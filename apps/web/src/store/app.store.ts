@@ -6,6 +6,7 @@ import { createMessagesSlice } from './messages.slice';
 import { createOutboxSlice } from './outbox.slice';
 import { createPresenceSlice } from './presence.slice';
 import { createRoomsSlice } from './rooms.slice';
+import { createSearchSlice } from './search.slice';
 import { createSessionSlice } from './session.slice';
 import { createTypingSlice } from './typing.slice';
 import { createUiSlice } from './ui.slice';
@@ -23,6 +24,7 @@ export function createAppStore() {
     ...createPresenceSlice(...a),
     ...createTypingSlice(...a),
     ...createUiSlice(...a),
+    ...createSearchSlice(...a),
     ...createAnnouncerSlice(...a),
   }));
 }

@@ -5,6 +5,7 @@ import type { MessagesSlice } from './messages.slice';
 import type { OutboxSlice } from './outbox.slice';
 import type { PresenceSlice } from './presence.slice';
 import type { RoomsSlice } from './rooms.slice';
+import type { SearchSlice } from './search.slice';
 import type { SessionSlice } from './session.slice';
 import type { TypingSlice } from './typing.slice';
 import type { UiSlice } from './ui.slice';
@@ -18,6 +19,7 @@ export type AppState = SessionSlice &
   PresenceSlice &
   TypingSlice &
   UiSlice &
+  SearchSlice &
   AnnouncerSlice;
 
 /** A slice sees the whole store (actions may touch a neighbour in the same update). */

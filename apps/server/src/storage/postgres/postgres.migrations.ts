@@ -130,6 +130,37 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 3,
+    name: 'message search (SQLite migration 5)',
+    sql: `
+      -- F1-F3: each message's words as a tsvector ('simple': no stemming, like SQLite's
+      -- unicode61), set by a trigger inside the transaction that sends, edits or deletes it,
+      -- so a search never sees a deleted message nor a pre-edit text. A trigger rather than a
+      -- generated column: text is UTF-8 bytes, and decoding them is not IMMUTABLE.
+      ALTER TABLE messages ADD COLUMN search tsvector;
+      CREATE FUNCTION message_search_words() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        bytes bytea := NEW.text;
+      BEGIN
+        -- U+0000 is kept in messages (M6) but is no text PostgreSQL can decode: its bytes,
+        -- whole (hex pairs), are left out of what is indexed.
+        IF position('\\x00'::bytea IN bytes) > 0 THEN
+          bytes := decode(replace(replace(regexp_replace(encode(bytes, 'hex'), '(..)', ' \\1', 'g'), ' 00', ''), ' ', ''), 'hex');
+        END IF;
+        NEW.search := to_tsvector('simple'::regconfig, convert_from(bytes, 'UTF8'));
+        RETURN NEW;
+      END
+      $$;
+      CREATE TRIGGER message_search_words BEFORE INSERT OR UPDATE OF text ON messages
+        FOR EACH ROW EXECUTE FUNCTION message_search_words();
+      -- The messages already stored (setting text fires the trigger).
+      UPDATE messages SET text = text;
+      CREATE INDEX messages_search ON messages USING GIN (search);
+      -- Newest-first pages of results (the order F2 gives).
+      CREATE INDEX messages_created ON messages(created_at, room_id, seq);
+    `,
+  },
+  {
     version: 4,
     name: 'last seen and appear offline (SQLite migration 6)',
     sql: `

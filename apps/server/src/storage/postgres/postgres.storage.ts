@@ -26,6 +26,7 @@ import { ROOMS_FOR_USER, ROOM_VIEW_FOR_USER, readState } from './postgres.reads.
 import { asTx, inTransaction } from './postgres.transactions.js';
 import { changesBetween, historyPage, lastSeqOf, viewOne, viewsByIds } from './postgres.views.js';
 import { postgresWrites } from './postgres.writes.js';
+import { searchMessages } from './postgres.search.js';
 
 /*
  * The Storage interface on PostgreSQL, for several nodes sharing one database (DESIGN §6).
@@ -326,6 +327,7 @@ function postgresStorage(pool: Pool, options: PostgresOptions): Storage {
         },
         'snapshot',
       ),
+    search: (userId, query, options) => searchMessages(db, userId, query, options),
   };
 
   const reads: ReadStateStore = {

@@ -133,6 +133,39 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 5,
+    name: 'message search',
+    sql: `
+      -- F1-F3: a full-text index over messages.text (external content: the words are not
+      -- stored twice). Triggers keep it in step inside the transaction that sends, edits or
+      -- deletes a message, so a search never sees a deleted message nor a pre-edit text.
+      -- The index points at messages' rowid, which only VACUUM renumbers: the server never
+      -- runs VACUUM, and backups copy pages (backup.ts), keeping rowids.
+      CREATE VIRTUAL TABLE message_search USING fts5(
+        text,
+        content = 'messages',
+        content_rowid = 'rowid',
+        tokenize = 'unicode61 remove_diacritics 0'
+      );
+      -- E2: a removed entry leaves no trace of its words in the index.
+      INSERT INTO message_search (message_search, rank) VALUES ('secure-delete', 1);
+      CREATE TRIGGER message_search_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO message_search (rowid, text) VALUES (new.rowid, new.text);
+      END;
+      CREATE TRIGGER message_search_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO message_search (message_search, rowid, text) VALUES ('delete', old.rowid, old.text);
+      END;
+      CREATE TRIGGER message_search_update AFTER UPDATE OF text ON messages BEGIN
+        INSERT INTO message_search (message_search, rowid, text) VALUES ('delete', old.rowid, old.text);
+        INSERT INTO message_search (rowid, text) VALUES (new.rowid, new.text);
+      END;
+      -- The messages already stored.
+      INSERT INTO message_search (message_search) VALUES ('rebuild');
+      -- Newest-first pages of results (the order F2 gives).
+      CREATE INDEX messages_created ON messages(created_at, room_id, seq);
+    `,
+  },
+  {
     version: 6,
     name: 'last seen and appear offline',
     sql: `

@@ -30,6 +30,7 @@ import {
   type UserRow,
 } from '../rows.js';
 import { prepareViews } from './sqlite.views.js';
+import { prepareSearch } from './sqlite.search.js';
 import type { FromWriter, ToWriter, WriterData } from './sqlite.writer.js';
 import { prepareWrites, type WriteRequest } from './sqlite.writes.js';
 import { WriteQueue, type BatchRunner } from './write-queue.js';
@@ -351,6 +352,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
   };
   const views = prepareViews(db);
   const readStates = prepareReadStates(db);
+  const search = prepareSearch(db);
   /** Several reads that must agree (a page and the seq it reflects): one snapshot. */
   const snapshot = <T>(read: () => T): T => db.transaction(read)();
 
@@ -524,6 +526,9 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       const through = Math.min(lastSeq, afterSeq + limit);
       const held = cacheOn ? newest.since(roomId, afterSeq, through) : undefined;
       return { ...(held ?? readChanges(roomId, afterSeq, through)), lastSeq };
+    },
+    async search(userId, query, options) {
+      return search(userId, query, options);
     },
   };
 

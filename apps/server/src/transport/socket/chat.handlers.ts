@@ -137,6 +137,8 @@ export const chatHandlers: { [C in ChatCommand]: Handler<C> } = {
 
   'message:history': (p, { user, services }) => services.messages.history(user.id, p),
 
+  'message:search': (p, { user, services }) => services.search.search(user.id, p),
+
   async 'message:edit'(p, ctx) {
     return announceChange(ctx, await ctx.services.messages.edit(ctx.user, p.messageId, p.text));
   },

@@ -1,0 +1,6 @@
+import type { AppState } from './app.store.types';
+
+export const selectSearchStatus = (s: AppState) => s.search.status;
+export const selectSearchHits = (s: AppState) => s.search.hits;
+export const selectSearchError = (s: AppState) => s.search.error;
+export const selectSearchOpen = (s: AppState) => s.search.status !== 'idle';
