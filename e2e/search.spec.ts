@@ -6,6 +6,7 @@ import {
   joinRoom,
   messageAction,
   openRoom,
+  seedRoom,
   sendMessage,
   test,
   ui,
@@ -79,5 +80,30 @@ test.describe('search', () => {
     await search(bob.page, word);
     await expect(bob.page.getByRole('status').filter({ hasText: 'No messages found.' })).toBeVisible();
     await expect(results(bob.page)).toHaveCount(0);
+  });
+
+  test('F2: More results pages back, newest first, each hit once, and focus goes to the first new one', async ({
+    users,
+  }) => {
+    const [alice, bob] = await users.signUpAll('alice', 'bob');
+    const room = uniqueName('archive');
+    await seedRoom({ room, users: [alice.name, bob.name], count: 45, isPrivate: true });
+    await bob.page.reload();
+    await search(bob.page, `in:${room} seeded`);
+    const hits = results(bob.page).getByRole('link');
+    await expect(hits).toHaveCount(20);
+    await expect(hits.first()).toHaveAccessibleName(/Seeded message \[45\]/);
+    const more = bob.page.getByRole('button', { name: exactName('More results') });
+    await more.press('Enter');
+    await expect(hits).toHaveCount(40);
+    await expect(hits.nth(20)).toBeFocused();
+    await expect(hits.nth(20)).toHaveAccessibleName(/Seeded message \[25\]/);
+    await more.click();
+    await expect(hits).toHaveCount(45);
+    await expect(hits.last()).toHaveAccessibleName(/Seeded message \[01\]/);
+    // Nothing older matches: no further page is offered.
+    await expect(more).toHaveCount(0);
+    const names = await hits.evaluateAll((links) => links.map((a) => a.textContent));
+    expect(new Set(names).size).toBe(45);
   });
 });

@@ -18,8 +18,27 @@ export async function runSearch(query: string): Promise<void> {
     return;
   }
   const outcome = await request('message:search', { query });
-  if (outcome.ok) appStore.getState().searchAnswered(query, outcome.data.hits);
+  if (outcome.ok) appStore.getState().searchAnswered(query, outcome.data.hits, outcome.data.next);
   else appStore.getState().searchFailed(query, 'noAnswer' in outcome ? NO_ANSWER_TEXT : errorText(outcome.error));
+}
+
+/**
+ * F2: the next page of the search shown, older than its last hit. Resolves true when
+ * hits were added. A refusal keeps the hits shown and says why.
+ */
+export async function loadMoreResults(): Promise<boolean> {
+  const { search } = appStore.getState();
+  if (search.status !== 'done' || search.next === null || search.loadingMore) return false;
+  const { query, next } = search;
+  appStore.getState().searchMoreStarted(query);
+  const before = search.hits.length;
+  const outcome = await request('message:search', { query, before: next });
+  if (outcome.ok) {
+    appStore.getState().searchMoreAnswered(query, outcome.data.hits, outcome.data.next);
+    return appStore.getState().search.hits.length > before;
+  }
+  appStore.getState().searchMoreFailed(query, 'noAnswer' in outcome ? NO_ANSWER_TEXT : errorText(outcome.error));
+  return false;
 }
 
 /** Opens the hit's room with the message in view (loading back to it), and closes the results. */

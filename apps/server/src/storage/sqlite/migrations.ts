@@ -161,8 +161,8 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       END;
       -- The messages already stored.
       INSERT INTO message_search (message_search) VALUES ('rebuild');
-      -- Newest-first pages of results (the order F2 gives).
-      CREATE INDEX messages_created ON messages(created_at, room_id, seq);
+      -- from:<user>, newest first: one author's messages in rowid order (sqlite.search.ts).
+      CREATE INDEX messages_author ON messages(author_id);
     `,
   },
   {

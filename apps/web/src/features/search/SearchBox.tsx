@@ -1,11 +1,13 @@
 import type { SearchHit } from '@parley/shared-types';
 import { useRef, useState, type FormEvent, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import { roomHref } from '../../lib/hash-route';
-import { openSearchHit, runSearch } from '../../realtime/search.actions';
+import { loadMoreResults, openSearchHit, runSearch } from '../../realtime/search.actions';
 import { appStore } from '../../store/app.store';
 import {
   selectSearchError,
+  selectSearchHasMore,
   selectSearchHits,
+  selectSearchLoadingMore,
   selectSearchOpen,
   selectSearchStatus,
 } from '../../store/search.selectors';
@@ -36,6 +38,9 @@ export function SearchBox() {
   const status = useAppStore(selectSearchStatus);
   const hits = useAppStore(selectSearchHits);
   const error = useAppStore(selectSearchError);
+  const hasMore = useAppStore(selectSearchHasMore);
+  const loadingMore = useAppStore(selectSearchLoadingMore);
+  const list = useRef<HTMLUListElement>(null);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -46,6 +51,12 @@ export function SearchBox() {
     event.preventDefault();
     appStore.getState().searchClosed();
     input.current?.focus();
+  };
+  // Focus goes to the first hit the page added, so a keyboard reads on from there
+  // instead of staying on a button that moved below them.
+  const more = async () => {
+    const shown = hits.length;
+    if (await loadMoreResults()) list.current?.querySelectorAll<HTMLAnchorElement>('a.search-hit')[shown]?.focus();
   };
   const activate = (event: MouseEvent<HTMLAnchorElement>, hit: SearchHit) => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
@@ -69,10 +80,10 @@ export function SearchBox() {
       {open && (
         <div className="search-results-panel">
           {status === 'loading' && <p role="status">Searching…</p>}
-          {status === 'error' && <p role="alert">{error}</p>}
+          {error !== null && <p role="alert">{error}</p>}
           {status === 'done' && hits.length === 0 && <p role="status">No messages found.</p>}
           {status === 'done' && hits.length > 0 && (
-            <ul className="search-results" aria-label="Search results">
+            <ul ref={list} className="search-results" aria-label="Search results">
               {hits.map((hit) => (
                 <li key={hit.messageId}>
                   <a href={roomHref(hit.roomId)} className="search-hit" onClick={(event) => activate(event, hit)}>
@@ -87,6 +98,11 @@ export function SearchBox() {
                 </li>
               ))}
             </ul>
+          )}
+          {status === 'done' && hasMore && (
+            <button type="button" className="search-more" aria-disabled={loadingMore} onClick={() => void more()}>
+              {loadingMore ? 'Loading more results…' : 'More results'}
+            </button>
           )}
         </div>
       )}
