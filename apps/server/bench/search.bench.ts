@@ -160,8 +160,20 @@ async function seedWorld(storage: Storage, options: Options, words: string[]): P
   return { users, rooms, members };
 }
 
-type Kind = 'common' | 'mid' | 'rare' | 'two words' | 'prefix' | 'phrase' | 'from+word' | 'in+word' | 'from only';
-const KINDS: Kind[] = ['common', 'mid', 'rare', 'two words', 'prefix', 'phrase', 'from+word', 'in+word', 'from only'];
+type Kind =
+  'common' | 'mid' | 'rare' | 'two words' | 'prefix' | 'phrase' | 'from+word' | 'in+word' | 'from only' | 'in only';
+const KINDS: Kind[] = [
+  'common',
+  'mid',
+  'rare',
+  'two words',
+  'prefix',
+  'phrase',
+  'from+word',
+  'in+word',
+  'from only',
+  'in only',
+];
 
 function queryOf(kind: Kind, random: () => number, words: string[], world: World, u: number): string {
   const pick = (lo: number, hi: number) => words[lo + Math.floor(random() * (hi - lo))]!;
@@ -189,6 +201,8 @@ function queryOf(kind: Kind, random: () => number, words: string[], world: World
       return `in:${myRoom().name} ${pick(0, 50)} `;
     case 'from only':
       return `from:${someone()}`;
+    case 'in only':
+      return `in:${myRoom().name}`;
   }
 }
 

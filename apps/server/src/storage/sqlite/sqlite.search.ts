@@ -38,7 +38,9 @@ type Driver = 'index' | 'author' | 'rooms';
  *   against the words by the index at its rowid. Chosen while the author has few
  *   messages in the searcher's rooms: `from:bob lunch` where bob rarely writes to me
  *   would otherwise read every "lunch" of every room.
- * - `rooms` (`in:` alone): the searcher's rooms' messages.
+ * - `rooms` (`in:` alone): that room's messages.
+ * `in:` is resolved first to the searcher's rooms it names (a room by that name, the DM
+ * with that person: at most two), which every way then keeps to.
  * Every way joins the searcher's memberships in the statement itself, so no row of a room
  * they are not in is ever read out. The cursor names the last hit by room and seq; its
  * rowid bounds the next page.
@@ -51,6 +53,13 @@ export function prepareSearch(db: Database.Database) {
        SELECT 1 FROM messages m
        CROSS JOIN memberships ms ON ms.room_id = m.room_id AND ms.user_id = ?
        WHERE m.author_id = ? LIMIT ?)`,
+  );
+  const namedRooms = db.prepare<[{ userId: string; key: string }], { id: string }>(
+    `SELECT r.id FROM memberships ms
+     JOIN rooms r ON r.id = ms.room_id
+     LEFT JOIN memberships pm ON r.kind = 'dm' AND pm.room_id = r.id AND pm.user_id <> ms.user_id
+     LEFT JOIN users pu ON pu.id = pm.user_id
+     WHERE ms.user_id = @userId AND (r.name_key = @key OR (r.kind = 'dm' AND pu.username_key = @key))`,
   );
   const columns = `m.id, m.room_id, m.seq, m.text, m.created_at, m.author_id, u.username AS author_name,
                 r.kind, r.name, pu.username AS peer_name`;
@@ -69,16 +78,15 @@ export function prepareSearch(db: Database.Database) {
         ? `message_search f CROSS JOIN messages m ON m.rowid = f.rowid CROSS JOIN ${member}`
         : driver === 'author'
           ? `messages m INDEXED BY messages_author CROSS JOIN ${member}${textTerms ? ' CROSS JOIN message_search f ON f.rowid = m.rowid' : ''}`
-          : `memberships ms CROSS JOIN messages m ON m.room_id = ms.room_id`;
+          : `messages m CROSS JOIN ${member}`;
     statement = db.prepare<unknown[], HitRow>(
       `SELECT ${columns}
        FROM ${source}
        ${rest}
        WHERE m.deleted_at IS NULL
-         ${driver === 'rooms' ? 'AND ms.user_id = @userId' : ''}
          ${textTerms ? 'AND message_search MATCH @match' : ''}
          ${driver === 'author' ? 'AND m.author_id = @authorId' : from ? 'AND u.username_key = @fromKey' : ''}
-         ${inRoom ? "AND (r.name_key = @inKey OR (r.kind = 'dm' AND pu.username_key = @inKey))" : ''}
+         ${inRoom ? 'AND m.room_id IN (SELECT value FROM json_each(@inRooms))' : ''}
          ${before ? `AND ${rowid} < coalesce((SELECT rowid FROM messages WHERE room_id = @beforeRoom AND seq = @beforeSeq), 0)` : ''}
        ORDER BY ${rowid} DESC
        LIMIT @limit`,
@@ -92,7 +100,11 @@ export function prepareSearch(db: Database.Database) {
     const textTerms = hasTextTerms(query);
     const params: Record<string, unknown> = { userId, limit };
     if (textTerms) params.match = fts5Match(query);
-    if (query.in !== null) params.inKey = caseKey(query.in);
+    if (query.in !== null) {
+      const rooms = namedRooms.all({ userId, key: caseKey(query.in) }).map((r) => r.id);
+      if (rooms.length === 0) return { hits: [], next: null };
+      params.inRooms = JSON.stringify(rooms);
+    }
     let driver: Driver = textTerms ? 'index' : 'rooms';
     if (query.from !== null) {
       params.fromKey = caseKey(query.from);
