@@ -196,6 +196,15 @@ for (const viewport of VIEWPORTS) {
           await showActions();
           await mine.getByRole('button', { name: exactName('Delete') }).click();
         });
+        // Search results (F1), a match marked in each.
+        const searchBox = page.getByRole('searchbox', { name: exactName('Search messages') });
+        await searchBox.fill('bob');
+        await searchBox.press('Enter');
+        await expect(page.getByRole('list', { name: exactName('Search results') }).getByRole('link')).not.toHaveCount(
+          0,
+        );
+        await expectAccessible(page, label('search results'));
+        await searchBox.press('Escape');
       } finally {
         await page.context().close();
       }
