@@ -179,7 +179,7 @@ export function describeSearchContract(name: string, makeStorage: () => Promise<
       expect((await search(alice.id, 'flood', { limit: 1000 })).hits).toHaveLength(50);
     });
 
-    it('F2 (property): over users × rooms × queries, every hit is in a room of the searcher', async () => {
+    it("F1, F2 (property): over users × rooms × queries, the hits are exactly the matches in the searcher's rooms, newest first", async () => {
       const vocabulary = ['apple', 'banana', 'cherry', 'delta'];
       const worldArb = fc.record({
         // membership[u][r]: whether user u is in room r.
@@ -217,12 +217,13 @@ export function describeSearchContract(name: string, makeStorage: () => Promise<
           }
           // Messages are sent by members; every author joins for their message, then leaves
           // again when they were not meant to be a member, so rooms hold words of outsiders.
+          const stored: { id: string; room: number; author: number; words: string[] }[] = [];
           for (const m of w.messages) {
             const roomId = rooms[m.room]!.id;
             const author = users[m.author]!;
             const member = w.membership[m.author]![m.room];
             if (!member) await storage.rooms.addMember(roomId, author.id, T0);
-            await say(roomId, author.id, m.words.join(' '));
+            stored.push({ ...m, id: (await say(roomId, author.id, m.words.join(' '))).id });
             if (!member) await storage.rooms.removeMember(roomId, author.id);
           }
           for (const q of w.queries) {
@@ -234,6 +235,23 @@ export function describeSearchContract(name: string, makeStorage: () => Promise<
             const mine = new Set(rooms.filter((_, r) => w.membership[q.searcher]![r]).map((r) => r.id));
             const page = await storage.messages.search(users[q.searcher]!.id, query, { limit: 50 });
             for (const hit of page.hits) expect(mine.has(hit.roomId)).toBe(true);
+            // Complete too, whichever way the backend reads (the index, the author's
+            // messages, the named room): exactly the model's matches, newest first.
+            const matches = (words: string[]) =>
+              query.words.every((qw, i) =>
+                words.some((x) => x === qw || (query.prefixLast && i === query.words.length - 1 && x.startsWith(qw))),
+              );
+            const expected = stored
+              .filter(
+                (m) =>
+                  w.membership[q.searcher]![m.room] &&
+                  (q.from === undefined || m.author === q.from) &&
+                  (q.in === undefined || m.room === q.in) &&
+                  matches(m.words),
+              )
+              .map((m) => m.id)
+              .reverse();
+            expect(ids(page)).toEqual(expected);
           }
         }),
         { numRuns: 15 },
