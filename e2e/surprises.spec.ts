@@ -133,6 +133,9 @@ test.describe('confirmations, invitations while away, the DM button', () => {
 
     await removeMember(alice.page, bob.name);
     await expect(ui.member(alice.page, bob.name)).toHaveCount(0);
+    // Their row (and the button that asked) is gone: focus goes to the Members heading,
+    // not to the page's body.
+    await expect(alice.page.getByRole('heading', { name: exactName('Members') })).toBeFocused();
     // bob's client reacts as to any removal: the room goes and a notice says why.
     await expect(ui.roomLink(bob.page, room)).toHaveCount(0);
     await expect(ui.roomHeading(bob.page, 'general')).toBeVisible();

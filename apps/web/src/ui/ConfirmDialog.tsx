@@ -14,6 +14,11 @@ type ConfirmDialogProps = {
   onClose(): void;
   /** Does the thing; called at most once at a time. A refusal is shown in the dialog. */
   onConfirm(): Promise<DialogFormOutcome>;
+  /**
+   * Where focus goes once the action succeeded and took its opener away (the member
+   * removed): without it focus would fall to the page's body.
+   */
+  focusAfter?(): HTMLElement | null;
 };
 
 /**
@@ -23,7 +28,7 @@ type ConfirmDialogProps = {
  * opened it. The confirm button keeps the action's name, so the question and the
  * answer read the same.
  */
-export function ConfirmDialog({ title, confirmLabel, children, onClose, onConfirm }: ConfirmDialogProps) {
+export function ConfirmDialog({ title, confirmLabel, children, onClose, onConfirm, focusAfter }: ConfirmDialogProps) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const cancelRef = useRef<HTMLButtonElement>(null);
@@ -31,15 +36,26 @@ export function ConfirmDialog({ title, confirmLabel, children, onClose, onConfir
   // Read while rendering, before the modal takes focus: the control that opened us.
   const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
   const cancelled = useRef(false);
+  // Set once the action was asked for: its effect (the member gone) may unmount us before
+  // its answer arrives.
+  const confirmed = useRef(false);
+  // Read once, like the opener: it is called at unmount, when the action has succeeded.
+  const [after] = useState(() => focusAfter);
 
   useEffect(() => {
     // After the native dialog opened (its layout effect runs first) and focused what it chose.
     cancelRef.current?.focus();
     return () => {
       // Done: the opener may be gone (the member removed), and focus goes where the app puts it.
-      if (cancelled.current && opener?.isConnected) opener.focus();
+      if (cancelled.current) {
+        if (opener?.isConnected) opener.focus();
+      } else if (confirmed.current && after) {
+        // After the native dialog has closed and put focus back where it was (the removed
+        // opener, so nowhere).
+        setTimeout(() => after()?.focus(), 0);
+      }
     };
-  }, [opener]);
+  }, [opener, after]);
 
   function cancel() {
     cancelled.current = true;
@@ -50,12 +66,14 @@ export function ConfirmDialog({ title, confirmLabel, children, onClose, onConfir
     if (busy) return;
     setBusy(true);
     setError(null);
+    confirmed.current = true;
     const result = await onConfirm();
     if (result.ok) {
       // Closing unmounts the dialog: no state to reset after this.
       onClose();
       return;
     }
+    confirmed.current = false;
     setError(result.message);
     setBusy(false);
   }

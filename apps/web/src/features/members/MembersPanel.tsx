@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { timeAgo } from '../../lib/relative-time';
 import { openDirectMessage } from '../../realtime/rooms.actions';
 import { appStore } from '../../store/app.store';
@@ -32,6 +32,7 @@ export function MembersPanel() {
   // Asked about per room: the dialog goes if the open room changes or the member leaves.
   const [removing, setRemoving] = useState<{ roomId: string; userId: string } | null>(null);
   const headingId = useId();
+  const heading = useRef<HTMLHeadingElement>(null);
   const view = useMemo(
     () => membersWithPresence(members, online, me?.id, presence),
     [members, online, me?.id, presence],
@@ -57,7 +58,7 @@ export function MembersPanel() {
     // `complementary`): the e2e contract looks for the region "Members".
     <section aria-labelledby={headingId} className="members-panel">
       <div className="panel-header">
-        <h3 id={headingId} className="panel-title">
+        <h3 id={headingId} ref={heading} tabIndex={-1} className="panel-title">
           Members
         </h3>
         {roomId && view.length > 0 && (
@@ -115,7 +116,14 @@ export function MembersPanel() {
           </li>
         ))}
       </ul>
-      {room && toRemove && <RemoveMemberDialog room={room} member={toRemove} onClose={() => setRemoving(null)} />}
+      {room && toRemove && (
+        <RemoveMemberDialog
+          room={room}
+          member={toRemove}
+          onClose={() => setRemoving(null)}
+          focusAfter={() => heading.current}
+        />
+      )}
     </section>
   );
 }

@@ -12,10 +12,13 @@ export function RemoveMemberDialog({
   room,
   member,
   onClose,
+  focusAfter,
 }: {
   room: RoomSummary;
   member: MemberRef;
   onClose(): void;
+  /** Where focus goes once they are removed (their row, and its button, are gone). */
+  focusAfter(): HTMLElement | null;
 }) {
   const label = `Remove ${member.username}`;
   return (
@@ -23,6 +26,7 @@ export function RemoveMemberDialog({
       title={label}
       confirmLabel={label}
       onClose={onClose}
+      focusAfter={focusAfter}
       onConfirm={() => removeMember(room.id, member.userId)}
     >
       <p>
