@@ -1,11 +1,12 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_ROOM_NAME, filePath, roomFilesPath, type Attachment, type Message } from '@parley/shared-types';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/domain/clock.js';
 import { HTML_BYTES, pngBytes } from './files.fixtures.js';
-import { newCmid, useHarness, type Account, type TestServer } from './harness.js';
+import { newCmid, until, useHarness, type Account, type TestServer } from './harness.js';
 
 /*
  * Files (SPEC B1–B8) over real HTTP with the session cookie, and messages carrying them
@@ -37,6 +38,9 @@ async function download(server: TestServer, id: string, name: string, cookie?: s
 }
 
 const filesDir = (server: TestServer) => join(server.config.dataDir, 'files');
+/** No file row either: every pending file there is would be swept by a sweep of all time. */
+const noFileRows = async (server: TestServer) =>
+  expect(await server.app.storage.files.sweepPending(Number.MAX_SAFE_INTEGER)).toEqual([]);
 /** Every blob on disk, `.part` leftovers included. */
 async function blobsOnDisk(server: TestServer): Promise<string[]> {
   return existsSync(filesDir(server)) ? readdir(filesDir(server)) : [];
@@ -155,6 +159,7 @@ describe('files over HTTP (B1–B8)', () => {
       expect(res.json).toMatchObject({ error: 'file_type_mismatch' });
     }
     expect(await blobsOnDisk(server)).toEqual([]);
+    await noFileRows(server);
   });
 
   it('B2: a file over MAX_UPLOAD_BYTES is refused with 413 and leaves nothing on disk, whether the length said so up front or not', async () => {
@@ -178,9 +183,38 @@ describe('files over HTTP (B1–B8)', () => {
     );
     expect(declared.status).toBe(413);
     expect(await blobsOnDisk(server)).toEqual([]);
+    await noFileRows(server);
     // At the cap exactly: stored.
     await uploaded(server, w.alice, w.general.id, Buffer.alloc(100_000, 7), 'exact.bin');
     expect(await blobsOnDisk(server)).toHaveLength(1);
+  });
+
+  it('B2: an upload cut off mid-way (Cancel in the browser, a dropped connection) leaves no partial file', async () => {
+    const server = await h.start();
+    const w = await world(server);
+    const boundary = 'parley-test-boundary';
+    const head = Buffer.from(
+      `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="cut.bin"\r\n` +
+        'content-type: application/octet-stream\r\n\r\n',
+    );
+    const req = httpRequest(`${server.url}${roomFilesPath(w.general.id)}`, {
+      method: 'POST',
+      headers: {
+        cookie: w.alice.cookie,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'content-length': String(head.length + 5_000_000),
+      },
+    });
+    req.on('error', () => undefined);
+    req.write(head);
+    req.write(Buffer.alloc(1_000_000, 3));
+    // The bytes are on their way to disk, under a temporary name...
+    await until(() => existsSync(filesDir(server)) && readdirSync(filesDir(server)).length > 0, 'a partial file');
+    req.destroy();
+    // ...and gone once the client is.
+    await until(() => readdirSync(filesDir(server)).length === 0, 'no partial file left');
+    await noFileRows(server);
+    expect(w.alice1.connected).toBe(true);
   });
 
   it('B5: uploads need a session and membership; downloads need membership, and a pending file is its uploader’s alone', async () => {
@@ -192,6 +226,7 @@ describe('files over HTTP (B1–B8)', () => {
     expect(outsider.status).toBe(403);
     expect(outsider.json).toMatchObject({ error: 'forbidden' });
     expect(await blobsOnDisk(server)).toEqual([]);
+    await noFileRows(server);
 
     const pending = await uploaded(server, w.alice, w.general.id, file.bytes, file.name);
     expect((await download(server, pending.id, pending.name)).status).toBe(401);

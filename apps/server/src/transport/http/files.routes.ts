@@ -92,6 +92,11 @@ export async function registerFileRoutes(
           // The rest of the body is not read: the connection closes once the answer is out.
           refuseUnread(reply);
           part.file.resume();
+          // Cancelled in the browser (or the connection dropped): nothing was kept, nobody to answer.
+          if (request.raw.destroyed || isAborted(error)) {
+            request.log.info('upload cancelled by the client');
+            return reply.code(400).send(apiError('invalid_payload', { message: 'the upload was cancelled' }));
+          }
           if (isFileTooLarge(error)) {
             throw new DomainError('file_too_large', { path: '/file', message: `at most ${maxUploadBytes} bytes` });
           }
@@ -136,4 +141,8 @@ function refusalUnread(reply: FastifyReply, error: DomainError): DomainError {
 
 function isFileTooLarge(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === 'FST_REQ_FILE_TOO_LARGE';
+}
+
+function isAborted(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ECONNRESET';
 }
