@@ -88,6 +88,32 @@ test.describe('files and images', () => {
     await expect(alice.page.getByText('slow.bin')).toHaveCount(0);
   });
 
+  test('B1: files dropped on the composer or pasted into it go up like chosen ones', async ({ users }) => {
+    const { alice, bob } = await twoInRoom(users);
+    // What a drag from the desktop and a paste of a copied file carry: files in a DataTransfer.
+    const carrying = (name: string) =>
+      alice.page.evaluateHandle((fileName) => {
+        const data = new DataTransfer();
+        data.items.add(new File([`contents of ${fileName}`], fileName, { type: 'text/plain' }));
+        return data;
+      }, name);
+    // Dropped on the message box (the event bubbles to the composer, as a real drop does).
+    const dropped = await carrying('dropped.txt');
+    await ui.composer(alice.page).dispatchEvent('dragover', { dataTransfer: dropped });
+    await ui.composer(alice.page).dispatchEvent('drop', { dataTransfer: dropped });
+    await expect(removeButton(alice.page, 'dropped.txt')).toBeVisible();
+    const pasted = await carrying('pasted.txt');
+    await ui.composer(alice.page).evaluate((input, data) => {
+      input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, pasted);
+    await expect(removeButton(alice.page, 'pasted.txt')).toBeVisible();
+    await ui.composer(alice.page).fill('two files');
+    await ui.composer(alice.page).press('Enter');
+    const article = ui.message(bob.page, 'two files');
+    await expect(article.getByRole('link', { name: exactName('dropped.txt') })).toBeVisible();
+    await expect(article.getByRole('link', { name: exactName('pasted.txt') })).toBeVisible();
+  });
+
   test('B3, B6: an HTML page and an SVG are served as attachments with a CSP that runs nothing, and opening them runs nothing', async ({
     users,
   }) => {

@@ -564,6 +564,9 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
   const fileById = db.prepare<[string], FileRow>(`SELECT ${FILE_COLUMNS} FROM files WHERE id = ?`);
   const files: FileStore = {
     async create(file, bytes) {
+      // S8: a disk that refuses writes gets no file bytes either (they are the bigger write).
+      const refusal = guard.refusal();
+      if (refusal) throw refusal;
       // Bytes first, then the row: a row always has its whole blob. Should the row fail,
       // the blob goes; should the process die in between, the blob is an orphan no row names.
       const size = await blobs.write(file.id, bytes);
