@@ -2,9 +2,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_ROOM_NAME, filePath, roomFilesPath, type Attachment, type Message } from '@parley/shared-types';
+import { DEFAULT_ROOM_NAME, roomFilesPath, type Attachment, type Message } from '@parley/shared-types';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/domain/clock.js';
+import { download, upload } from './files.client.js';
 import { HTML_BYTES, pngBytes } from './files.fixtures.js';
 import { newCmid, until, useHarness, type Account, type TestServer } from './harness.js';
 
@@ -12,30 +13,6 @@ import { newCmid, until, useHarness, type Account, type TestServer } from './har
  * Files (SPEC B1–B8) over real HTTP with the session cookie, and messages carrying them
  * over real socket.io-client connections, against the app on port 0.
  */
-
-type Sent = { status: number; json: unknown; headers: Headers };
-
-async function upload(
-  server: TestServer,
-  roomId: string,
-  file: { bytes: Uint8Array; name: string; type?: string },
-  cookie?: string,
-): Promise<Sent> {
-  const form = new FormData();
-  form.append('file', new Blob([file.bytes], { type: file.type ?? '' }), file.name);
-  const response = await fetch(`${server.url}${roomFilesPath(roomId)}`, {
-    method: 'POST',
-    body: form,
-    headers: cookie ? { cookie } : {},
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : undefined, headers: response.headers };
-}
-
-async function download(server: TestServer, id: string, name: string, cookie?: string) {
-  const response = await fetch(`${server.url}${filePath(id, name)}`, { headers: cookie ? { cookie } : {} });
-  return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
-}
 
 const filesDir = (server: TestServer) => join(server.config.dataDir, 'files');
 /** No file row either: every pending file there is would be swept by a sweep of all time. */
