@@ -1,8 +1,10 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from '@playwright/test';
 import {
+  attachFiles,
   createRoom,
   exactName,
+  pngBytes,
   expect,
   inviteUser,
   PASSWORD,
@@ -151,7 +153,25 @@ for (const viewport of VIEWPORTS) {
         await ui.composer(bob.page).press('Enter');
         await expect(ui.message(page, 'this is bold')).toBeVisible();
         await sendMessage(page, 'hi bob');
+        // B1, B4: a message with an image and a file, then a file on its way (progress, Cancel).
+        await attachFiles(page, [
+          { name: 'diagram.png', mimeType: 'image/png', buffer: pngBytes(120, 80) },
+          { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('notes') },
+        ]);
+        await expect(page.getByRole('button', { name: exactName('Remove notes.txt') })).toBeVisible();
+        await expect(page.getByRole('button', { name: exactName('Remove diagram.png') })).toBeVisible();
+        await ui.sendButton(page).click();
+        await expect(ui.messageLog(page).getByRole('img', { name: exactName('diagram.png') })).toBeVisible();
         await expectAccessible(page, label('main screen, a conversation'));
+        await page.route('**/api/rooms/*/files', () => undefined);
+        await attachFiles(page, [
+          { name: 'held.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(1000) },
+        ]);
+        await expect(ui.uploadProgress(page)).toBeVisible();
+        await expectAccessible(page, label('composer, a file uploading'));
+        await page.getByRole('button', { name: exactName('Cancel upload of held.bin') }).click();
+        await expect(ui.uploadProgress(page)).toHaveCount(0);
+        await page.unroute('**/api/rooms/*/files');
 
         if (viewport.mobile) {
           await checkOpened(page, label('Rooms drawer'), () => reveal(page, viewport, 'Rooms'));

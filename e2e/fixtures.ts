@@ -76,6 +76,10 @@ export const ui = {
   message: (page: Page, text: string) => ui.messages(page).filter({ hasText: text }),
   composer: (page: Page) => page.getByRole('textbox', { name: exactName('Message') }),
   sendButton: (page: Page) => page.getByRole('button', { name: exactName('Send') }),
+  /** B1: opens the file chooser. */
+  attachButton: (page: Page) => page.getByRole('button', { name: exactName('Attach file') }),
+  /** B1: a file going up, before it is sent. */
+  uploadProgress: (page: Page) => page.getByRole('progressbar'),
 
   /** The typing line (a role=status element that mentions typing). */
   typingStatus: (page: Page) => page.getByRole('status').filter({ hasText: /typing/i }),
@@ -98,6 +102,19 @@ export const ui = {
   invitationJoinButton: (page: Page, room: string) =>
     ui.notices(page).getByRole('button', { name: exactName(`Join ${room}`) }),
 };
+
+/** A file for the browser's file chooser. */
+export type FileToAttach = { name: string; mimeType: string; buffer: Buffer };
+
+/** B1: Attach file → the browser's file chooser → these files. */
+export async function attachFiles(page: Page, files: FileToAttach[]): Promise<void> {
+  const chooser = page.waitForEvent('filechooser');
+  await ui.attachButton(page).click();
+  await (await chooser).setFiles(files);
+}
+
+/** A real PNG, the same the server's tests use. */
+export { pngBytes } from '../apps/server/test/files.fixtures';
 
 /** The typing line's expected text, matched whole (U+2026 ellipsis). */
 export function typingText(names: string[]): RegExp {

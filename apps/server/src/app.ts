@@ -13,12 +13,13 @@ import { openSqliteStorage } from './storage/sqlite/sqlite.storage.js';
 import { STORAGE_RETRY_AFTER_MS, type Storage } from './storage/storage.js';
 import { registerAccountRoutes } from './transport/http/account.routes.js';
 import { registerAuthRoutes } from './transport/http/auth.routes.js';
+import { registerFileRoutes } from './transport/http/files.routes.js';
 import { registerErrorHandling } from './transport/http/errors.js';
 import { registerBrowserSecurity } from './transport/http/security.js';
 import { compileTrust } from './security/client-address.js';
 import { LoginThrottle } from './security/login-throttle.js';
 import { memoryLimitStores } from './security/limit-stores.js';
-import { COMMAND_BUDGETS, CommandLimits, type Budget } from './security/rate-limits.js';
+import { COMMAND_BUDGETS, CommandLimits, UploadLimits, type Budget } from './security/rate-limits.js';
 import { openRedisLimitStores } from './cluster/redis.limits.js';
 import { installServerGate, originAllowRequest } from './transport/server.gate.js';
 import { trackConnections } from './transport/connections.js';
@@ -50,6 +51,8 @@ export type AppOptions = {
   commandLimits?: CommandLimits;
   /** Per-user command budgets (default COMMAND_BUDGETS), counted in Redis with `config.redisUrl`. */
   commandBudgets?: Record<string, Budget>;
+  /** B1: the per-user upload budget (default UPLOAD_BUDGET), counted where the command budgets are. */
+  uploadBudget?: Budget;
   /**
    * The built SQLite writer thread; the production entry passes the one bundled next to
    * it. Without it (tests from source) the default storage writes on the main thread.
@@ -86,6 +89,8 @@ export type ParleyApp = {
 
 /** REST bodies are small JSON documents; anything bigger is refused before parsing. */
 const REST_BODY_LIMIT_BYTES = 16 * 1024;
+/** B8: how often pending uploads older than an hour are looked for. */
+const FILE_SWEEP_INTERVAL_MS = 10 * 60_000;
 /** How long a new transport may stay without joining a namespace. */
 const CONNECT_TIMEOUT_MS = 10_000;
 /** The Socket.IO transport's largest accepted message. */
@@ -179,6 +184,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     hasher: argon2Hasher(),
     sessionPolicy: { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs },
     presenceGraceMs: config.presenceGraceMs,
+    maxUploadBytes: config.maxUploadBytes,
     // Several nodes: connections are counted across all of them (C3).
     ...(fanOut
       ? {
@@ -304,6 +310,16 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
   const throttle = new LoginThrottle(config.registrationsPerIpPerHour, stores.limiters);
   registerAuthRoutes(http, { services, chat: () => chat, throttle });
   registerAccountRoutes(http, { services, chat: () => chat, throttle });
+  await registerFileRoutes(http, {
+    services,
+    maxUploadBytes: config.maxUploadBytes,
+    limits: new UploadLimits(options.uploadBudget, stores.limiters),
+  });
+  // B8: uploads no message took are removed after an hour; every node sweeps (the deletes are idempotent).
+  const sweepFiles = setInterval(() => {
+    services.files.sweep().catch((error: unknown) => http.log.warn({ err: error }, 'sweeping pending files failed'));
+  }, FILE_SWEEP_INTERVAL_MS);
+  sweepFiles.unref();
   registerMetricsRoute(http, { metrics, token: config.metricsToken, ownPort: config.metricsPort !== null });
   await registerStatic(http, config.webDistDir);
 
@@ -320,6 +336,7 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     }, config.shutdownGraceMs);
     cutAfterGrace.unref();
     slowConsumers.stop();
+    clearInterval(sweepFiles);
     // Half the grace for commands in flight, so clients have the other half to hear
     // `server:shutdown` and close by themselves.
     await chat.shutdown({ drainTimeoutMs: Math.floor(config.shutdownGraceMs / 2), expectedBackInMs: 5000 });

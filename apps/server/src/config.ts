@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileTrust } from './security/client-address.js';
+import { UPLOAD_MAX_BYTES_DEFAULT } from '@parley/shared-types';
 
 /** Everything the process can be told from outside. The only module that reads process.env. */
 export type Config = {
@@ -49,6 +50,8 @@ export type Config = {
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   presenceGraceMs: number;
+  /** B2: the largest file one upload may carry, in bytes. */
+  maxUploadBytes: number;
   /** Enables the /admin namespace when set (at least 128 bits: see `tokenStrengthBits`). */
   adminToken: string | null;
   /**
@@ -113,6 +116,7 @@ export const DEFAULTS = {
   sessionIdleMs: 7 * DAY_MS,
   sessionAbsoluteMs: 30 * DAY_MS,
   presenceGraceMs: 5000,
+  maxUploadBytes: UPLOAD_MAX_BYTES_DEFAULT,
   sessionRecheckMs: 60_000,
   maxConnectionsPerUser: 20,
   maxConnectionsPerIp: 500,
@@ -303,6 +307,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMs: int(env, 'SESSION_IDLE_MS', DEFAULTS.sessionIdleMs, 60_000, 365 * DAY_MS),
     sessionAbsoluteMs: int(env, 'SESSION_ABSOLUTE_MS', DEFAULTS.sessionAbsoluteMs, 60_000, 365 * DAY_MS),
     presenceGraceMs: int(env, 'PRESENCE_GRACE_MS', DEFAULTS.presenceGraceMs, 0, 10_000),
+    maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', DEFAULTS.maxUploadBytes, 1, 1024 * 1024 * 1024),
     adminToken: parseToken(env, 'ADMIN_TOKEN'),
     trustProxy: parseTrustProxy(env.TRUST_PROXY ?? ''),
     allowedHosts: parseAllowedHosts(env.ALLOWED_HOSTS ?? ''),

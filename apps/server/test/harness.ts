@@ -242,6 +242,7 @@ export class Harness {
       sessionIdleMs: DEFAULTS.sessionIdleMs,
       sessionAbsoluteMs: DEFAULTS.sessionAbsoluteMs,
       presenceGraceMs: 200,
+      maxUploadBytes: DEFAULTS.maxUploadBytes,
       adminToken: null,
       trustProxy: [],
       allowedHosts: [...DEFAULT_ALLOWED_HOSTS],

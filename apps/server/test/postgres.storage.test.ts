@@ -18,6 +18,7 @@ import { describeStorageContract } from './storage.contract.js';
 import { describeAccountContract } from './storage.contract.accounts.js';
 import { describeConversationContract } from './storage.contract.conversations.js';
 import { describeSearchContract } from './storage.contract.search.js';
+import { describeFileContract } from './storage.contract.files.js';
 
 /*
  * The storage contract on the run's PostgreSQL server (postgres.global-setup.ts), each
@@ -39,6 +40,7 @@ describeStorageContract('PostgreSQL', () => open());
 describeConversationContract('PostgreSQL', () => open());
 describeAccountContract('PostgreSQL', () => open());
 describeSearchContract('PostgreSQL', () => open());
+describeFileContract('PostgreSQL', () => open());
 
 describe('PostgreSQL storage, two nodes on one database', () => {
   let schema: string;

@@ -12,6 +12,7 @@ import { describeStorageContract } from './storage.contract.js';
 import { describeAccountContract } from './storage.contract.accounts.js';
 import { describeConversationContract } from './storage.contract.conversations.js';
 import { describeSearchContract } from './storage.contract.search.js';
+import { describeFileContract } from './storage.contract.files.js';
 import { builtWriterThread } from './writer-thread.js';
 
 let tempRoot: string;
@@ -52,6 +53,16 @@ describeSearchContract('SQLite on a file, through the writer thread', async () =
 );
 
 describeAccountContract('SQLite on a file, through the writer thread', async () =>
+  openSqliteStorage({
+    filename: join(tempRoot, randomUUID(), 'parley.sqlite'),
+    synchronous: 'NORMAL',
+    writerThread: await builtWriterThread(),
+  }),
+);
+
+describeFileContract('SQLite in memory', async () => openSqliteStorage({ filename: ':memory:' }));
+
+describeFileContract('SQLite on a file, through the writer thread', async () =>
   openSqliteStorage({
     filename: join(tempRoot, randomUUID(), 'parley.sqlite'),
     synchronous: 'NORMAL',

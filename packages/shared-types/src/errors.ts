@@ -24,6 +24,12 @@ export const ERROR_MESSAGES = {
   message_deleted: 'That message was deleted.',
   invalid_reply: 'You can only reply to a message of the same conversation.',
   invalid_seq: 'That is past the newest message of the conversation.',
+  /** B2: over the server's upload cap. */
+  file_too_large: 'That file is too large to upload.',
+  /** B3: a name or declared type the bytes contradict (a page named .png, a declared image that is not one). */
+  file_type_mismatch: "That file's contents do not match its name or type.",
+  /** B4: not a file of mine, pending, in this room. */
+  invalid_attachment: 'That file cannot be attached (it was sent already, expired, or belongs elsewhere).',
   rate_limited: 'Too many requests; try again shortly.',
   unavailable: 'The server is restarting; try again in a moment.',
   /** S8: the server cannot write (its disk is full or its database damaged); reads still work. */

@@ -67,6 +67,18 @@ export type PresenceState = (typeof PRESENCE_STATES)[number];
 /** P4: a client says `away` after this long without input in any of its tabs. */
 export const PRESENCE_IDLE_MS = 5 * 60_000;
 
+/** B1: the default cap on one uploaded file, in bytes (the server's MAX_UPLOAD_BYTES overrides it). */
+export const UPLOAD_MAX_BYTES_DEFAULT = 25 * 1024 * 1024;
+/** B4: files one message carries. */
+export const ATTACHMENTS_MAX = 10;
+/** B1: a file's name is kept to this many code points (the rest is cut). */
+export const FILE_NAME_MAX = 200;
+/**
+ * B6: the image types shown inline (and previewed in the log); anything else, SVG included
+ * (it can carry script), is only ever downloaded as an attachment.
+ */
+export const INLINE_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+
 /** Counts code points, the unit every text limit above uses. */
 export function charCount(text: string): number {
   let count = 0;

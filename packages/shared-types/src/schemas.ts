@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import {
+  ATTACHMENTS_MAX,
   HISTORY_PAGE_MAX,
   MESSAGE_TEXT_MAX,
   NOTICE_TEXT_MAX,
@@ -224,6 +225,26 @@ export const ReplyRefSchema = Type.Object({
 export type ReplyRef = Static<typeof ReplyRefSchema>;
 
 /**
+ * B1, B5: an uploaded file as messages carry it. The type is the one sniffed from its bytes
+ * (never the client's word); an image's dimensions are kept so the log does not jump when
+ * its preview loads.
+ */
+export const AttachmentSchema = Type.Object({
+  id: IdSchema,
+  name: Type.String(),
+  /** Bytes. */
+  size: Type.Integer({ minimum: 0 }),
+  contentType: Type.String(),
+  width: Type.Optional(Type.Integer({ minimum: 1 })),
+  height: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+export type Attachment = Static<typeof AttachmentSchema>;
+
+/** B1: the answer to an upload: the file, pending until a message carries it (B4). */
+export const FileUploadedSchema = Type.Object({ file: AttachmentSchema });
+export type FileUploaded = Static<typeof FileUploadedSchema>;
+
+/**
  * A message as it is now (E5): edited text, a tombstone when deleted (empty text, no
  * reactions or mentions), its reactions. Optional fields are absent when empty, so a
  * plain message costs no more on the wire than before.
@@ -246,6 +267,8 @@ export const MessageSchema = Type.Object({
   reactions: Type.Optional(Type.Array(ReactionSchema)),
   /** E6: the members it mentions (user ids). */
   mentions: Type.Optional(Type.Array(IdSchema)),
+  /** B4: its files, in the order sent; gone with the message (B7). */
+  attachments: Type.Optional(Type.Array(AttachmentSchema)),
 });
 export type Message = Static<typeof MessageSchema>;
 
@@ -278,10 +301,12 @@ export const MessageSendPayloadSchema = Type.Object(
   {
     roomId: IdSchema,
     clientMessageId: ClientMessageIdSchema,
-    /** Blank text is refused by the domain with `empty_message` (M5). */
+    /** Blank text is refused by the domain with `empty_message` (M5), unless files come with it. */
     text: Type.String({ maxLength: MESSAGE_TEXT_MAX * 2 }),
     /** E4: the message of the same room this one answers. */
     replyTo: Type.Optional(IdSchema),
+    /** B4: files I uploaded to this room and sent with no message yet, in the order shown. */
+    attachments: Type.Optional(Type.Array(IdSchema, { minItems: 1, maxItems: ATTACHMENTS_MAX })),
   },
   strict,
 );

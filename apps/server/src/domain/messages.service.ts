@@ -32,12 +32,12 @@ export type ResumeStep =
   | { kind: 'changes'; roomId: string; changes: RoomChange[]; messages: Message[] }
   | { kind: 'reset'; roomId: string; lastSeq: number };
 
-/** M5, for a send and an edit alike. */
-function checkText(text: string): void {
+/** M5, for a send and an edit alike; a send with files (B4) may have no text. */
+function checkText(text: string, mayBeBlank = false): void {
   if (charCount(text) > MESSAGE_TEXT_MAX) {
     throw new DomainError('too_long', { path: '/text', message: `at most ${MESSAGE_TEXT_MAX} characters` });
   }
-  if (text.trim() === '') throw new DomainError('empty_message');
+  if (text.trim() === '' && !mayBeBlank) throw new DomainError('empty_message');
   // Stored as-is it would come back different (and up to 3x longer than M5 allows).
   if (LONE_SURROGATE.test(text)) {
     throw new DomainError('invalid_payload', { path: '/text', message: 'not well-formed Unicode' });
@@ -47,10 +47,10 @@ function checkText(text: string): void {
 export class MessagesService {
   constructor(private readonly deps: { storage: Storage; clock: Clock; newId: IdGenerator }) {}
 
-  /** M1–M3, M5, M7, E4, E6. `created` is false for a retry of an already stored message. */
+  /** M1–M3, M5, M7, E4, E6, B4. `created` is false for a retry of an already stored message. */
   async send(author: User, payload: MessageSendPayload): Promise<SendOutcome> {
     const { storage, clock, newId } = this.deps;
-    checkText(payload.text);
+    checkText(payload.text, payload.attachments !== undefined && payload.attachments.length > 0);
     const result = await storage.messages.append({
       id: newId(),
       roomId: payload.roomId,
@@ -59,6 +59,7 @@ export class MessagesService {
       text: payload.text,
       createdAt: clock.now(),
       ...(payload.replyTo === undefined ? {} : { replyToId: payload.replyTo }),
+      ...(payload.attachments === undefined ? {} : { attachmentIds: payload.attachments }),
       mentionKeys: mentionKeysOf(payload.text),
     });
     switch (result.status) {
@@ -75,6 +76,8 @@ export class MessagesService {
         throw new DomainError('invalid_reply');
       case 'reply_deleted':
         throw new DomainError('message_deleted');
+      case 'invalid_attachment':
+        throw new DomainError('invalid_attachment', { path: '/attachments' });
     }
   }
 

@@ -2,6 +2,7 @@ import type { Storage } from '../storage/storage.js';
 import { AccountService } from './account.service.js';
 import { AuthService, type PasswordHasher, type SessionPolicy } from './auth.service.js';
 import type { Clock } from './clock.js';
+import { FilesService } from './files.service.js';
 import type { IdGenerator } from './ids.js';
 import { MessagesService } from './messages.service.js';
 import type { PresenceDirectory } from './presence.directory.js';
@@ -17,6 +18,7 @@ export type Services = {
   account: AccountService;
   rooms: RoomsService;
   messages: MessagesService;
+  files: FilesService;
   search: SearchService;
   reads: ReadsService;
   presence: PresenceDirectory;
@@ -33,6 +35,8 @@ export function createServices(deps: {
   hasher: PasswordHasher;
   sessionPolicy: SessionPolicy;
   presenceGraceMs: number;
+  /** B2: the cap on one uploaded file. */
+  maxUploadBytes: number;
   /** Shared by several nodes (REDIS_URL); by default this process's connections only. */
   presence?: PresenceDirectory;
 }): Services {
@@ -46,6 +50,7 @@ export function createServices(deps: {
     rooms,
     typing: new TypingTracker(clock),
     messages: new MessagesService({ storage, clock, newId }),
+    files: new FilesService({ storage, clock, newId, maxUploadBytes: deps.maxUploadBytes }),
     search: new SearchService({ storage }),
     reads: new ReadsService({ storage }),
     account: new AccountService({ storage, hasher: deps.hasher, clock }),

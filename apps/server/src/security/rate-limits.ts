@@ -102,6 +102,25 @@ async function takeFrom(limiter: Limiter, key: string): Promise<Verdict> {
 }
 
 /**
+ * B1: uploads per user, over HTTP. Each may carry MAX_UPLOAD_BYTES to disk or database, so
+ * the budget bounds what one account can pour in: a handful at once (a few files dropped
+ * together), about one every two seconds after that.
+ */
+export const UPLOAD_BUDGET: Budget = { points: 30, perSeconds: 60, burst: { points: 10, perSeconds: 10 } };
+
+export class UploadLimits {
+  private readonly limiter: Limiter;
+
+  constructor(budget: Budget = UPLOAD_BUDGET, store: LimiterStore = memoryLimiters) {
+    this.limiter = limiterFor('file-upload', budget, store);
+  }
+
+  take(userId: string): Promise<Verdict> {
+    return takeFrom(this.limiter, userId);
+  }
+}
+
+/**
  * Chat handshakes per client address and minute. Each one costs a session lookup and a
  * read of the user's rooms before any cap can refuse it, so a machine that connects and
  * disconnects in a loop is refused (`rate_limited`) before that work. Generous: a

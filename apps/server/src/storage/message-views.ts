@@ -1,5 +1,6 @@
 import {
   REPLY_EXCERPT_MAX,
+  type Attachment,
   type Message,
   type Reaction,
   type ReactionEmoji,
@@ -35,6 +36,37 @@ export type ViewRow = {
 /** One person's reaction, in display order (oldest first). */
 export type ReactionRow = { message_id: string; emoji: string; user_id: string; username: string };
 export type MentionRow = { message_id: string; user_id: string };
+/** B4: a file of a message, in the order it was sent. */
+export type AttachmentRow = {
+  message_id: string;
+  id: string;
+  name: string;
+  size: number;
+  content_type: string;
+  width: number | null;
+  height: number | null;
+};
+
+/** A file row as messages carry it (dimensions only when known). */
+export function toAttachment(row: Omit<AttachmentRow, 'message_id'>): Attachment {
+  const attachment: Attachment = { id: row.id, name: row.name, size: Number(row.size), contentType: row.content_type };
+  if (row.width !== null && row.height !== null) {
+    attachment.width = row.width;
+    attachment.height = row.height;
+  }
+  return attachment;
+}
+
+/** Attachments by message, in row order. */
+export function groupAttachments(rows: Iterable<AttachmentRow>): Map<string, Attachment[]> {
+  const byMessage = new Map<string, Attachment[]>();
+  for (const r of rows) {
+    const list = byMessage.get(r.message_id);
+    if (list) list.push(toAttachment(r));
+    else byMessage.set(r.message_id, [toAttachment(r)]);
+  }
+  return byMessage;
+}
 
 /** The start of a text, at most REPLY_EXCERPT_MAX code points, with an ellipsis when cut. */
 export function excerptOf(text: string): string {
@@ -70,6 +102,7 @@ export function toView(
   row: ViewRow,
   reactions: Map<string, Reaction> | undefined,
   mentions: string[] | undefined,
+  attachments?: Attachment[],
 ): Message {
   const message: Message = {
     id: row.id,
@@ -87,6 +120,7 @@ export function toView(
   if (row.reply_to_id !== null) message.replyTo = replyRefOf(row);
   if (reactions && reactions.size > 0) message.reactions = [...reactions.values()];
   if (mentions && mentions.length > 0) message.mentions = mentions;
+  if (attachments && attachments.length > 0) message.attachments = attachments;
   return message;
 }
 

@@ -1,5 +1,6 @@
 import type { NotifyLevel, RoomKind } from '@parley/shared-types';
-import type { RoomRecord, RoomView, SessionRecord, UserRecord } from './storage.js';
+import { toAttachment, type AttachmentRow } from './message-views.js';
+import type { FileRecord, RoomRecord, RoomView, SessionRecord, UserRecord } from './storage.js';
 
 /*
  * Row shapes and their mapping to storage records, shared by every implementation: the
@@ -61,3 +62,23 @@ export const toRoomView = (r: RoomViewRow): RoomView => ({
   mentionCount: r.mention_count,
   notify: r.notify,
 });
+
+/** B1: a `files` row, both backends. */
+export type FileRow = Omit<AttachmentRow, 'message_id'> & {
+  room_id: string;
+  uploader_id: string;
+  message_id: string | null;
+  created_at: number;
+};
+
+export const FILE_COLUMNS = 'id, room_id, uploader_id, message_id, name, size, content_type, width, height, created_at';
+
+export function toFileRecord(row: FileRow): FileRecord {
+  return {
+    ...toAttachment(row),
+    roomId: row.room_id,
+    uploaderId: row.uploader_id,
+    messageId: row.message_id,
+    createdAt: row.created_at,
+  };
+}

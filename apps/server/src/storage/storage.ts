@@ -1,4 +1,13 @@
-import type { Message, NotifyLevel, ReactionEmoji, ReadState, RoomChange, RoomKind } from '@parley/shared-types';
+import type { Readable } from 'node:stream';
+import type {
+  Attachment,
+  Message,
+  NotifyLevel,
+  ReactionEmoji,
+  ReadState,
+  RoomChange,
+  RoomKind,
+} from '@parley/shared-types';
 import type { SearchCursor, SearchQuery, Snippet } from './search.query.js';
 
 /*
@@ -87,6 +96,8 @@ export type NewMessage = {
   replyToId?: string;
   /** E6: usernames (case keys) written as mentions; only members of the room count. */
   mentionKeys?: readonly string[];
+  /** B4: pending files of the author in this room, linked to the message in its transaction. */
+  attachmentIds?: readonly string[];
 };
 
 export type AppendResult =
@@ -97,7 +108,9 @@ export type AppendResult =
   | { status: 'room_not_found' }
   /** E4: `replyToId` is not a message of this room, or it is deleted. */
   | { status: 'invalid_reply' }
-  | { status: 'reply_deleted' };
+  | { status: 'reply_deleted' }
+  /** B4: an attachment is not a pending file of the author in this room: nothing stored. */
+  | { status: 'invalid_attachment' };
 
 /** A change to an existing message (E1–E3), checked and applied in one transaction. */
 export type MessageChange =
@@ -106,8 +119,11 @@ export type MessageChange =
   | { kind: 'react'; messageId: string; actorId: string; emoji: ReactionEmoji; on: boolean; at: number };
 
 export type ChangeResult =
-  /** Stored: it took the room's next seq. `message` is the view after it. */
-  | { status: 'changed'; change: RoomChange; message: Message }
+  /**
+   * Stored: it took the room's next seq. `message` is the view after it. A deletion's files
+   * went with it (B7): `removedFileIds` names them, their bytes already removed.
+   */
+  | { status: 'changed'; change: RoomChange; message: Message; removedFileIds?: string[] }
   /** Nothing to change (same text, a reaction already there or absent, already deleted). */
   | { status: 'unchanged'; message: Message }
   /** Unknown, or in a room the actor is not a member of (E7). */
@@ -280,6 +296,36 @@ export interface ReadStateStore {
   setNotify(userId: string, roomId: string, level: NotifyLevel): Promise<boolean>;
 }
 
+/** B1: a stored file, pending (no message yet) or sent. */
+export type FileRecord = Attachment & {
+  roomId: string;
+  uploaderId: string;
+  /** Null while pending (B4). */
+  messageId: string | null;
+  createdAt: number;
+};
+
+/** What an upload records besides its bytes (whose count the store measures). */
+export type NewFile = Omit<FileRecord, 'messageId' | 'size'>;
+
+/**
+ * B1–B8: files and their bytes (blobs). Where the bytes live is the implementation's
+ * choice (SQLite: files under DATA_DIR; PostgreSQL: chunks in the database, so every
+ * node serves every file); what a caller sees is the same.
+ */
+export interface FileStore {
+  /**
+   * Streams `bytes` into a new blob and records the file, pending. If `bytes` throws
+   * (too large, the client went away) nothing of it stays: no row, no partial blob.
+   */
+  create(file: NewFile, bytes: AsyncIterable<Uint8Array>): Promise<FileRecord>;
+  find(id: string): Promise<FileRecord | null>;
+  /** The blob's bytes, streamed; null when the file is gone. */
+  open(id: string): Promise<Readable | null>;
+  /** B8: pending files created before `cutoff` go, with their bytes; the ids removed. */
+  sweepPending(cutoff: number): Promise<string[]>;
+}
+
 /**
  * S8: whether the store can take writes. 'disk_pressure': the disk is (nearly) full, writes
  * are refused until space returns, then resume by themselves; 'read_only': the database is
@@ -314,6 +360,7 @@ export interface Storage {
   readonly rooms: RoomStore;
   readonly messages: MessageStore;
   readonly reads: ReadStateStore;
+  readonly files: FileStore;
   /** S8: whether writes are possible now (readiness, metrics); cheap, no I/O. */
   state(): StorageState;
   close(): Promise<void>;

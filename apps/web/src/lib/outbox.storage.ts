@@ -1,4 +1,4 @@
-import type { ErrorCode, ReactionEmoji } from '@parley/shared-types';
+import type { Attachment, ErrorCode, ReactionEmoji } from '@parley/shared-types';
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 
 /**
@@ -22,6 +22,8 @@ export type OutboxRecord = {
   text: string;
   /** A send that answers a message (E4). */
   replyTo?: MessageTarget;
+  /** B4: files uploaded already, sent with the message (their ids) and shown while it waits. */
+  attachments?: Attachment[];
   /** The message an edit, deletion or reaction is about. */
   target?: MessageTarget;
   /** A reaction: which, and whether it is added (true) or removed. */

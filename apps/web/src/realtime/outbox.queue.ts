@@ -1,4 +1,4 @@
-import type { ErrorCode, Message, ReactionEmoji } from '@parley/shared-types';
+import type { Attachment, ErrorCode, Message, ReactionEmoji } from '@parley/shared-types';
 import type { MessageTarget, OutboxRecord, OutboxStorage } from '../lib/outbox.storage';
 
 /** An operation on a message, queued behind the sends before it (hydrogen-web's pending events). */
@@ -132,12 +132,18 @@ export class Outbox {
   }
 
   /** Queues a new message: stored first, then shown as sending, then sent in turn. */
-  async write(roomId: string, text: string, replyTo?: MessageTarget): Promise<OutboxRecord> {
+  async write(
+    roomId: string,
+    text: string,
+    replyTo?: MessageTarget,
+    attachments?: readonly Attachment[],
+  ): Promise<OutboxRecord> {
     return this.queue({
       clientMessageId: '',
       roomId,
       text,
       ...(replyTo ? { replyTo } : {}),
+      ...(attachments && attachments.length > 0 ? { attachments: [...attachments] } : {}),
       queuedAt: 0,
       status: 'sending',
     });

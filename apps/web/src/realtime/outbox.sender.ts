@@ -1,4 +1,4 @@
-import type { Ack, ChatCommand, Message, ReactionEmoji } from '@parley/shared-types';
+import type { Ack, Attachment, ChatCommand, Message, ReactionEmoji } from '@parley/shared-types';
 import { charCount, isErrorCode, MESSAGE_TEXT_MAX } from '@parley/shared-types';
 import { errorText } from '../lib/errors';
 import { newClientMessageId } from '../lib/ids';
@@ -81,15 +81,24 @@ export function outboxConnected(): void {
   outbox?.connected();
 }
 
-/** Queues `text` for `roomId`, maybe as a reply (E4). False when the text may not be sent at all. */
-export function sendMessage(roomId: string, text: string, replyTo?: MessageTarget): boolean {
-  if (!outbox || !sendable(text)) return false;
+/**
+ * Queues `text` for `roomId`, maybe as a reply (E4), maybe with uploaded files (B4, then
+ * the text may be blank). False when it may not be sent at all.
+ */
+export function sendMessage(
+  roomId: string,
+  text: string,
+  replyTo?: MessageTarget,
+  attachments: readonly Attachment[] = [],
+): boolean {
+  if (!outbox || !sendable(text, attachments.length > 0)) return false;
   typingStop();
-  void outbox.write(roomId, text, replyTo);
+  void outbox.write(roomId, text, replyTo, attachments);
   return true;
 }
 
-const sendable = (text: string) => text.trim() !== '' && charCount(text) <= MESSAGE_TEXT_MAX;
+const sendable = (text: string, withFiles = false) =>
+  (withFiles || text.trim() !== '') && charCount(text) <= MESSAGE_TEXT_MAX;
 
 /** E1: queues an edit (of a stored message, or of one of mine still in the outbox). */
 export function editMessage(roomId: string, target: MessageTarget, text: string): boolean {
@@ -132,6 +141,7 @@ function commandOf(record: OutboxRecord): { command: ChatCommand; payload: objec
         clientMessageId: record.clientMessageId,
         text: record.text,
         ...(replyTo ? { replyTo } : {}),
+        ...(record.attachments ? { attachments: record.attachments.map((a) => a.id) } : {}),
       },
     };
   }

@@ -10,6 +10,7 @@ import { createSearchSlice } from './search.slice';
 import { createSessionSlice } from './session.slice';
 import { createTypingSlice } from './typing.slice';
 import { createUiSlice } from './ui.slice';
+import { createUploadsSlice } from './uploads.slice';
 
 export type { AppState } from './app.store.types';
 
@@ -26,6 +27,7 @@ export function createAppStore() {
     ...createUiSlice(...a),
     ...createSearchSlice(...a),
     ...createAnnouncerSlice(...a),
+    ...createUploadsSlice(...a),
   }));
 }
 

@@ -9,6 +9,7 @@ import type { SearchSlice } from './search.slice';
 import type { SessionSlice } from './session.slice';
 import type { TypingSlice } from './typing.slice';
 import type { UiSlice } from './ui.slice';
+import type { UploadsSlice } from './uploads.slice';
 
 /** The whole store: one object made of slices, each with its actions beside its data. */
 export type AppState = SessionSlice &
@@ -20,7 +21,8 @@ export type AppState = SessionSlice &
   TypingSlice &
   UiSlice &
   SearchSlice &
-  AnnouncerSlice;
+  AnnouncerSlice &
+  UploadsSlice;
 
 /** A slice sees the whole store (actions may touch a neighbour in the same update). */
 export type AppSlice<T> = StateCreator<AppState, [], [], T>;

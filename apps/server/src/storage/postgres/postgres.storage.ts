@@ -24,6 +24,7 @@ import { batchingAppender } from './postgres.batch.js';
 import { migratePostgres } from './postgres.migrations.js';
 import { ROOMS_FOR_USER, ROOM_VIEW_FOR_USER, readState } from './postgres.reads.js';
 import { asTx, inTransaction } from './postgres.transactions.js';
+import { postgresFiles } from './postgres.files.js';
 import { changesBetween, historyPage, lastSeqOf, viewOne, viewsByIds } from './postgres.views.js';
 import { postgresWrites } from './postgres.writes.js';
 import { searchMessages } from './postgres.search.js';
@@ -353,6 +354,7 @@ function postgresStorage(pool: Pool, options: PostgresOptions): Storage {
     rooms,
     messages,
     reads,
+    files: postgresFiles(pool),
     // S8: PostgreSQL runs apart and says so itself (its own monitoring, its own disk); a
     // full disk there fails the write, which the transport answers as `internal`.
     state: () => 'ok',

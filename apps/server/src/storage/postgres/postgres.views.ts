@@ -1,5 +1,5 @@
 import { REPLY_EXCERPT_MAX, type Message, type RoomChange } from '@parley/shared-types';
-import { groupReactions, toView, type ViewRow } from '../message-views.js';
+import { groupReactions, toAttachment, toView, type AttachmentRow, type ViewRow } from '../message-views.js';
 import type { Tx } from './postgres.transactions.js';
 
 /*
@@ -18,6 +18,8 @@ type PgViewRow = Omit<ViewRow, 'text' | 'reply_text'> & {
   mention_ids: string[] | null;
   /** [emoji, user id, username], oldest first. */
   reaction_list: Array<[string, string, string]> | null;
+  /** B4: its files, in the order sent. */
+  attachment_list: Array<Omit<AttachmentRow, 'message_id'>> | null;
 };
 
 const VIEW_COLUMNS = `
@@ -28,7 +30,10 @@ const VIEW_COLUMNS = `
   (SELECT array_agg(mn.user_id ORDER BY mn.user_id COLLATE "C") FROM mentions mn WHERE mn.message_id = m.id)
     AS mention_ids,
   (SELECT json_agg(json_build_array(x.emoji, x.user_id, xu.username) ORDER BY x.created_at, x.ord)
-     FROM reactions x JOIN users xu ON xu.id = x.user_id WHERE x.message_id = m.id) AS reaction_list`;
+     FROM reactions x JOIN users xu ON xu.id = x.user_id WHERE x.message_id = m.id) AS reaction_list,
+  (SELECT json_agg(json_build_object('id', f.id, 'name', f.name, 'size', f.size, 'content_type', f.content_type,
+                                     'width', f.width, 'height', f.height) ORDER BY f.position)
+     FROM files f WHERE f.message_id = m.id) AS attachment_list`;
 
 const VIEW_FROM = `
   FROM messages m
@@ -57,6 +62,7 @@ function toMessage(row: PgViewRow): Message {
     },
     reactions,
     row.mention_ids ?? undefined,
+    row.attachment_list?.map(toAttachment),
   );
 }
 

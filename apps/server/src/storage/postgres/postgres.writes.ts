@@ -1,7 +1,14 @@
 import type { Pool } from 'pg';
-import { DELETED_USER_NAME, type ChangeKind, type Message, type ReadState, type ReplyRef } from '@parley/shared-types';
+import {
+  DELETED_USER_NAME,
+  type Attachment,
+  type ChangeKind,
+  type Message,
+  type ReadState,
+  type ReplyRef,
+} from '@parley/shared-types';
 import { caseKey, dmKey } from '../keys.js';
-import { excerptOf } from '../message-views.js';
+import { excerptOf, toAttachment, type AttachmentRow } from '../message-views.js';
 import { toRoom, type RoomRow } from '../rows.js';
 import type {
   AppendResult,
@@ -161,6 +168,33 @@ async function memberName(tx: Tx, roomId: string, userId: string): Promise<strin
   return rows[0]?.username ?? null;
 }
 
+/** B4: each id a distinct pending file of the author in the message's room (rows locked). */
+async function pendingFilesUsable(tx: Tx, m: NewMessage, fileIds: readonly string[]): Promise<boolean> {
+  if (fileIds.length === 0) return true;
+  if (new Set(fileIds).size !== fileIds.length) return false;
+  const { rows } = await tx.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (
+       SELECT 1 FROM files WHERE id = ANY($1::text[]) AND message_id IS NULL AND uploader_id = $2 AND room_id = $3
+       ORDER BY id COLLATE "C" FOR UPDATE
+     ) AS usable`,
+    [fileIds, m.authorId, m.roomId],
+  );
+  return rows[0]!.n === fileIds.length;
+}
+
+/** B4: the files become the message's, in the order given. */
+async function linkFiles(tx: Tx, messageId: string, fileIds: readonly string[]): Promise<Attachment[]> {
+  if (fileIds.length === 0) return [];
+  const { rows } = await tx.query<Omit<AttachmentRow, 'message_id'> & { position: number }>(
+    `UPDATE files f SET message_id = $1, position = given.position - 1
+     FROM unnest($2::text[]) WITH ORDINALITY AS given(id, position)
+     WHERE f.id = given.id
+     RETURNING f.id, f.name, f.size, f.content_type, f.width, f.height, f.position`,
+    [messageId, fileIds],
+  );
+  return rows.sort((a, b) => a.position - b.position).map(toAttachment);
+}
+
 async function appendIn(tx: Tx, m: NewMessage): Promise<AppendResult> {
   // Every check of a send in one round trip (sends are the hot path); the membership is
   // locked as in memberName.
@@ -205,6 +239,9 @@ async function appendIn(tx: Tx, m: NewMessage): Promise<AppendResult> {
       deleted: false,
     };
   }
+  // B4: every attachment checked (and locked) before anything is written.
+  const fileIds = m.attachmentIds ?? [];
+  if (!(await pendingFilesUsable(tx, m, fileIds))) return { status: 'invalid_attachment' };
   const { rows: inserted } = await tx.query<{ seq: number }>(INSERT_MESSAGE, [
     m.id,
     m.roomId,
@@ -215,6 +252,7 @@ async function appendIn(tx: Tx, m: NewMessage): Promise<AppendResult> {
     m.replyToId ?? null,
   ]);
   const seq = inserted[0]!.seq;
+  const attachments = await linkFiles(tx, m.id, fileIds);
   const mentions = await recordMentions(tx, m.id, m.roomId, m.mentionKeys);
   // Built from what was sent: no read-back of the row.
   const message: Message = {
@@ -229,6 +267,7 @@ async function appendIn(tx: Tx, m: NewMessage): Promise<AppendResult> {
   };
   if (replyTo) message.replyTo = replyTo;
   if (mentions.length > 0) message.mentions = mentions;
+  if (attachments.length > 0) message.attachments = attachments;
   return { status: 'created', message };
 }
 
@@ -255,6 +294,7 @@ async function changeIn(tx: Tx, c: MessageChange): Promise<ChangeResult> {
   };
   let kind: ChangeKind;
   let seq: number;
+  let removedFileIds: string[] = [];
   switch (c.kind) {
     case 'edit': {
       if (meta.author_id !== c.actorId) return { status: 'forbidden' };
@@ -287,6 +327,11 @@ async function changeIn(tx: Tx, c: MessageChange): Promise<ChangeResult> {
       ]);
       await tx.query('DELETE FROM reactions WHERE message_id = $1', [c.messageId]);
       await tx.query('DELETE FROM mentions WHERE message_id = $1', [c.messageId]);
+      // B7: its files go with it, their chunks by the cascade, in this transaction.
+      const gone = await tx.query<{ id: string }>('DELETE FROM files WHERE message_id = $1 RETURNING id', [
+        c.messageId,
+      ]);
+      removedFileIds = gone.rows.map((f) => f.id).sort();
       break;
     }
     case 'react': {
@@ -312,6 +357,7 @@ async function changeIn(tx: Tx, c: MessageChange): Promise<ChangeResult> {
     status: 'changed',
     change: { seq, kind, messageId: c.messageId },
     message: (await viewOne(tx, c.messageId))!,
+    ...(removedFileIds.length > 0 ? { removedFileIds } : {}),
   };
 }
 

@@ -175,4 +175,31 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE users ADD COLUMN appear_offline INTEGER NOT NULL DEFAULT 0 CHECK (appear_offline IN (0, 1));
     `,
   },
+  // 7 is group conversations (built on another branch): the runner applies whatever is not
+  // recorded yet, so a database at 8 takes 7 when that lands.
+  {
+    version: 8,
+    name: 'files attached to messages',
+    sql: `
+      -- B1-B8: a file's bytes live outside the database (DATA_DIR/files/<id>); this row says
+      -- whose it is and where it was sent. message_id NULL: uploaded, not sent yet (pending).
+      -- position: its place among the message's files.
+      CREATE TABLE files (
+        id           TEXT PRIMARY KEY,
+        room_id      TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        uploader_id  TEXT NOT NULL REFERENCES users(id),
+        message_id   TEXT REFERENCES messages(id) ON DELETE CASCADE,
+        position     INTEGER NOT NULL DEFAULT 0,
+        name         TEXT NOT NULL,
+        size         INTEGER NOT NULL,
+        content_type TEXT NOT NULL,
+        width        INTEGER,
+        height       INTEGER,
+        created_at   INTEGER NOT NULL
+      );
+      CREATE INDEX files_message ON files(message_id, position);
+      -- B8: the sweep of pending files.
+      CREATE INDEX files_pending ON files(created_at) WHERE message_id IS NULL;
+    `,
+  },
 ];

@@ -1,5 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { HISTORY_PAGE_DEFAULT } from '@parley/shared-types';
@@ -7,6 +9,8 @@ import { caseKey } from '../keys.js';
 import { NewestPages } from '../newest-pages.js';
 import type { Message, RoomChange } from '@parley/shared-types';
 import type {
+  FileRecord,
+  FileStore,
   InvitationRecord,
   ReceivedInvitationRecord,
   MemberRecord,
@@ -20,6 +24,9 @@ import type {
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { UNREAD_COLUMNS, prepareReadStates } from './sqlite.reads.js';
 import {
+  FILE_COLUMNS,
+  toFileRecord,
+  type FileRow,
   toRoom,
   toRoomView,
   toSession,
@@ -36,6 +43,7 @@ import { prepareWrites, type WriteRequest } from './sqlite.writes.js';
 import { WriteQueue, type BatchRunner } from './write-queue.js';
 import { StorageRefusedError } from '../storage.js';
 import { watchDisk, type DiskWatch } from '../disk.watch.js';
+import { DiskBlobs } from '../disk.blobs.js';
 import { lockDataDir, type DataDirLock } from './data-dir.lock.js';
 import { checkDatabaseFile, stampDatabase } from './sqlite.identity.js';
 import { boundWal, LARGE_BATCH, withWalUpkeep } from './sqlite.wal.js';
@@ -84,6 +92,11 @@ export type SqliteOptions = {
   onStateChange?: (change: StateChange) => void;
   /** Told the number of writes and the duration of every committed group (metrics). */
   onCommit?: CommitObserver;
+  /**
+   * B1: where file bytes live; default `files/` beside the database file (DATA_DIR/files),
+   * or a temporary folder, removed at close, for ':memory:'.
+   */
+  filesDir?: string;
 };
 
 /** Writes in one transaction, and how long it took where it ran (ms). */
@@ -234,6 +247,11 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
   const inMemory = options.filename === ':memory:';
   const synchronous = options.synchronous ?? 'FULL';
   const { db, lock } = openChecked(options, synchronous);
+  const blobs = new DiskBlobs(
+    options.filesDir ??
+      (inMemory ? join(tmpdir(), `parley-files-${randomUUID()}`) : join(dirname(options.filename), 'files')),
+  );
+  void blobs.removeLeftovers();
 
   const observer = options.onCommit;
   // An observer that throws must never turn a committed write into a reported failure.
@@ -487,7 +505,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     async append(m) {
       const outcome = await queue.call('append', m);
       if (outcome.status !== 'created') return outcome;
-      const { seq, authorName, mentions, replyTo } = outcome;
+      const { seq, authorName, mentions, replyTo, attachments } = outcome;
       const message: Message = {
         id: m.id,
         roomId: m.roomId,
@@ -500,12 +518,15 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       };
       if (replyTo) message.replyTo = replyTo;
       if (mentions.length > 0) message.mentions = mentions;
+      if (attachments.length > 0) message.attachments = attachments;
       committed(m.roomId, { seq, kind: 'message:created', messageId: m.id }, message);
       return { status: 'created', message };
     },
     async change(c) {
       const result = await queue.call('change', c);
       if (result.status === 'changed') committed(result.message.roomId, result.change, result.message);
+      // B7: after the commit, so bytes never go while a row still points at them.
+      if (result.status === 'changed' && result.removedFileIds) await blobs.remove(result.removedFileIds);
       return result;
     },
     async find(messageId) {
@@ -540,6 +561,38 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     setNotify: (userId, roomId, level) => queue.call('setNotify', userId, roomId, level),
   };
 
+  const fileById = db.prepare<[string], FileRow>(`SELECT ${FILE_COLUMNS} FROM files WHERE id = ?`);
+  const files: FileStore = {
+    async create(file, bytes) {
+      // S8: a disk that refuses writes gets no file bytes either (they are the bigger write).
+      const refusal = guard.refusal();
+      if (refusal) throw refusal;
+      // Bytes first, then the row: a row always has its whole blob. Should the row fail,
+      // the blob goes; should the process die in between, the blob is an orphan no row names.
+      const size = await blobs.write(file.id, bytes);
+      const record: FileRecord = { ...file, size, messageId: null };
+      try {
+        await queue.call('createFile', record);
+      } catch (error) {
+        await blobs.remove([file.id]);
+        throw error;
+      }
+      return record;
+    },
+    async find(id) {
+      const row = fileById.get(id);
+      return row ? toFileRecord(row) : null;
+    },
+    async open(id) {
+      return fileById.get(id) ? blobs.open(id) : null;
+    },
+    async sweepPending(cutoff) {
+      const ids = await queue.call('sweepPendingFiles', cutoff);
+      await blobs.remove(ids);
+      return ids;
+    },
+  };
+
   let closed: Promise<void> | null = null;
   return {
     users,
@@ -547,6 +600,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     rooms,
     messages,
     reads,
+    files,
     state: () => guard.state(),
     close() {
       // Writes already accepted are committed before the database closes.
@@ -555,6 +609,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
         await queue.drain();
         await writes.close();
         if (db.open) db.close();
+        if (inMemory && options.filesDir === undefined) rmSync(blobs.dir, { recursive: true, force: true });
         // Last: the data directory is free once the database is closed.
         lock?.release();
       })();

@@ -1,9 +1,11 @@
 import type Database from 'better-sqlite3';
 import { REPLY_EXCERPT_MAX, type Message } from '@parley/shared-types';
 import {
+  groupAttachments,
   groupMentions,
   groupReactions,
   toView,
+  type AttachmentRow,
   type MentionRow,
   type ReactionRow,
   type ViewRow,
@@ -46,15 +48,20 @@ export function prepareViews(db: Database.Database): ViewReader {
     mentions: db.prepare<[string], MentionRow>(
       'SELECT message_id, user_id FROM mentions WHERE message_id IN (SELECT value FROM json_each(?))',
     ),
+    attachments: db.prepare<[string], AttachmentRow>(
+      `SELECT message_id, id, name, size, content_type, width, height FROM files
+       WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY message_id, position`,
+    ),
   };
 
-  /** Rows → views, with one query each for the reactions and mentions of all of them. */
+  /** Rows → views, with one query each for the reactions, mentions and files of all of them. */
   function assemble(rows: ViewRow[]): Message[] {
     if (rows.length === 0) return [];
     const ids = JSON.stringify(rows.map((r) => r.id));
     const reactions = groupReactions(q.reactions.all(ids));
     const mentions = groupMentions(q.mentions.all(ids));
-    return rows.map((row) => toView(row, reactions.get(row.id), mentions.get(row.id)));
+    const attachments = groupAttachments(q.attachments.all(ids));
+    return rows.map((row) => toView(row, reactions.get(row.id), mentions.get(row.id), attachments.get(row.id)));
   }
 
   return {

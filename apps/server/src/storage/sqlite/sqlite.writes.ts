@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import {
   DELETED_USER_NAME,
+  type Attachment,
   type ChangeKind,
   type NotifyLevel,
   type ReadState,
@@ -11,6 +12,7 @@ import type {
   AppendResult,
   ChangeResult,
   DeletedAccount,
+  FileRecord,
   MessageChange,
   NewMessage,
   RemovedMember,
@@ -20,7 +22,7 @@ import type {
 } from '../storage.js';
 import { toRoom, type RoomRow } from '../rows.js';
 import { prepareReadStates } from './sqlite.reads.js';
-import { excerptOf } from '../message-views.js';
+import { excerptOf, toAttachment } from '../message-views.js';
 import { prepareViews } from './sqlite.views.js';
 import { isCorruption, isSpaceFailure } from './write.guard.js';
 
@@ -53,6 +55,10 @@ export type WriteOps = {
   deleteUser(userId: string, at: number): DeletedAccount | null;
   setLastSeen(userId: string, at: number): void;
   setAppearOffline(userId: string, appearOffline: boolean, at: number): boolean;
+  /** B1: the row of a file whose bytes are already on disk. */
+  createFile(file: FileRecord): null;
+  /** B8: pending files created before `cutoff`: their rows go, their ids come back. */
+  sweepPendingFiles(cutoff: number): string[];
 };
 
 /**
@@ -60,7 +66,14 @@ export type WriteOps = {
  * a new message (a small reply on the hot path: no read-back of the row).
  */
 export type AppendOutcome =
-  | { status: 'created'; seq: number; authorName: string; mentions: string[]; replyTo: ReplyRef | null }
+  | {
+      status: 'created';
+      seq: number;
+      authorName: string;
+      mentions: string[];
+      replyTo: ReplyRef | null;
+      attachments: Attachment[];
+    }
   | Exclude<AppendResult, { status: 'created' }>;
 
 export type WriteOp = keyof WriteOps;
@@ -108,6 +121,31 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
     ),
     touchSession: db.prepare('UPDATE sessions SET last_seen_at = ? WHERE key = ? AND last_seen_at < ?'),
     deleteSession: db.prepare('DELETE FROM sessions WHERE key = ?'),
+    insertFile: db.prepare(
+      `INSERT INTO files (id, room_id, uploader_id, name, size, content_type, width, height, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    pendingFile: db.prepare<
+      [string],
+      {
+        room_id: string;
+        uploader_id: string;
+        message_id: string | null;
+        name: string;
+        size: number;
+        content_type: string;
+        width: number | null;
+        height: number | null;
+        id: string;
+      }
+    >('SELECT id, room_id, uploader_id, message_id, name, size, content_type, width, height FROM files WHERE id = ?'),
+    linkFile: db.prepare('UPDATE files SET message_id = ?, position = ? WHERE id = ?'),
+    filesOfMessage: db.prepare<[string], { id: string }>('SELECT id FROM files WHERE message_id = ?'),
+    deleteFilesOfMessage: db.prepare('DELETE FROM files WHERE message_id = ?'),
+    stalePending: db.prepare<[number], { id: string }>(
+      'SELECT id FROM files WHERE message_id IS NULL AND created_at < ?',
+    ),
+    deleteFile: db.prepare('DELETE FROM files WHERE id = ?'),
     deleteExpiredSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?'),
     insertRoom: db.prepare(
       'INSERT INTO rooms (id, kind, name, name_key, dm_key, owner_id, last_seq, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -284,11 +322,25 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
         deleted: false,
       };
     }
+    // B4: every attachment checked before anything is written.
+    const files = (m.attachmentIds ?? []).map((id) => q.pendingFile.get(id));
+    const usable = files.every(
+      (f) => f !== undefined && f.message_id === null && f.uploader_id === m.authorId && f.room_id === m.roomId,
+    );
+    if (!usable || new Set(m.attachmentIds).size !== files.length) return { status: 'invalid_attachment' };
     const seq = q.nextSeq.get(m.roomId)!.last_seq;
     q.insertMessage.run(m.id, m.roomId, seq, m.authorId, m.clientMessageId, m.text, m.createdAt, m.replyToId ?? null);
+    files.forEach((f, position) => q.linkFile.run(m.id, position, f!.id));
     const mentions = recordMentions(m.id, m.roomId, m.mentionKeys);
     // The caller builds the message from what it sent: no read-back, and a small reply.
-    return { status: 'created', seq, authorName: q.username.get(m.authorId)!.username, mentions, replyTo };
+    return {
+      status: 'created',
+      seq,
+      authorName: q.username.get(m.authorId)!.username,
+      mentions,
+      replyTo,
+      attachments: files.map((f) => toAttachment(f!)),
+    };
   });
 
   /** Takes the room's next seq for a change of `messageId` and logs it (S1). */
@@ -299,6 +351,7 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
   };
 
   const change = db.transaction((c: MessageChange): ChangeResult => {
+    let removedFileIds: string[] = [];
     const meta = q.messageMeta.get(c.messageId);
     // E7: unknown and foreign messages look the same.
     if (!meta || !q.isMember.get(meta.room_id, c.actorId)) return { status: 'not_visible' };
@@ -326,6 +379,9 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
         q.deleteMessage.run(c.at, seq, c.messageId);
         q.deleteReactions.run(c.messageId);
         q.deleteMentions.run(c.messageId);
+        // B7: its files go with it; the store removes their bytes once this commits.
+        removedFileIds = q.filesOfMessage.all(c.messageId).map((f) => f.id);
+        q.deleteFilesOfMessage.run(c.messageId);
         break;
       }
       case 'react': {
@@ -340,7 +396,12 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
         break;
       }
     }
-    return { status: 'changed', change: { seq, kind, messageId: c.messageId }, message: views.one(c.messageId)! };
+    return {
+      status: 'changed',
+      change: { seq, kind, messageId: c.messageId },
+      message: views.one(c.messageId)!,
+      ...(removedFileIds.length > 0 ? { removedFileIds } : {}),
+    };
   });
 
   const markRead = db.transaction(
@@ -436,6 +497,25 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
       (userId: string, appearOffline: boolean, at: number) =>
         (appearOffline ? q.appearOffline.run(at, userId) : q.appearOnline.run(userId)).changes > 0,
     ),
+    createFile: single((f: FileRecord) => {
+      q.insertFile.run(
+        f.id,
+        f.roomId,
+        f.uploaderId,
+        f.name,
+        f.size,
+        f.contentType,
+        f.width ?? null,
+        f.height ?? null,
+        f.createdAt,
+      );
+      return null;
+    }),
+    sweepPendingFiles: single((cutoff: number) => {
+      const ids = q.stalePending.all(cutoff).map((f) => f.id);
+      for (const id of ids) q.deleteFile.run(id);
+      return ids;
+    }),
   };
 
   const dispatch = (request: WriteRequest): unknown =>

@@ -18,6 +18,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   room_name_taken: 409,
   conflict: 409,
   too_long: 413,
+  file_too_large: 413,
+  file_type_mismatch: 415,
   rate_limited: 429,
   unavailable: 503,
   storage_full: 503,

@@ -1,15 +1,28 @@
 import { charCount, ERROR_MESSAGES, MESSAGE_TEXT_MAX } from '@parley/shared-types';
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import {
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type ClipboardEvent,
+  type DragEvent,
+  type FormEvent,
+  type KeyboardEvent,
+} from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { sendMessage } from '../../realtime/outbox.sender';
 import { typingInput, typingStop } from '../../realtime/typing.sender';
+import { attachFiles } from '../../realtime/uploads.actions';
 import { appStore } from '../../store/app.store';
 import { selectMembers } from '../../store/rooms.selectors';
 import { selectUser } from '../../store/session.selectors';
 import { selectDraft, selectReplyTarget } from '../../store/ui.selectors';
+import { selectUploads } from '../../store/uploads.selectors';
 import { useAppStore } from '../../store/use-app-store';
 import { COMPOSER_INPUT_ID } from './composer.focus';
 import { insertMention, mentionAt, suggestionsFor, type MentionQuery } from './mention.logic';
+import { UploadList } from './UploadList';
 
 /** How long a room just opened waits for a closing dialog before taking the caret (~2 s). */
 const DIALOG_WAIT_FRAMES = 120;
@@ -28,9 +41,12 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   const reply = useAppStore(selectReplyTarget(roomId));
   const me = useAppStore(selectUser);
   const usernames = useAppStore(useShallow((s) => selectMembers(roomId)(s).map((m) => m.username)));
+  const uploads = useAppStore(selectUploads(roomId));
   const hintId = useId();
   const listId = useId();
   const input = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  const [dropping, setDropping] = useState(false);
   const [query, setQuery] = useState<MentionQuery | null>(null);
   const [active, setActive] = useState(0);
   const count = charCount(draft);
@@ -82,12 +98,46 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   }
 
   function send() {
-    if (tooLong || draft.trim() === '') return;
-    if (sendMessage(roomId, draft, reply?.target)) {
+    // Files still going up would be left behind: Send waits for them (or their Cancel).
+    if (tooLong || uploads.some((u) => u.status === 'uploading')) return;
+    const ready = uploads.filter((u) => u.status === 'uploaded' && u.file);
+    if (draft.trim() === '' && ready.length === 0) return;
+    if (
+      sendMessage(
+        roomId,
+        draft,
+        reply?.target,
+        ready.map((u) => u.file!),
+      )
+    ) {
       appStore.getState().draftChanged(roomId, '');
       appStore.getState().replyCancelled(roomId);
+      appStore.getState().uploadsSent(
+        roomId,
+        uploads.filter((u) => u.status !== 'uploading').map((u) => u.key),
+      );
       setQuery(null);
     }
+  }
+
+  // B1: files dropped on the composer or pasted into it go up like chosen ones.
+  const carriesFiles = (event: DragEvent) => event.dataTransfer.types.includes('Files');
+  function onDragOver(event: DragEvent<HTMLFormElement>) {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    setDropping(true);
+  }
+  function onDrop(event: DragEvent<HTMLFormElement>) {
+    setDropping(false);
+    if (event.dataTransfer.files.length === 0) return;
+    event.preventDefault();
+    attachFiles(roomId, event.dataTransfer.files);
+  }
+  function onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
+    if (event.clipboardData.files.length === 0) return;
+    event.preventDefault();
+    attachFiles(roomId, event.clipboardData.files);
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
@@ -125,7 +175,13 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   }
 
   return (
-    <form className="composer" onSubmit={onSubmit}>
+    <form
+      className={dropping ? 'composer dropping' : 'composer'}
+      onSubmit={onSubmit}
+      onDragOver={onDragOver}
+      onDragLeave={() => setDropping(false)}
+      onDrop={onDrop}
+    >
       {reply && (
         <div className="reply-banner">
           <span className="reply-banner-text">
@@ -155,6 +211,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
           ))}
         </ul>
       )}
+      {uploads.length > 0 && <UploadList roomId={roomId} uploads={uploads} />}
       <label htmlFor={COMPOSER_INPUT_ID} className="visually-hidden">
         Message
       </label>
@@ -173,7 +230,36 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
         onChange={(e) => change(e.target.value, e.target.selectionStart)}
         onKeyDown={onKeyDown}
         onBlur={() => setQuery(null)}
+        onPaste={onPaste}
       />
+      <input
+        ref={picker}
+        type="file"
+        multiple
+        hidden
+        onChange={(e) => {
+          if (e.target.files) attachFiles(roomId, e.target.files);
+          // The same file can be chosen again.
+          e.target.value = '';
+        }}
+      />
+      <button
+        type="button"
+        className="composer-attach"
+        aria-label="Attach file"
+        title="Attach file"
+        onClick={() => picker.current?.click()}
+      >
+        <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
+          <path
+            d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.8"
+            strokeLinecap="round"
+          />
+        </svg>
+      </button>
       <button type="submit" className="primary composer-send">
         Send
       </button>

@@ -10,6 +10,7 @@ import { useAppStore } from '../../store/use-app-store';
 import { Avatar } from '../../ui/Avatar';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { EditBox } from './EditBox';
+import { MessageFiles } from './MessageFiles';
 import { MessageText } from './MessageText';
 import { ReactionBar } from './ReactionBar';
 import { ReactionMenu } from './ReactionMenu';
@@ -127,9 +128,10 @@ function MessageArticle({
           text={message.text}
           onDone={() => appStore.getState().editStarted(null)}
         />
-      ) : (
+      ) : message.text === '' && message.attachments ? null : (
         <MessageText text={message.text} mentioned={mentioned} edited={message.editedAt !== undefined} />
       )}
+      {!deleted && message.attachments && <MessageFiles attachments={message.attachments} />}
       {!deleted && message.reactions && (
         <ReactionBar reactions={message.reactions} myId={context.me?.id} onToggle={toggle} />
       )}

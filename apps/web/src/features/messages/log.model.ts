@@ -62,6 +62,7 @@ function pendingView(entry: OutboxEntry, me: User | null): Message {
     clientMessageId: entry.clientMessageId,
     text: entry.text,
     createdAt: entry.queuedAt,
+    ...(entry.attachments ? { attachments: entry.attachments } : {}),
   };
 }
 
