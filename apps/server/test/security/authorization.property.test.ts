@@ -396,8 +396,8 @@ async function decide(
       const label = `user${u} room:leave ${where} ${JSON.stringify(ack).slice(0, 120)}`;
       if (!room) return { expectation: { ack: refused('not_found'), ...none }, roomId: null, label };
       if (room.kind === 'dm') return { expectation: { ack: refused('forbidden'), ...none }, roomId, label };
-      // The store drops a pending invitation whether or not the caller was a member.
-      room.invited.delete(u);
+      // A refused leave (not a member) touches nothing, a pending invitation of the caller's
+      // included (rooms.service checks membership first); a member has none pending.
       if (!member) return { expectation: { ack: refused('forbidden'), ...none }, roomId, label };
       room.members.delete(u);
       const expected: Array<[number, string]> = [[u, 'room:removed']];
