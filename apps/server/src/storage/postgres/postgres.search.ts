@@ -1,7 +1,15 @@
-import { DELETED_USER_NAME, type RoomKind } from '@parley/shared-types';
+import type { RoomKind } from '@parley/shared-types';
 import { caseKey } from '../keys.js';
-import { hasTextTerms, snippetOf, tsQueryText, type SearchCursor, type SearchQuery } from '../search.query.js';
+import {
+  hasTextTerms,
+  hitRoomName,
+  snippetOf,
+  tsQueryText,
+  type SearchCursor,
+  type SearchQuery,
+} from '../search.query.js';
 import { SEARCH_LIMIT_MAX, type SearchPage } from '../storage.js';
+import { MEMBER_NAMES_COLUMN, groupHoldsInKey } from './postgres.reads.js';
 import type { Tx } from './postgres.transactions.js';
 
 type HitRow = {
@@ -15,6 +23,7 @@ type HitRow = {
   kind: RoomKind;
   name: string | null;
   peer_name: string | null;
+  member_names: string | null;
 };
 
 /**
@@ -37,7 +46,7 @@ export async function searchMessages(
   if (query.from !== null) where.push(`u.username_key = ${param(caseKey(query.from))}`);
   if (query.in !== null) {
     const key = param(caseKey(query.in));
-    where.push(`(r.name_key = ${key} OR (r.kind = 'dm' AND pu.username_key = ${key}))`);
+    where.push(`(r.name_key = ${key} OR (r.kind = 'dm' AND pu.username_key = ${key}) OR ${groupHoldsInKey(key)})`);
   }
   if (options.before) {
     const at = param(options.before.createdAt);
@@ -49,7 +58,7 @@ export async function searchMessages(
   }
   const { rows } = await db.query<HitRow>(
     `SELECT m.id, m.room_id, m.seq, m.text, m.created_at, m.author_id, u.username AS author_name,
-            r.kind, r.name, pu.username AS peer_name
+            r.kind, r.name, pu.username AS peer_name, ${MEMBER_NAMES_COLUMN}
      FROM memberships ms
      JOIN messages m ON m.room_id = ms.room_id
      JOIN rooms r ON r.id = m.room_id
@@ -66,8 +75,7 @@ export async function searchMessages(
     messageId: r.id,
     roomId: r.room_id,
     roomKind: r.kind,
-    // A DM whose other person deleted their account has no other member left.
-    roomName: r.name ?? r.peer_name ?? DELETED_USER_NAME,
+    roomName: hitRoomName(r),
     authorId: r.author_id,
     authorName: r.author_name,
     seq: r.seq,

@@ -1,7 +1,15 @@
 import type Database from 'better-sqlite3';
-import { DELETED_USER_NAME, type RoomKind } from '@parley/shared-types';
+import type { RoomKind } from '@parley/shared-types';
 import { caseKey } from '../keys.js';
-import { fts5Match, hasTextTerms, snippetOf, type SearchCursor, type SearchQuery } from '../search.query.js';
+import { GROUP_HOLDS_IN_KEY, MEMBER_NAMES_COLUMN } from './sqlite.reads.js';
+import {
+  fts5Match,
+  hasTextTerms,
+  hitRoomName,
+  snippetOf,
+  type SearchCursor,
+  type SearchQuery,
+} from '../search.query.js';
 import { SEARCH_LIMIT_MAX, type SearchPage } from '../storage.js';
 
 type HitRow = {
@@ -15,6 +23,7 @@ type HitRow = {
   kind: RoomKind;
   name: string | null;
   peer_name: string | null;
+  member_names: string | null;
 };
 
 /**
@@ -30,7 +39,7 @@ export function prepareSearch(db: Database.Database) {
     if (!statement) {
       statement = db.prepare<unknown[], HitRow>(
         `SELECT m.id, m.room_id, m.seq, m.text, m.created_at, m.author_id, u.username AS author_name,
-                r.kind, r.name, pu.username AS peer_name
+                r.kind, r.name, pu.username AS peer_name, ${MEMBER_NAMES_COLUMN}
          FROM memberships ms
          JOIN messages m ON m.room_id = ms.room_id
          ${textTerms ? 'JOIN message_search f ON f.rowid = m.rowid' : ''}
@@ -41,7 +50,7 @@ export function prepareSearch(db: Database.Database) {
          WHERE ms.user_id = @userId AND m.deleted_at IS NULL
            ${textTerms ? 'AND message_search MATCH @match' : ''}
            ${from ? 'AND u.username_key = @fromKey' : ''}
-           ${inRoom ? "AND (r.name_key = @inKey OR (r.kind = 'dm' AND pu.username_key = @inKey))" : ''}
+           ${inRoom ? `AND (r.name_key = @inKey OR (r.kind = 'dm' AND pu.username_key = @inKey) OR ${GROUP_HOLDS_IN_KEY})` : ''}
            ${before ? 'AND (m.created_at < @beforeAt OR (m.created_at = @beforeAt AND (m.room_id < @beforeRoom OR (m.room_id = @beforeRoom AND m.seq < @beforeSeq))))' : ''}
          ORDER BY m.created_at DESC, m.room_id DESC, m.seq DESC
          LIMIT @limit`,
@@ -70,8 +79,7 @@ export function prepareSearch(db: Database.Database) {
       messageId: r.id,
       roomId: r.room_id,
       roomKind: r.kind,
-      // A DM whose other person deleted their account has no other member left.
-      roomName: r.name ?? r.peer_name ?? DELETED_USER_NAME,
+      roomName: hitRoomName(r),
       authorId: r.author_id,
       authorName: r.author_name,
       seq: r.seq,
