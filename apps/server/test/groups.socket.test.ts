@@ -1,4 +1,5 @@
 import { API_ROUTES, GROUP_MAX_MEMBERS } from '@parley/shared-types';
+import { COMMAND_BUDGETS } from '../src/security/rate-limits.js';
 import { describe, expect, it } from 'vitest';
 import { newCmid, useHarness, type TestServer } from './harness.js';
 
@@ -269,6 +270,26 @@ describe('group conversations over /chat', () => {
     expect((await c.alice1.ok('room:list', {})).find((r) => r.id === group.id)).toMatchObject({ name: 'Only you' });
   });
 
+  it('G2, A13: a member deleting their account leaves the group; the others see its new name', async () => {
+    const server = await h.start();
+    const c = await h.cast(server);
+    const [dave] = await more(server, ['dave']);
+    const group = await c.alice1.ok('group:create', { userIds: [c.bob.user.id, dave!.user.id] });
+    const gone = await h.http(server, API_ROUTES.deleteAccount, {
+      body: { password: dave!.password },
+      cookie: dave!.cookie,
+    });
+    expect(gone.status).toBeLessThan(300);
+    expect(await c.alice1.waitFor('room:member-left', (e) => e.roomId === group.id)).toEqual({
+      roomId: group.id,
+      userId: dave!.user.id,
+    });
+    expect(await c.bob2.waitFor('room:added', (r) => r.id === group.id && r.name === 'alice')).toMatchObject({
+      kind: 'group',
+    });
+    expect((await c.alice1.ok('room:list', {})).find((r) => r.id === group.id)).toMatchObject({ name: 'bob' });
+  });
+
   it('G5: in:<username> finds messages of the groups holding that person; hits carry the group name', async () => {
     const server = await h.start();
     const c = await h.cast(server);
@@ -290,5 +311,18 @@ describe('group conversations over /chat', () => {
       ok: false,
       error: 'invalid_payload',
     });
+  });
+
+  it('G8: group:create spends a budget of its own (10 an hour); past it, rate_limited and nothing made', async () => {
+    const server = await h.start({}, { commandBudgets: COMMAND_BUDGETS });
+    const c = await h.cast(server);
+    const budget = COMMAND_BUDGETS['group:create'];
+    const acks = [];
+    for (let i = 0; i < budget.points + 1; i++) {
+      acks.push(await c.alice1.request('group:create', { userIds: [c.bob.user.id, c.carol.user.id] }));
+    }
+    expect(acks.filter((a) => a.ok)).toHaveLength(budget.points);
+    expect(acks.at(-1)).toMatchObject({ ok: false, error: 'rate_limited' });
+    expect((await c.alice1.ok('room:list', {})).filter((r) => r.kind === 'group')).toHaveLength(budget.points);
   });
 });

@@ -42,7 +42,7 @@ function follow(nsp: ChatNamespace, userId: string, roomId: string, on: boolean)
 }
 
 /** G1–G4: each member's tabs get the group as that member sees it (its name is the others'). */
-function announceGroup(nsp: ChatNamespace, views: ReadonlyMap<string, RoomSummary>): void {
+export function announceGroup(nsp: ChatNamespace, views: ReadonlyMap<string, RoomSummary>): void {
   for (const [userId, room] of views) nsp.to(userChannel(userId)).emit('room:added', room);
 }
 
