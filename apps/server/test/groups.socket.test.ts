@@ -101,6 +101,11 @@ describe('group conversations over /chat', () => {
       ok: false,
       error: 'invalid_payload',
     });
+    // More ids than a group holds never reach the domain.
+    expect(await c.alice1.request('group:create', { userIds: [...eight, 'one-more'] })).toMatchObject({
+      ok: false,
+      error: 'invalid_payload',
+    });
     // Exactly eight (seven others) is fine.
     const full = await c.alice1.ok('group:create', { userIds: eight.slice(0, GROUP_MAX_MEMBERS - 1) });
     expect(full.name.split(', ')).toHaveLength(GROUP_MAX_MEMBERS - 1);
