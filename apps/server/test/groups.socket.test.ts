@@ -312,6 +312,7 @@ describe('group conversations over /chat', () => {
     const server = await h.start();
     const c = await h.cast(server);
     expect(await c.alice1.ok('people:list', {})).toEqual([c.bob.user, c.carol.user]);
+    expect(await c.alice1.ok('people:list', { prefix: 'CA' })).toEqual([c.carol.user]);
     expect(await c.alice1.request('people:list', { extra: 1 } as never)).toMatchObject({
       ok: false,
       error: 'invalid_payload',

@@ -163,6 +163,13 @@ export function describeGroupContract(name: string, makeStorage: () => Promise<S
       ]);
       expect((await storage.rooms.listPeopleOf(alice.id, 2)).map((p) => p.username)).toEqual(['Bob', 'carol']);
       expect((await storage.rooms.listPeopleOf(dave.id, 10)).map((p) => p.username)).toEqual(['alice']);
+      // By the start of the name, case ignored; '_' is a plain character, not a wildcard.
+      const underscored = await addUser('b_x');
+      await storage.rooms.addMember(lobby.id, underscored.id, T0);
+      expect((await storage.rooms.listPeopleOf(alice.id, 10, 'B')).map((p) => p.username)).toEqual(['b_x', 'Bob']);
+      expect((await storage.rooms.listPeopleOf(alice.id, 10, 'b_')).map((p) => p.username)).toEqual(['b_x']);
+      expect((await storage.rooms.listPeopleOf(alice.id, 10, 'dav')).map((p) => p.username)).toEqual(['Dave']);
+      expect(await storage.rooms.listPeopleOf(alice.id, 10, 'stranger')).toEqual([]);
     });
   });
 }

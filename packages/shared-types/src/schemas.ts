@@ -214,6 +214,10 @@ export const GroupAddPayloadSchema = Type.Object(
 );
 export type GroupAddPayload = Static<typeof GroupAddPayloadSchema>;
 
+/** G7: the people I share a conversation with; `prefix`: only usernames beginning with it (case ignored). */
+export const PeopleListPayloadSchema = Type.Object({ prefix: Type.Optional(Type.String({ maxLength: 64 })) }, strict);
+export type PeopleListPayload = Static<typeof PeopleListPayloadSchema>;
+
 /** G3: who was added (the ack of `group:add`). */
 export const GroupAddedSchema = Type.Object({ roomId: IdSchema, userIds: Type.Array(IdSchema) });
 export type GroupAdded = Static<typeof GroupAddedSchema>;

@@ -363,9 +363,9 @@ export class RoomsService {
     );
   }
 
-  /** G7: the people I share a conversation with, whom a group can be made of. */
-  async people(userId: string): Promise<User[]> {
-    return (await this.deps.storage.rooms.listPeopleOf(userId, PEOPLE_LIST_MAX)).map((p) => ({
+  /** G7: the people I share a conversation with, whom a group can be made of; by the start of their name. */
+  async people(userId: string, prefix = ''): Promise<User[]> {
+    return (await this.deps.storage.rooms.listPeopleOf(userId, PEOPLE_LIST_MAX, prefix)).map((p) => ({
       id: p.userId,
       username: p.username,
     }));

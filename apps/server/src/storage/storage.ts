@@ -266,8 +266,11 @@ export interface RoomStore {
     maxMembers: number,
     at: number,
   ): Promise<GroupAddResult>;
-  /** G7: the live people sharing a room, DM or group with the user (not the user), by username, at most `limit`. */
-  listPeopleOf(userId: string, limit: number): Promise<MemberRecord[]>;
+  /**
+   * G7: the live people sharing a room, DM or group with the user (not the user), by
+   * username, at most `limit`; with `prefix`, only usernames beginning with it (case ignored).
+   */
+  listPeopleOf(userId: string, limit: number, prefix?: string): Promise<MemberRecord[]>;
 }
 
 export interface MessageStore {

@@ -81,9 +81,9 @@ export async function openDirectMessage(userId: string): Promise<ActionResult<Ro
   return settle(await request('dm:open', { userId }), adopt);
 }
 
-/** G7: the people I may start a conversation with (those I share one with). */
-export async function listPeople(): Promise<ActionResult<User[]>> {
-  return settle(await request('people:list', {}), (people) => people);
+/** G7: the people I may start a conversation with (those I share one with), maybe by the start of their name. */
+export async function listPeople(prefix?: string): Promise<ActionResult<User[]>> {
+  return settle(await request('people:list', prefix ? { prefix } : {}), (people) => people);
 }
 
 /**

@@ -350,11 +350,13 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
        WHERE i.room_id = ? ORDER BY i.created_at, u.username_key`,
     ),
     // G7: everyone sharing a membership with the user; the memberships_user index finds theirs.
-    peopleOf: db.prepare<[string, string, number], { user_id: string; username: string }>(
+    // substr, not LIKE: '_' is a username character and a LIKE wildcard.
+    peopleOf: db.prepare<[string, string, string, string, number], { user_id: string; username: string }>(
       `SELECT DISTINCT u.id AS user_id, u.username, u.username_key FROM memberships mine
        JOIN memberships theirs ON theirs.room_id = mine.room_id
        JOIN users u ON u.id = theirs.user_id
        WHERE mine.user_id = ? AND theirs.user_id <> ? AND u.deleted_at IS NULL
+         AND substr(u.username_key, 1, length(?)) = ?
        ORDER BY u.username_key LIMIT ?`,
     ),
     members: db.prepare<[string], { user_id: string; username: string }>(
@@ -488,8 +490,9 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     createGroup: (room, memberIds) => queue.call('createGroup', room, memberIds),
     addToGroup: (roomId, actorId, userIds, maxMembers, at) =>
       queue.call('addToGroup', roomId, actorId, userIds, maxMembers, at),
-    async listPeopleOf(userId, limit) {
-      return q.peopleOf.all(userId, userId, limit).map((r) => ({ userId: r.user_id, username: r.username }));
+    async listPeopleOf(userId, limit, prefix = '') {
+      const key = caseKey(prefix);
+      return q.peopleOf.all(userId, userId, key, key, limit).map((r) => ({ userId: r.user_id, username: r.username }));
     },
   };
 

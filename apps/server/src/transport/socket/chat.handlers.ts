@@ -153,7 +153,7 @@ export const chatHandlers: { [C in ChatCommand]: Handler<C> } = {
     return { roomId: p.roomId, userIds: added.map((u) => u.id) };
   },
 
-  'people:list': (_p, { user, services }) => services.rooms.people(user.id),
+  'people:list': (p, { user, services }) => services.rooms.people(user.id, p.prefix),
 
   async 'message:send'(p, { user, services, nsp, socket, metrics }) {
     const { message, created } = await services.messages.send(user, p);

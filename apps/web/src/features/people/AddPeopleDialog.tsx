@@ -5,13 +5,10 @@ import { selectMembers } from '../../store/rooms.selectors';
 import { selectUser } from '../../store/session.selectors';
 import { useAppStore } from '../../store/use-app-store';
 import { DialogForm } from '../../ui/DialogForm';
-import { FormError } from '../../ui/FormError';
 import { PeoplePicker } from './PeoplePicker';
-import { usePeopleList } from './people.list';
 
 /** G3: Add people → People → Add, up to GROUP_MAX_MEMBERS in the group; its members are not offered. */
 export function AddPeopleDialog({ room, onClose }: { room: RoomSummary; onClose(): void }) {
-  const { people, error } = usePeopleList();
   const members = useAppStore(selectMembers(room.id));
   const me = useAppStore(selectUser);
   const [picked, setPicked] = useState<User[]>([]);
@@ -27,14 +24,12 @@ export function AddPeopleDialog({ room, onClose }: { room: RoomSummary; onClose(
       action={() => addPeople(room.id, picked)}
     >
       <PeoplePicker
-        people={people}
         picked={picked}
         onChange={setPicked}
         excluded={excluded}
         max={places}
         hint={`They see the conversation and its history. ${GROUP_MAX_MEMBERS} people at most.`}
       />
-      <FormError message={error} />
     </DialogForm>
   );
 }

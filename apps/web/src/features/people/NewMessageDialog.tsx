@@ -3,16 +3,13 @@ import { useState } from 'react';
 import { startConversation } from '../../realtime/rooms.actions';
 import { MAX_PICKED } from '../../store/people.logic';
 import { DialogForm } from '../../ui/DialogForm';
-import { FormError } from '../../ui/FormError';
 import { PeoplePicker } from './PeoplePicker';
-import { usePeopleList } from './people.list';
 
 /**
  * New message → People → Start: one person opens our DM (D1), two to seven make a group
  * with me (G1); a conversation I already have with exactly them opens instead.
  */
 export function NewMessageDialog({ onClose }: { onClose(): void }) {
-  const { people, error } = usePeopleList();
   const [picked, setPicked] = useState<User[]>([]);
   return (
     <DialogForm
@@ -23,13 +20,11 @@ export function NewMessageDialog({ onClose }: { onClose(): void }) {
       action={() => startConversation(picked)}
     >
       <PeoplePicker
-        people={people}
         picked={picked}
         onChange={setPicked}
         max={MAX_PICKED}
         hint={`One person for a direct message, or up to ${MAX_PICKED} for a group.`}
       />
-      <FormError message={error} />
     </DialogForm>
   );
 }

@@ -1,10 +1,10 @@
 import { ERROR_MESSAGES, type User } from '@parley/shared-types';
 import { useId, useMemo, useState, type KeyboardEvent } from 'react';
 import { peopleOptions } from '../../store/people.logic';
+import { FormError } from '../../ui/FormError';
+import { usePeopleList } from './people.list';
 
 type PeoplePickerProps = {
-  /** Whom one may pick; null while loading. */
-  people: readonly User[] | null;
   picked: readonly User[];
   onChange(picked: User[]): void;
   /** Ids never offered (people already in the conversation). */
@@ -22,8 +22,10 @@ type PeoplePickerProps = {
  * back the last pick. Picked people show above it, each with its `Remove <username>`.
  * The focus never leaves the field while picking.
  */
-export function PeoplePicker({ people, picked, onChange, excluded, max, hint }: PeoplePickerProps) {
+export function PeoplePicker({ picked, onChange, excluded, max, hint }: PeoplePickerProps) {
   const [typed, setTyped] = useState('');
+  // G7: whom one may pick (null while loading).
+  const { people, error } = usePeopleList(typed);
   const [active, setActive] = useState(0);
   const [listOpen, setListOpen] = useState(false);
   const inputId = useId();
@@ -143,6 +145,7 @@ export function PeoplePicker({ people, picked, onChange, excluded, max, hint }: 
       <p id={hintId} className="field-hint">
         {people === null ? 'Loading people…' : full ? ERROR_MESSAGES.group_full : hint}
       </p>
+      <FormError message={error} />
     </div>
   );
 }
