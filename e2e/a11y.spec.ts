@@ -185,6 +185,19 @@ for (const viewport of VIEWPORTS) {
           await reveal(page, viewport, 'Rooms');
           await ui.browseRoomsButton(page).click();
         });
+        // G1: New message with the People options open, then with someone picked (a chip).
+        await reveal(page, viewport, 'Rooms');
+        await page.getByRole('button', { name: exactName('New message') }).click();
+        const newMessage = page.getByRole('dialog', { name: exactName('New message') });
+        await newMessage.getByRole('combobox', { name: exactName('People') }).fill(bob.name);
+        await expect(newMessage.getByRole('listbox')).toBeVisible();
+        await expectAccessible(page, label('New message dialog, options open'));
+        await newMessage.getByRole('option', { name: exactName(bob.name) }).click();
+        await expect(newMessage.getByRole('button', { name: exactName(`Remove ${bob.name}`) })).toBeVisible();
+        await expect(newMessage.getByRole('listbox')).toBeHidden();
+        await expectAccessible(page, label('New message dialog'));
+        await closeAll(page);
+
         await reveal(page, viewport, 'Rooms');
         await page.getByRole('button', { name: exactName('Account') }).click();
         const accountDialog = page.getByRole('dialog', { name: exactName('Account') });

@@ -304,6 +304,52 @@ test.describe('phone (390 × 844, touch)', () => {
     await expect(ui.roomsNav(page)).toBeHidden();
     await expectUsable(page);
   });
+
+  test('G1: New message from the Rooms drawer: people picked by taps in the People combobox, a group started, messages both ways', async ({
+    phones,
+  }) => {
+    const alice = await phones.signUp('alice');
+    const bob = await phones.signUp('bob');
+    const carol = await phones.signUp('carol');
+    const drawer = await openDrawer(alice.page, 'Rooms');
+    const newMessage = drawer.getByRole('button', { name: exactName('New message') });
+    await expectTouchTarget(newMessage);
+    await newMessage.tap();
+    // Opening the dialog closes the drawer.
+    await expect(roomsDrawer(alice.page)).toHaveCount(0);
+    const dialog = alice.page.getByRole('dialog', { name: exactName('New message') });
+    await expect(dialog).toBeVisible();
+    await expectWithinWidth(alice.page, dialog);
+    const people = dialog.getByRole('combobox', { name: exactName('People') });
+    for (const person of [bob, carol]) {
+      await people.tap();
+      await people.fill(person.name.slice(0, -2));
+      const option = dialog.getByRole('option', { name: exactName(person.name) });
+      await expectWithinWidth(alice.page, option);
+      await option.tap();
+      const chip = dialog.getByRole('button', { name: exactName(`Remove ${person.name}`) });
+      await expect(chip).toBeVisible();
+      await expectWithinWidth(alice.page, chip);
+    }
+    await expectNoHorizontalScroll(alice.page);
+    const start = dialog.getByRole('button', { name: exactName('Start') });
+    await expectTouchTarget(start);
+    await expect(start).toBeInViewport({ ratio: 1 });
+    await start.tap();
+    await expect(dialog).toHaveCount(0);
+    const byName = (a: string, b: string) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1);
+    const name = [bob.name, carol.name].sort(byName).join(', ');
+    await expect(ui.roomHeading(alice.page, name)).toBeVisible();
+    await expectUsable(alice.page);
+    await tapSend(alice.page, 'hello from a phone');
+
+    // bob finds it in his drawer, named by the two others, and answers.
+    await openRoomFromDrawer(bob.page, [alice.name, carol.name].sort(byName).join(', '));
+    await expect(ui.message(bob.page, 'hello from a phone')).toHaveCount(1);
+    await expectUsable(bob.page);
+    await tapSend(bob.page, 'hello back');
+    await expect(ui.message(alice.page, 'hello back')).toHaveCount(1);
+  });
 });
 
 test.describe('small phone (360 × 740, touch)', () => {

@@ -17,6 +17,7 @@ import { T0, message, room, user } from './storage.builders.js';
 import { describeStorageContract } from './storage.contract.js';
 import { describeAccountContract } from './storage.contract.accounts.js';
 import { describeConversationContract } from './storage.contract.conversations.js';
+import { describeGroupContract } from './storage.contract.groups.js';
 import { describeSearchContract } from './storage.contract.search.js';
 import { describeFileContract } from './storage.contract.files.js';
 
@@ -40,6 +41,7 @@ describeStorageContract('PostgreSQL', () => open());
 describeConversationContract('PostgreSQL', () => open());
 describeAccountContract('PostgreSQL', () => open());
 describeSearchContract('PostgreSQL', () => open());
+describeGroupContract('PostgreSQL', () => open());
 describeFileContract('PostgreSQL', () => open());
 
 describe('PostgreSQL storage, two nodes on one database', () => {

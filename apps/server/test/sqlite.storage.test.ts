@@ -11,6 +11,7 @@ import { until } from './harness.js';
 import { describeStorageContract } from './storage.contract.js';
 import { describeAccountContract } from './storage.contract.accounts.js';
 import { describeConversationContract } from './storage.contract.conversations.js';
+import { describeGroupContract } from './storage.contract.groups.js';
 import { describeSearchContract } from './storage.contract.search.js';
 import { describeFileContract } from './storage.contract.files.js';
 import { builtWriterThread } from './writer-thread.js';
@@ -41,6 +42,16 @@ describeConversationContract('SQLite on a file, newest-page cache off', async ()
 );
 
 describeAccountContract('SQLite in memory', async () => openSqliteStorage({ filename: ':memory:' }));
+
+describeGroupContract('SQLite in memory', async () => openSqliteStorage({ filename: ':memory:' }));
+
+describeGroupContract('SQLite on a file, through the writer thread', async () =>
+  openSqliteStorage({
+    filename: join(tempRoot, randomUUID(), 'parley.sqlite'),
+    synchronous: 'NORMAL',
+    writerThread: await builtWriterThread(),
+  }),
+);
 
 describeSearchContract('SQLite in memory', async () => openSqliteStorage({ filename: ':memory:' }));
 

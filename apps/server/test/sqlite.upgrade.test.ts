@@ -34,13 +34,18 @@ const LOBBY_MESSAGES = 5;
 
 /** Writes a version-2 database the way that release did, migrations recorded as it recorded them. */
 function createVersion2Database(filename: string): void {
+  createDatabaseAt(filename, 2);
+}
+
+/** A database of migrations 1–`version` with the same people, rooms and messages in it. */
+function createDatabaseAt(filename: string, version: number): void {
   const db = new Database(filename);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.exec(
     'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
   );
-  for (const migration of SQLITE_MIGRATIONS.filter((m) => m.version <= 2)) {
+  for (const migration of SQLITE_MIGRATIONS.filter((m) => m.version <= version)) {
     db.exec(migration.sql);
     db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
       migration.version,
@@ -182,6 +187,64 @@ describe('SQLite: a database of migrations 1–2 opened by the current code', ()
         )
         .get(alice.id);
       expect(row).toEqual({ deleted_at: T0 + 200, password_hash: '' });
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('SQLite: a database of migrations 1–6 opened by the current code (migration 7 rebuilds rooms)', () => {
+  let storage: Storage | undefined;
+  afterEach(async () => {
+    await storage?.close();
+    storage = undefined;
+  });
+
+  it('G1: the rebuilt rooms table keeps every room, membership, message and foreign key, and takes groups', async () => {
+    const filename = join(tempRoot, `${randomUUID()}.sqlite`);
+    createDatabaseAt(filename, 6);
+    storage = openSqliteStorage({ filename, synchronous: 'NORMAL' });
+    expect((await storage.rooms.listForUser(bob.id)).map((v) => [v.id, v.kind, v.name, v.lastSeq])).toEqual([
+      [lobbyId, 'public', 'Lobby', LOBBY_MESSAGES],
+      [dmId, 'dm', null, 1],
+    ]);
+    expect(await storage.rooms.findById(lobbyId)).toMatchObject({ ownerId: alice.id });
+    expect((await storage.messages.history(lobbyId, { limit: 50 })).messages).toHaveLength(LOBBY_MESSAGES);
+    const carol = { id: 'user-carol', username: 'carol', passwordHash: 'h', createdAt: T0 };
+    expect(await storage.users.create(carol, [])).toBe('created');
+    const group = { id: 'room-group', kind: 'group' as const, name: null, ownerId: null, lastSeq: 0, createdAt: T0 };
+    expect(await storage.rooms.createGroup(group, [alice.id, bob.id, carol.id])).toBe('created');
+    expect((await storage.rooms.viewForUser(group.id, carol.id))?.memberNames).toBe('Alice, bob');
+    // Deleting an account still cascades and passes rooms on through the new table.
+    expect(await storage.users.delete(alice.id, T0 + 300)).toMatchObject({
+      ownerChanges: [{ roomId: lobbyId, ownerId: bob.id }],
+    });
+    await storage.close();
+    storage = undefined;
+
+    const db = new Database(filename);
+    try {
+      db.pragma('foreign_keys = ON');
+      expect(db.pragma('foreign_key_check')).toEqual([]);
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      const indexes = db.prepare<[], { name: string }>("PRAGMA index_list('rooms')").all();
+      expect(indexes.map((i) => i.name)).toContain('rooms_owner');
+      // Memberships still point at rooms: an unknown room is refused, a room's deletion cascades.
+      expect(() =>
+        db.prepare('INSERT INTO memberships (room_id, user_id, joined_at) VALUES (?, ?, ?)').run('nope', bob.id, T0),
+      ).toThrow(/FOREIGN KEY/);
+      // The checks hold: a group has no name and no dm_key; a dm still needs its key.
+      const insertRoom = db.prepare(
+        'INSERT INTO rooms (id, kind, name, name_key, dm_key, owner_id, last_seq, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      expect(() => insertRoom.run('g2', 'group', 'named', 'named', null, null, 0, T0)).toThrow(/CHECK/);
+      expect(() => insertRoom.run('g3', 'group', null, null, 'a:b', null, 0, T0)).toThrow(/CHECK/);
+      expect(() => insertRoom.run('d2', 'dm', null, null, null, null, 0, T0)).toThrow(/CHECK/);
+      expect(() => insertRoom.run('x1', 'other', 'x', 'x', null, null, 0, T0)).toThrow(/CHECK/);
+      db.prepare('DELETE FROM rooms WHERE id = ?').run(group.id);
+      expect(db.prepare('SELECT count(*) AS n FROM memberships WHERE room_id = ?').get(group.id)).toEqual({ n: 0 });
+      const versions = db.prepare<[], { version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      expect(versions.all().map((v) => v.version)).toEqual(SQLITE_MIGRATIONS.map((m) => m.version));
     } finally {
       db.close();
     }

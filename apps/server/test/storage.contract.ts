@@ -194,7 +194,8 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         const lobby = await addRoom('Lobby', alice.id);
         const { room: dm } = await storage.rooms.openDm(dmDraft(), alice.id, bob.id);
         const views = await storage.rooms.listForUser(alice.id);
-        const fresh = { lastReadSeq: 0, unreadCount: 0, mentionCount: 0, notify: null };
+        // memberNames: groups only (G2).
+        const fresh = { memberNames: null, lastReadSeq: 0, unreadCount: 0, mentionCount: 0, notify: null };
         expect(views.map((v) => v.id).sort()).toEqual([lobby.id, dm.id].sort());
         expect(views.find((v) => v.id === lobby.id)).toEqual({ ...lobby, peer: null, ...fresh });
         expect(views.find((v) => v.id === dm.id)).toEqual({ ...dm, peer: { id: bob.id, username: 'bob' }, ...fresh });

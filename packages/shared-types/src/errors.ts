@@ -16,6 +16,10 @@ export const ERROR_MESSAGES = {
   username_taken: 'That username is taken.',
   invalid_room_name: 'Room names are 1–64 characters, without control or invisible formatting characters.',
   room_name_taken: 'A room with that name already exists.',
+  /** G1: a group of fewer than GROUP_MIN_MEMBERS people, the creator included. */
+  group_too_small: 'A group needs at least 3 people, you included.',
+  /** G1, G3: more than GROUP_MAX_MEMBERS people. */
+  group_full: 'A group holds at most 8 people.',
   empty_message: 'A message cannot be empty.',
   /** F1: nothing to search by (blank, or only punctuation). */
   empty_query: 'Type a word to search for.',

@@ -3,6 +3,10 @@ import type { AckCallback } from './ack.js';
 import {
   ChangesPayloadSchema,
   DmOpenPayloadSchema,
+  GroupAddPayloadSchema,
+  GroupCreatePayloadSchema,
+  PeopleListPayloadSchema,
+  type GroupAdded,
   MessageEditPayloadSchema,
   MessageRefPayloadSchema,
   ReactionPayloadSchema,
@@ -72,6 +76,9 @@ export const CHAT_COMMAND_SCHEMAS = {
   'room:withdraw-invitation': RoomWithdrawInvitationPayloadSchema,
   'room:received-invitations': EmptyPayloadSchema,
   'dm:open': DmOpenPayloadSchema,
+  'group:create': GroupCreatePayloadSchema,
+  'group:add': GroupAddPayloadSchema,
+  'people:list': PeopleListPayloadSchema,
   'message:send': MessageSendPayloadSchema,
   'message:history': HistoryPayloadSchema,
   'message:search': MessageSearchPayloadSchema,
@@ -106,6 +113,12 @@ export interface ChatCommandResults {
   /** I6: my pending invitations, oldest first. */
   'room:received-invitations': ReceivedInvitation[];
   'dm:open': RoomSummary;
+  /** G1: the new group, as the caller sees it. */
+  'group:create': RoomSummary;
+  /** G3. */
+  'group:add': GroupAdded;
+  /** G7: the people I share a conversation with, by username. */
+  'people:list': User[];
   'message:send': Message;
   'message:history': HistoryPage;
   /** F1, F2: newest first, in my rooms and DMs only. */
@@ -146,7 +159,10 @@ export interface ServerToClientEvents {
   'room:read-state': (state: ReadState) => void;
   /** N2: I changed how a room notifies me (from any tab or device). */
   'room:notify-changed': (event: RoomNotifyEvent) => void;
-  /** A room appeared in my list: created, joined or a DM opened, maybe from another tab or person. */
+  /**
+   * A room appeared in my list: created, joined or a DM opened, maybe from another tab or
+   * person. Also sent again for a group whose members changed (G4), with its new name.
+   */
   'room:added': (room: RoomSummary) => void;
   /** A room left my list (I left it, maybe from another tab). */
   'room:removed': (event: RoomRemovedEvent) => void;

@@ -28,6 +28,15 @@ export const DEFAULT_ROOM_NAME = 'general';
 export const NOTICE_TEXT_MAX = 500;
 
 /**
+ * G1, G3: a group conversation holds 3 to 8 people, its creator included. Fewer is a DM
+ * (or nobody to talk to); more is what rooms are for.
+ */
+export const GROUP_MIN_MEMBERS = 3;
+export const GROUP_MAX_MEMBERS = 8;
+/** G7: people offered by `people:list` (those I share a conversation with), at most. */
+export const PEOPLE_LIST_MAX = 500;
+
+/**
  * The reactions anyone can add (E3), defined once for both sides. Each is one emoji; the
  * server refuses anything else (`invalid_payload`).
  */
@@ -42,7 +51,7 @@ export const MENTIONS_MAX = 50;
 /** How much a room notifies me (N2): every message, mentions of me only, or nothing. */
 export const NOTIFY_LEVELS = ['all', 'mentions', 'none'] as const;
 export type NotifyLevel = (typeof NOTIFY_LEVELS)[number];
-/** N2: rooms notify for mentions unless set otherwise; DMs for every message. */
+/** N2: rooms notify for mentions unless set otherwise; DMs and groups (G6) for every message. */
 export const DEFAULT_ROOM_NOTIFY: NotifyLevel = 'mentions';
 export const DEFAULT_DM_NOTIFY: NotifyLevel = 'all';
 

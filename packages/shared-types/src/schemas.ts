@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import {
   ATTACHMENTS_MAX,
+  GROUP_MAX_MEMBERS,
   HISTORY_PAGE_MAX,
   MESSAGE_TEXT_MAX,
   NOTICE_TEXT_MAX,
@@ -71,18 +72,30 @@ export type AccountDelete = Static<typeof AccountDeleteSchema>;
  */
 export const DELETED_USER_NAME = 'Deleted user';
 
+/** G2: what a group is called while nobody else is left in it. */
+export const EMPTY_GROUP_NAME = 'Only you';
+
 /** A13: an account was deleted; what its messages show becomes DELETED_USER_NAME. */
 export const UserDeletedEventSchema = Type.Object({ userId: IdSchema });
 export type UserDeletedEvent = Static<typeof UserDeletedEventSchema>;
 
 // ---- rooms ----
-export const RoomKindSchema = Type.Union([Type.Literal('public'), Type.Literal('private'), Type.Literal('dm')]);
+export const RoomKindSchema = Type.Union([
+  Type.Literal('public'),
+  Type.Literal('private'),
+  Type.Literal('dm'),
+  /** G1: a conversation of 3–8 people, named by its members. */
+  Type.Literal('group'),
+]);
 export type RoomKind = Static<typeof RoomKindSchema>;
 
 export const RoomSummarySchema = Type.Object({
   id: IdSchema,
   kind: RoomKindSchema,
-  /** For a DM: the other person's username, as the viewer sees it. */
+  /**
+   * For a DM: the other person's username, as the viewer sees it. For a group (G2): the
+   * other members' usernames, sorted ignoring case, joined by ", ".
+   */
   name: Type.String(),
   /** For a DM: the other person. */
   peer: Type.Optional(UserSchema),
@@ -181,6 +194,34 @@ export type RoomInvitationWithdrawnEvent = Static<typeof RoomInvitationWithdrawn
 
 export const DmOpenPayloadSchema = Type.Object({ userId: IdSchema }, strict);
 export type DmOpenPayload = Static<typeof DmOpenPayloadSchema>;
+
+/**
+ * G1: a group of the caller and these people (ids of other users, no repeats). Bounds
+ * here are the transport's; the domain answers `group_too_small` / `group_full`.
+ */
+export const GroupCreatePayloadSchema = Type.Object(
+  { userIds: Type.Array(IdSchema, { minItems: 1, maxItems: GROUP_MAX_MEMBERS, uniqueItems: true }) },
+  strict,
+);
+export type GroupCreatePayload = Static<typeof GroupCreatePayloadSchema>;
+
+/** G3: a member adds people to a group, up to GROUP_MAX_MEMBERS in all. */
+export const GroupAddPayloadSchema = Type.Object(
+  {
+    roomId: IdSchema,
+    userIds: Type.Array(IdSchema, { minItems: 1, maxItems: GROUP_MAX_MEMBERS, uniqueItems: true }),
+  },
+  strict,
+);
+export type GroupAddPayload = Static<typeof GroupAddPayloadSchema>;
+
+/** G7: the people I share a conversation with; `prefix`: only usernames beginning with it (case ignored). */
+export const PeopleListPayloadSchema = Type.Object({ prefix: Type.Optional(Type.String({ maxLength: 64 })) }, strict);
+export type PeopleListPayload = Static<typeof PeopleListPayloadSchema>;
+
+/** G3: who was added (the ack of `group:add`). */
+export const GroupAddedSchema = Type.Object({ roomId: IdSchema, userIds: Type.Array(IdSchema) });
+export type GroupAdded = Static<typeof GroupAddedSchema>;
 
 export const RoomLeftSchema = Type.Object({ roomId: IdSchema });
 export type RoomLeft = Static<typeof RoomLeftSchema>;

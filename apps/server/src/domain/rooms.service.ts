@@ -1,6 +1,10 @@
 import {
   DELETED_USER_NAME,
   DEFAULT_ROOM_NAME,
+  EMPTY_GROUP_NAME,
+  GROUP_MAX_MEMBERS,
+  GROUP_MIN_MEMBERS,
+  PEOPLE_LIST_MAX,
   ROOM_NAME_MAX,
   ROOM_NAME_MIN,
   charCount,
@@ -31,7 +35,9 @@ export function normalizeRoomName(raw: string): string {
 }
 
 /** A room as a member sees it (with their read state, U2, and notification level, N2), or as anyone does. */
-export function toSummary(view: RoomRecord & { peer: RoomView['peer'] } & Partial<RoomView>): RoomSummary {
+export function toSummary(
+  view: RoomRecord & { peer: RoomView['peer'] } & Partial<Omit<RoomView, 'peer'>>,
+): RoomSummary {
   const base: Pick<RoomSummary, 'id' | 'kind' | 'lastSeq' | 'read' | 'notify'> = {
     id: view.id,
     kind: view.kind,
@@ -50,6 +56,8 @@ export function toSummary(view: RoomRecord & { peer: RoomView['peer'] } & Partia
     if (!view.peer) return { ...base, name: DELETED_USER_NAME };
     return { ...base, name: view.peer.username, peer: view.peer };
   }
+  // G2: named by the others in it, as each member sees it.
+  if (view.kind === 'group') return { ...base, name: view.memberNames ?? EMPTY_GROUP_NAME };
   return { ...base, name: view.name ?? '', ...(view.ownerId ? { ownerId: view.ownerId } : {}) };
 }
 
@@ -147,7 +155,8 @@ export class RoomsService {
     const { storage, clock } = this.deps;
     const room = await storage.rooms.findById(roomId);
     if (!room || !(await storage.rooms.isMember(roomId, user.id))) throw new DomainError('forbidden');
-    if (room.kind === 'dm') throw new DomainError('forbidden');
+    // G3: a group takes people by group:add, at once; a DM stays two.
+    if (room.kind === 'dm' || room.kind === 'group') throw new DomainError('forbidden');
     const invitee = await storage.users.findByUsername(username);
     if (!invitee) throw new DomainError('not_found');
     if (await storage.rooms.isMember(roomId, invitee.id)) throw new DomainError('already_member');
@@ -277,6 +286,94 @@ export class RoomsService {
       theirs: toSummary(peerOf({ id: user.id, username: user.username })),
       created,
     };
+  }
+
+  /**
+   * G1: a group of the caller and `userIds`, GROUP_MIN_MEMBERS to GROUP_MAX_MEMBERS people in
+   * all. Returns the group as each member sees it (its name depends on who looks, G2).
+   */
+  async createGroup(user: User, userIds: readonly string[]): Promise<Map<string, RoomSummary>> {
+    const { storage, clock, newId } = this.deps;
+    if (userIds.includes(user.id)) {
+      throw new DomainError('invalid_payload', { path: '/userIds', message: 'you are in it already' });
+    }
+    const memberIds = [user.id, ...new Set(userIds)];
+    if (memberIds.length < GROUP_MIN_MEMBERS) throw new DomainError('group_too_small');
+    if (memberIds.length > GROUP_MAX_MEMBERS) throw new DomainError('group_full');
+    const room: RoomRecord = {
+      id: newId(),
+      kind: 'group',
+      name: null,
+      ownerId: null,
+      lastSeq: 0,
+      createdAt: clock.now(),
+    };
+    if ((await storage.rooms.createGroup(room, memberIds)) === 'unknown_user') throw new DomainError('not_found');
+    return this.viewsOf(room.id, memberIds);
+  }
+
+  /**
+   * G3: a member adds people, up to GROUP_MAX_MEMBERS in all. Returns every member's view
+   * of the group after it (the name changed for everyone), and who was added.
+   */
+  async addToGroup(
+    user: User,
+    roomId: string,
+    userIds: readonly string[],
+  ): Promise<{ views: Map<string, RoomSummary>; added: User[] }> {
+    const { storage, clock } = this.deps;
+    const ids = [...new Set(userIds)];
+    const result = await storage.rooms.addToGroup(roomId, user.id, ids, GROUP_MAX_MEMBERS, clock.now());
+    switch (result.status) {
+      case 'added':
+        break;
+      case 'not_member':
+      case 'not_group':
+        throw new DomainError('forbidden');
+      case 'unknown_user':
+        throw new DomainError('not_found');
+      case 'already_member':
+        throw new DomainError('already_member');
+      case 'full':
+        throw new DomainError('group_full');
+    }
+    const members = (await storage.rooms.listMembers(roomId)) ?? [];
+    const added = members.filter((m) => ids.includes(m.userId)).map((m) => ({ id: m.userId, username: m.username }));
+    return {
+      views: await this.viewsOf(
+        roomId,
+        members.map((m) => m.userId),
+      ),
+      added,
+    };
+  }
+
+  /**
+   * G4: how each remaining member sees a group now (after someone left or was added); an
+   * empty map for any other kind of room, whose name does not depend on its members.
+   */
+  async groupViews(roomId: string): Promise<Map<string, RoomSummary>> {
+    const { storage } = this.deps;
+    const room = await storage.rooms.findById(roomId);
+    if (room?.kind !== 'group') return new Map();
+    const members = (await storage.rooms.listMembers(roomId)) ?? [];
+    return this.viewsOf(
+      roomId,
+      members.map((m) => m.userId),
+    );
+  }
+
+  /** G7: the people I share a conversation with, whom a group can be made of; by the start of their name. */
+  async people(userId: string, prefix = ''): Promise<User[]> {
+    return (await this.deps.storage.rooms.listPeopleOf(userId, PEOPLE_LIST_MAX, prefix)).map((p) => ({
+      id: p.userId,
+      username: p.username,
+    }));
+  }
+
+  private async viewsOf(roomId: string, userIds: readonly string[]): Promise<Map<string, RoomSummary>> {
+    const views = await Promise.all(userIds.map((id) => this.deps.storage.rooms.viewForUser(roomId, id)));
+    return new Map(views.flatMap((view, i) => (view ? [[userIds[i]!, toSummary(view)] as const] : [])));
   }
 
   /** M7, R6, T3: a non-member gets `forbidden`; an unknown room looks the same. */

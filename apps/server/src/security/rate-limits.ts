@@ -39,6 +39,11 @@ export const COMMAND_BUDGETS: Record<ChatCommand, Budget> = {
   // Asked on every (re)connect, like room:list.
   'room:received-invitations': { points: 10, perSeconds: 1, burst: { points: 20, perSeconds: 10 } },
   'dm:open': { points: 30, perSeconds: 60 },
+  // G1, G3: like making rooms and DMs; each one reaches up to 7 other people.
+  'group:create': { points: 10, perSeconds: 3600 },
+  'group:add': { points: 30, perSeconds: 60 },
+  // G7: asked when the New message dialog opens.
+  'people:list': { points: 10, perSeconds: 1, burst: { points: 20, perSeconds: 10 } },
   'room:list': { points: 10, perSeconds: 1, burst: { points: 20, perSeconds: 10 } },
   'room:browse': { points: 10, perSeconds: 1, burst: { points: 20, perSeconds: 10 } },
   'room:members': { points: 10, perSeconds: 1, burst: { points: 40, perSeconds: 10 } },

@@ -27,6 +27,7 @@ export type RoomRow = {
 export type RoomViewRow = RoomRow & {
   peer_id: string | null;
   peer_username: string | null;
+  member_names: string | null;
   last_read_seq: number;
   notify: NotifyLevel | null;
   unread_count: number;
@@ -57,6 +58,7 @@ export const toRoom = (r: RoomRow): RoomRecord => ({
 export const toRoomView = (r: RoomViewRow): RoomView => ({
   ...toRoom(r),
   peer: r.peer_id && r.peer_username ? { id: r.peer_id, username: r.peer_username } : null,
+  memberNames: r.member_names,
   lastReadSeq: r.last_read_seq,
   unreadCount: r.unread_count,
   mentionCount: r.mention_count,

@@ -1,3 +1,5 @@
+import { DELETED_USER_NAME, EMPTY_GROUP_NAME, type RoomKind } from '@parley/shared-types';
+
 /*
  * F1–F3: what a search asks, parsed once and handed to every backend, so SQLite FTS5 and
  * PostgreSQL full-text search see the same terms. Words are cut to runs of letters and
@@ -14,7 +16,7 @@ export type SearchQuery = {
   phrases: string[][];
   /** `from:<username>`: only messages by this user (case-insensitive). */
   from: string | null;
-  /** `in:<room name>`: only this room, or the DM with this person. */
+  /** `in:<room name>`: only this room, or the DM with this person and the groups holding them (G5). */
   in: string | null;
 };
 
@@ -120,4 +122,16 @@ export function snippetOf(text: string, q: SearchQuery): Snippet {
     .filter(([s, e]) => s >= start && e <= end)
     .map(([s, e]): [number, number] => [s + shift, e + shift]);
   return { text: lead + text.slice(start, end) + tail, ranges };
+}
+
+/** F2, G2: the name a hit's room has for the searcher: its own, a DM's peer's, a group's other members'. */
+export function hitRoomName(row: {
+  kind: RoomKind;
+  name: string | null;
+  peer_name: string | null;
+  member_names: string | null;
+}): string {
+  if (row.kind === 'group') return row.member_names ?? EMPTY_GROUP_NAME;
+  // A DM whose other person deleted their account has no other member left.
+  return row.name ?? row.peer_name ?? DELETED_USER_NAME;
 }

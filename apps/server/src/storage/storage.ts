@@ -46,7 +46,7 @@ export type SessionRecord = {
 export type RoomRecord = {
   id: string;
   kind: RoomKind;
-  /** Null for DMs, whose name depends on who looks. */
+  /** Null for DMs and groups, whose name depends on who looks. */
   name: string | null;
   ownerId: string | null;
   lastSeq: number;
@@ -56,6 +56,8 @@ export type RoomRecord = {
 /** A room as one member sees it: for a DM, the other person; my read state (U2) and notification level (N2). */
 export type RoomView = RoomRecord & {
   peer: { id: string; username: string } | null;
+  /** G2: for a group, the other members' usernames sorted by their case key, joined by ", " (null: none). */
+  memberNames: string | null;
   lastReadSeq: number;
   unreadCount: number;
   mentionCount: number;
@@ -81,6 +83,19 @@ export type ReceivedInvitationRecord = {
   invitedBy: { id: string; username: string } | null;
   createdAt: number;
 };
+
+/** G3: what adding people to a group came to, checked and applied in one transaction. */
+export type GroupAddResult =
+  | { status: 'added' }
+  /** The room does not exist or the actor is not in it. */
+  | { status: 'not_member' }
+  /** The room is no group (rooms take invitations, DMs stay two). */
+  | { status: 'not_group' }
+  /** One of them is no account, or a deleted one. */
+  | { status: 'unknown_user' }
+  | { status: 'already_member' }
+  /** It would pass the cap. */
+  | { status: 'full' };
 
 /** What a removal changed: membership, and the pending invitations the removed member had sent. */
 export type RemovedMember = { wasMember: boolean; withdrawnInvitees: string[] };
@@ -251,6 +266,27 @@ export interface RoomStore {
   listMembers(roomId: string): Promise<MemberRecord[] | null>;
   /** The DM of two users, created with both as members if missing. */
   openDm(room: RoomRecord, userA: string, userB: string): Promise<{ room: RoomRecord; created: boolean }>;
+  /**
+   * G1: a group (kind 'group') with these members, in one transaction; 'unknown_user' (and
+   * nothing stored) when one of them is no live account.
+   */
+  createGroup(room: RoomRecord, memberIds: readonly string[]): Promise<'created' | 'unknown_user'>;
+  /**
+   * G3: `actorId`, a member, adds `userIds` to the group, all or none, never past
+   * `maxMembers` even when several add at once.
+   */
+  addToGroup(
+    roomId: string,
+    actorId: string,
+    userIds: readonly string[],
+    maxMembers: number,
+    at: number,
+  ): Promise<GroupAddResult>;
+  /**
+   * G7: the live people sharing a room, DM or group with the user (not the user), by
+   * username, at most `limit`; with `prefix`, only usernames beginning with it (case ignored).
+   */
+  listPeopleOf(userId: string, limit: number, prefix?: string): Promise<MemberRecord[]>;
 }
 
 export interface MessageStore {

@@ -5,6 +5,7 @@ import {
   type NotifyLevel,
   type RoomSummary,
 } from '@parley/shared-types';
+import { isPeopleConversation } from '../lib/room-kinds';
 import { appStore } from '../store/app.store';
 import { jumpToMessage } from './jump';
 import { openRoom } from './navigation';
@@ -119,7 +120,8 @@ export function isNotificationLeader(): boolean {
 
 /** N2: my level for a room, or its kind's default. */
 export function notifyLevelOf(room: Pick<RoomSummary, 'kind' | 'notify'>): NotifyLevel {
-  return room.notify ?? (room.kind === 'dm' ? DEFAULT_DM_NOTIFY : DEFAULT_ROOM_NOTIFY);
+  // G6: a group notifies like a DM: few people, every message addressed to me.
+  return room.notify ?? (isPeopleConversation(room.kind) ? DEFAULT_DM_NOTIFY : DEFAULT_ROOM_NOTIFY);
 }
 
 /** Whether `message` is one my level for its room asks to be told about. */

@@ -1,4 +1,5 @@
-import type { NotifyLevel, PendingInvitation, RoomSummary } from '@parley/shared-types';
+import type { NotifyLevel, PendingInvitation, RoomSummary, User } from '@parley/shared-types';
+import { existingConversation } from '../store/people.logic';
 import { checkInviteUsername, inviteFailureText } from '../lib/invite.rules';
 import { appStore } from '../store/app.store';
 import { failureText, request, type CommandOutcome } from './commands';
@@ -78,4 +79,25 @@ export async function setRoomNotify(roomId: string, level: NotifyLevel): Promise
 
 export async function openDirectMessage(userId: string): Promise<ActionResult<RoomSummary>> {
   return settle(await request('dm:open', { userId }), adopt);
+}
+
+/** G7: the people I may start a conversation with (those I share one with), maybe by the start of their name. */
+export async function listPeople(prefix?: string): Promise<ActionResult<User[]>> {
+  return settle(await request('people:list', prefix ? { prefix } : {}), (people) => people);
+}
+
+/**
+ * New message → Start: one person is our DM (D1), several a group (G1). A conversation
+ * I already have with exactly them opens instead of a second one.
+ */
+export async function startConversation(others: readonly User[]): Promise<ActionResult<RoomSummary>> {
+  const existing = existingConversation(appStore.getState().rooms, others);
+  if (existing && existing.kind === 'group') return { ok: true, data: adopt(existing) };
+  if (others.length === 1) return openDirectMessage(others[0]!.id);
+  return settle(await request('group:create', { userIds: others.map((p) => p.id) }), adopt);
+}
+
+/** G3: adds people to a group; everyone's list and name follow (room:added, room:member-joined). */
+export async function addPeople(roomId: string, others: readonly User[]): Promise<ActionResult> {
+  return settle(await request('group:add', { roomId, userIds: others.map((p) => p.id) }), () => undefined);
 }

@@ -60,8 +60,15 @@ export function withArrival(state: AnnouncerState, authorName: string, text: str
   return withAnnouncement({ ...state, burst: { ...burst, summarized: true } }, 'More new messages in this room');
 }
 
+const KIND_SPOKEN: Record<RoomKind, string> = {
+  public: 'room',
+  private: 'private room',
+  dm: 'direct message',
+  group: 'group conversation',
+};
+
 /** The room just opened, said once: `general, room` / `bob, direct message`. */
 export function withRoomOpened(state: AnnouncerState, roomName: string, kind: RoomKind): AnnouncerState {
-  const what = kind === 'dm' ? 'direct message' : kind === 'private' ? 'private room' : 'room';
+  const what = KIND_SPOKEN[kind];
   return withAnnouncement({ ...state, burst: null }, `${roomName}, ${what}`);
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { roomAfter } from './rooms.selectors';
+import type { RoomSummary } from '@parley/shared-types';
+import type { AppState } from './app.store.types';
+import { roomAfter, selectChannels, selectDirectMessages, selectRoomOrder } from './rooms.selectors';
 
 describe('Alt+Arrow room moves (roomAfter)', () => {
   const order = ['a', 'b', 'c', 'd'];
@@ -19,5 +21,21 @@ describe('Alt+Arrow room moves (roomAfter)', () => {
     expect(roomAfter(order, 'b', 1, (id) => unread.has(id))).toBe('d');
     expect(roomAfter(order, 'b', -1, (id) => unread.has(id))).toBe('a');
     expect(roomAfter(order, 'd', 1, (id) => unread.has(id))).toBeNull();
+  });
+});
+
+describe('the sidebar lists', () => {
+  it('G2: groups are listed with the DMs, by name, after the rooms', () => {
+    const room = (id: string, kind: RoomSummary['kind'], name: string): RoomSummary => ({ id, kind, name, lastSeq: 0 });
+    const rooms = {
+      g: room('g', 'group', 'bob, carol'),
+      d: room('d', 'dm', 'Alice'),
+      r: room('r', 'public', 'general'),
+      p: room('p', 'private', 'secret'),
+    };
+    const state = { rooms } as unknown as AppState;
+    expect(selectChannels(state).map((r) => r.id)).toEqual(['r', 'p']);
+    expect(selectDirectMessages(state).map((r) => r.id)).toEqual(['d', 'g']);
+    expect(selectRoomOrder(state)).toEqual(['r', 'p', 'd', 'g']);
   });
 });

@@ -1,5 +1,6 @@
 import type { RoomSummary } from '@parley/shared-types';
 import { DEFAULT_ROOM_NAME } from '@parley/shared-types';
+import { isPeopleConversation } from '../lib/room-kinds';
 import type { AppState } from './app.store.types';
 import { countsOf } from './reads.logic';
 import type { MemberRef } from './rooms.slice';
@@ -16,13 +17,13 @@ export const selectActiveRoom = (s: AppState): RoomSummary | null =>
 /** Public and private rooms by name. A fresh array: read it with useShallow. */
 export const selectChannels = (s: AppState): RoomSummary[] =>
   Object.values(s.rooms)
-    .filter((r) => r.kind !== 'dm')
+    .filter((r) => !isPeopleConversation(r.kind))
     .sort(byName);
 
-/** DMs by the other person's name. A fresh array: read it with useShallow. */
+/** DMs and groups (G2) by the names of the people in them. A fresh array: read it with useShallow. */
 export const selectDirectMessages = (s: AppState): RoomSummary[] =>
   Object.values(s.rooms)
-    .filter((r) => r.kind === 'dm')
+    .filter((r) => isPeopleConversation(r.kind))
     .sort(byName);
 
 /** U2/U4: messages by others after my marker, not deleted. */
@@ -64,8 +65,8 @@ export function pickFallbackRoom(rooms: Record<string, RoomSummary>, excluding?:
     (r) => r.kind === 'public' && r.name.toLowerCase() === DEFAULT_ROOM_NAME.toLowerCase(),
   );
   if (general) return general.id;
-  const channels = candidates.filter((r) => r.kind !== 'dm').sort(byName);
-  const dms = candidates.filter((r) => r.kind === 'dm').sort(byName);
+  const channels = candidates.filter((r) => !isPeopleConversation(r.kind)).sort(byName);
+  const dms = candidates.filter((r) => isPeopleConversation(r.kind)).sort(byName);
   return channels[0]?.id ?? dms[0]?.id ?? null;
 }
 

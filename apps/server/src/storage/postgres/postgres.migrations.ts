@@ -168,8 +168,26 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE users ADD COLUMN appear_offline BOOLEAN NOT NULL DEFAULT false;
     `,
   },
-  // 5 is group conversations (built on another branch): migrations apply by what is not
-  // recorded yet, so a schema at 6 takes 5 when that lands.
+  {
+    version: 5,
+    name: 'group conversations (SQLite migration 7)',
+    sql: `
+      -- G1: kind 'group': no name (its members name it, G2), no dm_key. Migration 1 left its
+      -- checks unnamed, so they are found by what they are, dropped, and added back named.
+      DO $$
+      DECLARE c record;
+      BEGIN
+        FOR c IN SELECT conname FROM pg_constraint WHERE conrelid = 'rooms'::regclass AND contype = 'c' LOOP
+          EXECUTE format('ALTER TABLE rooms DROP CONSTRAINT %I', c.conname);
+        END LOOP;
+      END
+      $$;
+      ALTER TABLE rooms
+        ADD CONSTRAINT rooms_kind CHECK (kind IN ('public', 'private', 'dm', 'group')),
+        ADD CONSTRAINT rooms_dm_key_of_dm CHECK ((kind = 'dm') = (dm_key IS NOT NULL)),
+        ADD CONSTRAINT rooms_name_of_room CHECK ((kind IN ('dm', 'group')) = (name IS NULL));
+    `,
+  },
   {
     version: 6,
     name: 'files attached to messages (SQLite migration 8), bytes in chunks',

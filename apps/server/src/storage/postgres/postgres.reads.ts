@@ -17,10 +17,25 @@ const UNREAD_COLUMNS = `
       AND x.author_id <> ms.user_id AND x.deleted_at IS NULL
   ) AS mention_count`;
 
+/**
+ * G2: column `member_names` for a membership row aliased `ms` and its room `r`: a group's
+ * other members sorted by username key (bytewise, as SQLite), joined by ", "; null otherwise.
+ */
+export const MEMBER_NAMES_COLUMN = `
+  (SELECT string_agg(gu.username, ', ' ORDER BY gu.username_key COLLATE "C", gu.id COLLATE "C")
+    FROM memberships gm JOIN users gu ON gu.id = gm.user_id
+    WHERE r.kind = 'group' AND gm.room_id = r.id AND gm.user_id <> ms.user_id
+  ) AS member_names`;
+
+/** G5: `in:<username>` (the parameter `key`) names a group holding that person besides the searcher. */
+export const groupHoldsInKey = (key: string) => `
+  (r.kind = 'group' AND EXISTS (SELECT 1 FROM memberships gm JOIN users gu ON gu.id = gm.user_id
+    WHERE gm.room_id = r.id AND gm.user_id <> ms.user_id AND gu.username_key = ${key}))`;
+
 /** Views of a user's rooms with, for DMs, the other member; with the user's read state and notification level. */
 const ROOM_VIEW_SELECT = `
   SELECT r.id, r.kind, r.name, r.owner_id, r.last_seq, r.created_at,
-         pu.id AS peer_id, pu.username AS peer_username,
+         pu.id AS peer_id, pu.username AS peer_username, ${MEMBER_NAMES_COLUMN},
          ms.last_read_seq, ms.notify, ${UNREAD_COLUMNS}
   FROM memberships ms
   JOIN rooms r ON r.id = ms.room_id

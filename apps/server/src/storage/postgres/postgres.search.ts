@@ -1,7 +1,15 @@
-import { DELETED_USER_NAME, type RoomKind } from '@parley/shared-types';
+import type { RoomKind } from '@parley/shared-types';
 import { caseKey } from '../keys.js';
-import { hasTextTerms, snippetOf, tsQueryText, type SearchCursor, type SearchQuery } from '../search.query.js';
+import {
+  hasTextTerms,
+  hitRoomName,
+  snippetOf,
+  tsQueryText,
+  type SearchCursor,
+  type SearchQuery,
+} from '../search.query.js';
 import { SEARCH_LIMIT_MAX, type SearchPage } from '../storage.js';
+import { MEMBER_NAMES_COLUMN, groupHoldsInKey } from './postgres.reads.js';
 import type { Tx } from './postgres.transactions.js';
 
 type HitRow = {
@@ -15,6 +23,7 @@ type HitRow = {
   kind: RoomKind;
   name: string | null;
   peer_name: string | null;
+  member_names: string | null;
 };
 
 /**
@@ -28,7 +37,8 @@ const DENSE_WINDOW = 4000;
 /**
  * F1, F2 on PostgreSQL, newest first by (created_at, room_id, seq). `in:` and `from:` are
  * resolved first (to the searcher's rooms `in:` names, the author's id), so every pass
- * keeps to the searcher's rooms by `room_id = ANY(…)` and to the author by its id; with
+ * keeps to the searcher's rooms by `room_id = ANY(…)` (`in:<username>`: the DM and the
+ * groups holding that person, G5) and to the author by its id; with
  * words, in two passes:
  * 1. the newest DENSE_WINDOW messages of those rooms (past the cursor), kept when they
  *    match: a full page from them is the answer, since they come before every other row;
@@ -53,7 +63,8 @@ export async function searchMessages(
      JOIN rooms r ON r.id = ms.room_id
      LEFT JOIN memberships pm ON r.kind = 'dm' AND pm.room_id = r.id AND pm.user_id <> ms.user_id
      LEFT JOIN users pu ON pu.id = pm.user_id
-     WHERE ms.user_id = $1 AND ($2::text IS NULL OR r.name_key = $2 OR (r.kind = 'dm' AND pu.username_key = $2))`,
+     WHERE ms.user_id = $1
+       AND ($2::text IS NULL OR r.name_key = $2 OR (r.kind = 'dm' AND pu.username_key = $2) OR ${groupHoldsInKey('$2')})`,
     [userId, inKey],
   );
   if (roomRows.length === 0) return { hits: [], next: null };
@@ -79,7 +90,7 @@ export async function searchMessages(
     (
       await db.query<HitRow>(
         `SELECT m.id, m.room_id, m.seq, m.text, m.created_at, m.author_id, u.username AS author_name,
-                r.kind, r.name, pu.username AS peer_name
+                r.kind, r.name, pu.username AS peer_name, ${MEMBER_NAMES_COLUMN}
          FROM (${inner}) m
          JOIN memberships ms ON ms.room_id = m.room_id AND ms.user_id = $1
          JOIN rooms r ON r.id = m.room_id
@@ -111,8 +122,7 @@ export async function searchMessages(
     messageId: r.id,
     roomId: r.room_id,
     roomKind: r.kind,
-    // A DM whose other person deleted their account has no other member left.
-    roomName: r.name ?? r.peer_name ?? DELETED_USER_NAME,
+    roomName: hitRoomName(r),
     authorId: r.author_id,
     authorName: r.author_name,
     seq: r.seq,

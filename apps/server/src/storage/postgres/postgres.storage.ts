@@ -303,6 +303,20 @@ function postgresStorage(pool: Pool, options: PostgresOptions): Storage {
       return rows.flatMap((r) => (r.user_id && r.username ? [{ userId: r.user_id, username: r.username }] : []));
     },
     openDm: (room, userA, userB) => writes.openDm(room, userA, userB),
+    createGroup: (room, memberIds) => writes.createGroup(room, memberIds),
+    addToGroup: (roomId, actorId, userIds, maxMembers, at) =>
+      writes.addToGroup(roomId, actorId, userIds, maxMembers, at),
+    async listPeopleOf(userId, limit, prefix = '') {
+      const rows = await rowsOf<{ user_id: string; username: string }>(
+        `SELECT u.id AS user_id, u.username FROM users u
+         WHERE u.deleted_at IS NULL AND u.id <> $1 AND starts_with(u.username_key, $3)
+           AND EXISTS (SELECT 1 FROM memberships mine JOIN memberships theirs ON theirs.room_id = mine.room_id
+                       WHERE mine.user_id = $1 AND theirs.user_id = u.id)
+         ORDER BY u.username_key COLLATE "C" LIMIT $2`,
+        [userId, limit, caseKey(prefix)],
+      );
+      return rows.map((r) => ({ userId: r.user_id, username: r.username }));
+    },
   };
 
   const messages: MessageStore = {

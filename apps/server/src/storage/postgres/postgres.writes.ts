@@ -13,6 +13,7 @@ import { toRoom, type RoomRow } from '../rows.js';
 import type {
   AppendResult,
   ChangeResult,
+  GroupAddResult,
   DeletedAccount,
   MessageChange,
   NewMessage,
@@ -44,6 +45,14 @@ export type PostgresWrites = {
   addMember(roomId: string, userId: string, joinedAt: number): Promise<boolean>;
   removeMember(roomId: string, userId: string): Promise<RemovedMember>;
   openDm(room: RoomRecord, userA: string, userB: string): Promise<{ room: RoomRecord; created: boolean }>;
+  createGroup(room: RoomRecord, memberIds: readonly string[]): Promise<'created' | 'unknown_user'>;
+  addToGroup(
+    roomId: string,
+    actorId: string,
+    userIds: readonly string[],
+    maxMembers: number,
+    at: number,
+  ): Promise<GroupAddResult>;
   append(message: NewMessage): Promise<AppendResult>;
   /**
    * Several sends in one transaction (group commit, postgres.batch.ts), answered in the
@@ -444,6 +453,45 @@ export function postgresWrites(pool: Pool): PostgresWrites {
         await t.query(ADD_MEMBER, [room.id, userA, room.createdAt]);
         await t.query(ADD_MEMBER, [room.id, userB, room.createdAt]);
         return { room: { ...room, kind: 'dm' as const, name: null, ownerId: null, lastSeq: 0 }, created: true };
+      }),
+
+    createGroup: (room, memberIds) =>
+      tx(async (t) => {
+        // FOR KEY SHARE: an account deleted meanwhile waits for this, or is seen deleted.
+        const live = await t.query(
+          'SELECT 1 FROM users WHERE id = ANY($1::text[]) AND deleted_at IS NULL FOR KEY SHARE',
+          [memberIds],
+        );
+        if (live.rowCount !== new Set(memberIds).size) return 'unknown_user' as const;
+        await t.query(INSERT_ROOM, [room.id, 'group', null, null, null, null, 0, room.createdAt]);
+        for (const id of memberIds) await t.query(ADD_MEMBER, [room.id, id, room.createdAt]);
+        return 'created' as const;
+      }),
+
+    addToGroup: (roomId, actorId, userIds, max, at) =>
+      tx(async (t): Promise<GroupAddResult> => {
+        // The room row's lock orders the adds to one group across nodes, so the count
+        // below holds until this commits: two adds cannot pass the cap together.
+        const room = (await t.query<{ kind: string }>('SELECT kind FROM rooms WHERE id = $1 FOR UPDATE', [roomId]))
+          .rows[0];
+        const isMember = async (userId: string) =>
+          (await t.query('SELECT 1 FROM memberships WHERE room_id = $1 AND user_id = $2', [roomId, userId])).rowCount >
+          0;
+        if (!room || !(await isMember(actorId))) return { status: 'not_member' };
+        if (room.kind !== 'group') return { status: 'not_group' };
+        const live = await t.query(
+          'SELECT 1 FROM users WHERE id = ANY($1::text[]) AND deleted_at IS NULL FOR KEY SHARE',
+          [userIds],
+        );
+        if (live.rowCount !== new Set(userIds).size) return { status: 'unknown_user' };
+        const members = await t.query<{ user_id: string }>('SELECT user_id FROM memberships WHERE room_id = $1', [
+          roomId,
+        ]);
+        const ids = new Set(members.rows.map((r) => r.user_id));
+        if (userIds.some((id) => ids.has(id))) return { status: 'already_member' };
+        if (ids.size + userIds.length > max) return { status: 'full' };
+        for (const id of userIds) await t.query(ADD_MEMBER, [roomId, id, at]);
+        return { status: 'added' };
       }),
 
     async append(m) {

@@ -4,7 +4,18 @@
  * The SQL sticks to what PostgreSQL also accepts (TEXT ids, BIGINT-sized integers,
  * named unique constraints) so the schemas stay parallel.
  */
-export type Migration = { version: number; name: string; sql: string };
+export type Migration = {
+  version: number;
+  name: string;
+  sql: string;
+  /**
+   * The migration rebuilds a table others point at (SQLite cannot alter a CHECK): it runs
+   * with foreign keys off, as SQLite's documented 12-step rebuild requires (dropping the
+   * old table would otherwise cascade into memberships and messages), and the transaction
+   * commits only if `PRAGMA foreign_key_check` then finds nothing broken.
+   */
+  foreignKeysOff?: true;
+};
 
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
@@ -175,8 +186,35 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE users ADD COLUMN appear_offline INTEGER NOT NULL DEFAULT 0 CHECK (appear_offline IN (0, 1));
     `,
   },
-  // 7 is group conversations (built on another branch): the runner applies whatever is not
-  // recorded yet, so a database at 8 takes 7 when that lands.
+  {
+    version: 7,
+    name: 'group conversations',
+    foreignKeysOff: true,
+    sql: `
+      -- G1: kind 'group' (no name: its members name it, G2; no dm_key). The table is rebuilt
+      -- (steps 4-8 of https://sqlite.org/lang_altertable.html#otheralter): a new table, the
+      -- rows copied, the old one dropped, the new one renamed, its index made again.
+      -- Memberships, messages, invitations and room_changes name 'rooms' in their foreign
+      -- keys, so after the rename they point at the new table.
+      CREATE TABLE rooms_new (
+        id         TEXT PRIMARY KEY,
+        kind       TEXT NOT NULL CHECK (kind IN ('public', 'private', 'dm', 'group')),
+        name       TEXT,
+        name_key   TEXT UNIQUE,
+        dm_key     TEXT UNIQUE,
+        owner_id   TEXT REFERENCES users(id) ON DELETE SET NULL,
+        last_seq   INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        CHECK ((kind = 'dm') = (dm_key IS NOT NULL)),
+        CHECK ((kind IN ('dm', 'group')) = (name IS NULL))
+      );
+      INSERT INTO rooms_new (id, kind, name, name_key, dm_key, owner_id, last_seq, created_at)
+        SELECT id, kind, name, name_key, dm_key, owner_id, last_seq, created_at FROM rooms;
+      DROP TABLE rooms;
+      ALTER TABLE rooms_new RENAME TO rooms;
+      CREATE INDEX rooms_owner ON rooms(owner_id);
+    `,
+  },
   {
     version: 8,
     name: 'files attached to messages',

@@ -17,6 +17,21 @@ export const UNREAD_COLUMNS = `
       AND x.author_id <> ms.user_id AND x.deleted_at IS NULL
   ) AS mention_count`;
 
+/**
+ * G2: column `member_names` for a membership row aliased `ms` and its room `r`: a group's
+ * other members, sorted by username key (then id), joined by ", "; null for other kinds.
+ */
+export const MEMBER_NAMES_COLUMN = `
+  (SELECT group_concat(gu.username, ', ' ORDER BY gu.username_key, gu.id)
+    FROM memberships gm JOIN users gu ON gu.id = gm.user_id
+    WHERE r.kind = 'group' AND gm.room_id = r.id AND gm.user_id <> ms.user_id
+  ) AS member_names`;
+
+/** G5: `in:<username>` names a group holding that person (besides the searcher). */
+export const GROUP_HOLDS_IN_KEY = `
+  (r.kind = 'group' AND EXISTS (SELECT 1 FROM memberships gm JOIN users gu ON gu.id = gm.user_id
+    WHERE gm.room_id = r.id AND gm.user_id <> ms.user_id AND gu.username_key = @inKey))`;
+
 type StateRow = { last_read_seq: number; last_seq: number; unread_count: number; mention_count: number };
 
 export type ReadStates = { get(userId: string, roomId: string): ReadState | null };

@@ -1,7 +1,15 @@
 import type Database from 'better-sqlite3';
-import { DELETED_USER_NAME, type RoomKind } from '@parley/shared-types';
+import type { RoomKind } from '@parley/shared-types';
 import { caseKey } from '../keys.js';
-import { fts5Match, hasTextTerms, snippetOf, type SearchCursor, type SearchQuery } from '../search.query.js';
+import { GROUP_HOLDS_IN_KEY, MEMBER_NAMES_COLUMN } from './sqlite.reads.js';
+import {
+  fts5Match,
+  hasTextTerms,
+  hitRoomName,
+  snippetOf,
+  type SearchCursor,
+  type SearchQuery,
+} from '../search.query.js';
 import { SEARCH_LIMIT_MAX, type SearchPage } from '../storage.js';
 
 type HitRow = {
@@ -15,6 +23,7 @@ type HitRow = {
   kind: RoomKind;
   name: string | null;
   peer_name: string | null;
+  member_names: string | null;
 };
 
 /**
@@ -40,7 +49,7 @@ type Driver = 'index' | 'author' | 'rooms';
  *   would otherwise read every "lunch" of every room.
  * - `rooms` (`in:` alone): that room's messages.
  * `in:` is resolved first to the searcher's rooms it names (a room by that name, the DM
- * with that person: at most two), which every way then keeps to.
+ * with that person and the groups holding them, G5), which every way then keeps to.
  * Every way joins the searcher's memberships in the statement itself, so no row of a room
  * they are not in is ever read out. The cursor names the last hit by room and seq; its
  * rowid bounds the next page.
@@ -54,15 +63,16 @@ export function prepareSearch(db: Database.Database) {
        CROSS JOIN memberships ms ON ms.room_id = m.room_id AND ms.user_id = ?
        WHERE m.author_id = ? LIMIT ?)`,
   );
-  const namedRooms = db.prepare<[{ userId: string; key: string }], { id: string }>(
+  const namedRooms = db.prepare<[{ userId: string; inKey: string }], { id: string }>(
     `SELECT r.id FROM memberships ms
      JOIN rooms r ON r.id = ms.room_id
      LEFT JOIN memberships pm ON r.kind = 'dm' AND pm.room_id = r.id AND pm.user_id <> ms.user_id
      LEFT JOIN users pu ON pu.id = pm.user_id
-     WHERE ms.user_id = @userId AND (r.name_key = @key OR (r.kind = 'dm' AND pu.username_key = @key))`,
+     WHERE ms.user_id = @userId
+       AND (r.name_key = @inKey OR (r.kind = 'dm' AND pu.username_key = @inKey) OR ${GROUP_HOLDS_IN_KEY})`,
   );
   const columns = `m.id, m.room_id, m.seq, m.text, m.created_at, m.author_id, u.username AS author_name,
-                r.kind, r.name, pu.username AS peer_name`;
+                r.kind, r.name, pu.username AS peer_name, ${MEMBER_NAMES_COLUMN}`;
   const rest = `JOIN rooms r ON r.id = m.room_id
          JOIN users u ON u.id = m.author_id
          LEFT JOIN memberships pm ON r.kind = 'dm' AND pm.room_id = r.id AND pm.user_id <> ms.user_id
@@ -101,7 +111,7 @@ export function prepareSearch(db: Database.Database) {
     const params: Record<string, unknown> = { userId, limit };
     if (textTerms) params.match = fts5Match(query);
     if (query.in !== null) {
-      const rooms = namedRooms.all({ userId, key: caseKey(query.in) }).map((r) => r.id);
+      const rooms = namedRooms.all({ userId, inKey: caseKey(query.in) }).map((r) => r.id);
       if (rooms.length === 0) return { hits: [], next: null };
       params.inRooms = JSON.stringify(rooms);
     }
@@ -129,8 +139,7 @@ export function prepareSearch(db: Database.Database) {
       messageId: r.id,
       roomId: r.room_id,
       roomKind: r.kind,
-      // A DM whose other person deleted their account has no other member left.
-      roomName: r.name ?? r.peer_name ?? DELETED_USER_NAME,
+      roomName: hitRoomName(r),
       authorId: r.author_id,
       authorName: r.author_name,
       seq: r.seq,

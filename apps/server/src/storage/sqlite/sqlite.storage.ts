@@ -22,7 +22,7 @@ import type {
   UserStore,
 } from '../storage.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
-import { UNREAD_COLUMNS, prepareReadStates } from './sqlite.reads.js';
+import { MEMBER_NAMES_COLUMN, UNREAD_COLUMNS, prepareReadStates } from './sqlite.reads.js';
 import {
   FILE_COLUMNS,
   toFileRecord,
@@ -118,17 +118,29 @@ function migrate(db: Database.Database): void {
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   for (const migration of SQLITE_MIGRATIONS) {
     if (applied.has(migration.version)) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      record.run(migration.version, migration.name, Date.now());
-    }).immediate();
+    // The pragma is a no-op inside a transaction, so it is set around it.
+    if (migration.foreignKeysOff) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        if (migration.foreignKeysOff) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0) {
+            throw new Error(`migration ${migration.version} would break ${broken.length} foreign keys`);
+          }
+        }
+        record.run(migration.version, migration.name, Date.now());
+      }).immediate();
+    } finally {
+      if (migration.foreignKeysOff) db.pragma('foreign_keys = ON');
+    }
   }
 }
 
 /** Views of a user's rooms with, for DMs, the other member; with the user's read state and notification level. */
 const ROOM_VIEW_SELECT = `
   SELECT r.id, r.kind, r.name, r.owner_id, r.last_seq, r.created_at,
-         pu.id AS peer_id, pu.username AS peer_username,
+         pu.id AS peer_id, pu.username AS peer_username, ${MEMBER_NAMES_COLUMN},
          ms.last_read_seq, ms.notify, ${UNREAD_COLUMNS}
   FROM memberships ms
   JOIN rooms r ON r.id = ms.room_id
@@ -355,6 +367,16 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
        FROM invitations i JOIN users u ON u.id = i.user_id LEFT JOIN users b ON b.id = i.invited_by
        WHERE i.room_id = ? ORDER BY i.created_at, u.username_key`,
     ),
+    // G7: everyone sharing a membership with the user; the memberships_user index finds theirs.
+    // substr, not LIKE: '_' is a username character and a LIKE wildcard.
+    peopleOf: db.prepare<[string, string, string, string, number], { user_id: string; username: string }>(
+      `SELECT DISTINCT u.id AS user_id, u.username, u.username_key FROM memberships mine
+       JOIN memberships theirs ON theirs.room_id = mine.room_id
+       JOIN users u ON u.id = theirs.user_id
+       WHERE mine.user_id = ? AND theirs.user_id <> ? AND u.deleted_at IS NULL
+         AND substr(u.username_key, 1, length(?)) = ?
+       ORDER BY u.username_key LIMIT ?`,
+    ),
     members: db.prepare<[string], { user_id: string; username: string }>(
       `SELECT m.user_id, u.username FROM memberships m JOIN users u ON u.id = m.user_id
        WHERE m.room_id = ? ORDER BY u.username_key`,
@@ -483,6 +505,13 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       return q.members.all(roomId).map((r) => ({ userId: r.user_id, username: r.username }));
     },
     openDm: (room, userA, userB) => queue.call('openDm', room, userA, userB),
+    createGroup: (room, memberIds) => queue.call('createGroup', room, memberIds),
+    addToGroup: (roomId, actorId, userIds, maxMembers, at) =>
+      queue.call('addToGroup', roomId, actorId, userIds, maxMembers, at),
+    async listPeopleOf(userId, limit, prefix = '') {
+      const key = caseKey(prefix);
+      return q.peopleOf.all(userId, userId, key, key, limit).map((r) => ({ userId: r.user_id, username: r.username }));
+    },
   };
 
   const newest = new NewestPages({

@@ -11,6 +11,7 @@ import { caseKey, dmKey } from '../keys.js';
 import type {
   AppendResult,
   ChangeResult,
+  GroupAddResult,
   DeletedAccount,
   FileRecord,
   MessageChange,
@@ -46,6 +47,14 @@ export type WriteOps = {
   withdrawInvitation(roomId: string, userId: string): boolean;
   invite(roomId: string, userId: string, invitedBy: string, at: number): 'created' | 'exists';
   openDm(room: RoomRecord, userA: string, userB: string): { room: RoomRecord; created: boolean };
+  createGroup(room: RoomRecord, memberIds: readonly string[]): 'created' | 'unknown_user';
+  addToGroup(
+    roomId: string,
+    actorId: string,
+    userIds: readonly string[],
+    maxMembers: number,
+    at: number,
+  ): GroupAddResult;
   append(message: NewMessage): AppendOutcome;
   change(change: MessageChange): ChangeResult;
   markRead(userId: string, roomId: string, seq: number): ReadState | 'not_member' | 'beyond';
@@ -232,6 +241,11 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
     sessionKeysOf: db.prepare<[string], { key: string }>('SELECT key FROM sessions WHERE user_id = ? ORDER BY key'),
     deleteSessionsOf: db.prepare('DELETE FROM sessions WHERE user_id = ?'),
     liveUser: db.prepare<[string], { id: string }>('SELECT id FROM users WHERE id = ? AND deleted_at IS NULL'),
+    liveUserCount: db.prepare<[string], { n: number }>(
+      'SELECT count(*) AS n FROM users WHERE deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))',
+    ),
+    roomKind: db.prepare<[string], { kind: string }>('SELECT kind FROM rooms WHERE id = ?'),
+    memberCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM memberships WHERE room_id = ?'),
     memberRoomIds: db.prepare<[string], { room_id: string }>(
       'SELECT room_id FROM memberships WHERE user_id = ? ORDER BY room_id',
     ),
@@ -303,6 +317,27 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
     q.addMember.run(room.id, userB, room.createdAt, room.id);
     return { room: { ...room, kind: 'dm' as const, name: null, ownerId: null, lastSeq: 0 }, created: true };
   });
+  /** G1, G3: whether every id (no repeats) is a live account. */
+  const allLive = (ids: readonly string[]) => q.liveUserCount.get(JSON.stringify(ids))?.n === new Set(ids).size;
+  const createGroup = db.transaction((room: RoomRecord, memberIds: readonly string[]) => {
+    if (!allLive(memberIds)) return 'unknown_user' as const;
+    q.insertRoom.run(room.id, 'group', null, null, null, null, 0, room.createdAt);
+    for (const id of memberIds) q.addMember.run(room.id, id, room.createdAt, room.id);
+    return 'created' as const;
+  });
+  const addToGroup = db.transaction(
+    (roomId: string, actorId: string, userIds: readonly string[], max: number, at: number): GroupAddResult => {
+      const room = q.roomKind.get(roomId);
+      if (!room || !q.isMember.get(roomId, actorId)) return { status: 'not_member' };
+      if (room.kind !== 'group') return { status: 'not_group' };
+      if (!allLive(userIds)) return { status: 'unknown_user' };
+      if (userIds.some((id) => q.isMember.get(roomId, id))) return { status: 'already_member' };
+      // The single writer makes the count and the inserts one step: two adds cannot both pass.
+      if ((q.memberCount.get(roomId)?.n ?? 0) + userIds.length > max) return { status: 'full' };
+      for (const id of userIds) q.addMember.run(roomId, id, at, roomId);
+      return { status: 'added' };
+    },
+  );
   const append = db.transaction((m: NewMessage): AppendOutcome => {
     const existing = q.messageIdByClientId.get(m.authorId, m.clientMessageId);
     if (existing) return { status: 'duplicate', message: views.one(existing.id)! };
@@ -479,6 +514,8 @@ export function prepareWrites(db: Database.Database): SqliteWriter {
       q.insertInvitation.run(roomId, userId, invitedBy, at).changes > 0 ? ('created' as const) : ('exists' as const),
     ),
     openDm: (room, userA, userB) => openDm(room, userA, userB),
+    createGroup: (room, memberIds) => createGroup(room, memberIds),
+    addToGroup: (roomId, actorId, userIds, max, at) => addToGroup(roomId, actorId, userIds, max, at),
     append: (message) => append(message),
     change: (c) => change(c),
     markRead: (userId, roomId, seq) => markRead(userId, roomId, seq),

@@ -14,6 +14,7 @@ import type { ChatServer } from './chat.handlers.js';
 import { isDomainError } from '../../domain/domain-error.js';
 import type { Services } from '../../domain/services.js';
 import {
+  announceGroup,
   broadcastPresence,
   chatHandlers,
   type ChatNamespace,
@@ -398,8 +399,14 @@ export function createChatGateway(deps: {
     accountDeleted(userId, deleted) {
       const told = [...new Set([...deleted.authoredRoomIds, ...deleted.leftRoomIds])];
       if (told.length > 0) nsp.to(told.map(roomChannel)).emit('user:deleted', { userId });
-      for (const roomId of deleted.leftRoomIds)
+      for (const roomId of deleted.leftRoomIds) {
         nsp.to(roomChannel(roomId)).emit('room:member-left', { roomId, userId });
+        // G2: a group it was in is named by the members left (nothing for other rooms).
+        void services.rooms
+          .groupViews(roomId)
+          .then((views) => announceGroup(nsp, views))
+          .catch((error: unknown) => log.error({ err: error }, 'group announcement failed'));
+      }
       for (const { roomId, ownerId } of deleted.ownerChanges) {
         nsp.to(roomChannel(roomId)).emit('room:owner-changed', { roomId, ...(ownerId ? { ownerId } : {}) });
       }

@@ -5,6 +5,7 @@ import type {
   ClientToServerEvents,
   InterServerEvents,
   Message,
+  RoomSummary,
   ServerToClientEvents,
   SocketData,
   User,
@@ -38,6 +39,11 @@ function follow(nsp: ChatNamespace, userId: string, roomId: string, on: boolean)
   const sockets = nsp.in(userChannel(userId));
   if (on) sockets.socketsJoin(roomChannel(roomId));
   else sockets.socketsLeave(roomChannel(roomId));
+}
+
+/** G1–G4: each member's tabs get the group as that member sees it (its name is the others'). */
+export function announceGroup(nsp: ChatNamespace, views: ReadonlyMap<string, RoomSummary>): void {
+  for (const [userId, room] of views) nsp.to(userChannel(userId)).emit('room:added', room);
 }
 
 /** I4, I5: every tab of each person whose invitation is gone hears it. */
@@ -80,6 +86,8 @@ export const chatHandlers: { [C in ChatCommand]: Handler<C> } = {
     follow(nsp, user.id, p.roomId, false);
     nsp.to(userChannel(user.id)).emit('room:removed', { roomId: p.roomId, reason: 'left' });
     nsp.to(roomChannel(p.roomId)).emit('room:member-left', { roomId: p.roomId, userId: user.id });
+    // G4: a group is named by its members, so the ones left hear its new name.
+    announceGroup(nsp, await services.rooms.groupViews(p.roomId));
     return { roomId: p.roomId };
   },
 
@@ -122,6 +130,30 @@ export const chatHandlers: { [C in ChatCommand]: Handler<C> } = {
     }
     return dm.mine;
   },
+
+  async 'group:create'(p, { user, services, nsp }) {
+    const views = await services.rooms.createGroup(user, p.userIds);
+    const mine = views.get(user.id)!;
+    // G1: every tab of every member follows it and lists it at once.
+    for (const userId of views.keys()) follow(nsp, userId, mine.id, true);
+    announceGroup(nsp, views);
+    return mine;
+  },
+
+  async 'group:add'(p, { user, services, nsp }) {
+    const { views, added } = await services.rooms.addToGroup(user, p.roomId, p.userIds);
+    for (const { id } of added) follow(nsp, id, p.roomId, true);
+    // R8 for the members who were there; the newcomers' own tabs get room:added below.
+    const presence = await services.presenceViews.viewsOf(added.map((u) => u.id));
+    const before = nsp.to(roomChannel(p.roomId)).except(added.map((u) => userChannel(u.id)));
+    added.forEach((u, i) =>
+      before.emit('room:member-joined', { roomId: p.roomId, member: toMember(u, presence[i] ?? { state: 'offline' }) }),
+    );
+    announceGroup(nsp, views);
+    return { roomId: p.roomId, userIds: added.map((u) => u.id) };
+  },
+
+  'people:list': (p, { user, services }) => services.rooms.people(user.id, p.prefix),
 
   async 'message:send'(p, { user, services, nsp, socket, metrics }) {
     const { message, created } = await services.messages.send(user, p);

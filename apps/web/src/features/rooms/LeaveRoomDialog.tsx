@@ -11,6 +11,22 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog';
 export function LeaveRoomDialog({ room, onClose }: { room: RoomSummary; onClose(): void }) {
   const me = useAppStore(selectUser);
   const iOwnIt = me !== null && room.ownerId === me.id;
+  if (room.kind === 'group') {
+    // G4: nobody owns a group and it takes no invitations: only a member can bring me back.
+    return (
+      <ConfirmDialog
+        title="Leave conversation"
+        confirmLabel="Leave conversation"
+        onClose={onClose}
+        onConfirm={() => leaveRoom(room.id)}
+      >
+        <p>
+          You will leave the conversation with <bdi className="confirm-subject">{room.name}</bdi> and stop getting its
+          messages. You can only come back if one of them adds you again.
+        </p>
+      </ConfirmDialog>
+    );
+  }
   return (
     <ConfirmDialog title="Leave room" confirmLabel="Leave room" onClose={onClose} onConfirm={() => leaveRoom(room.id)}>
       <p>

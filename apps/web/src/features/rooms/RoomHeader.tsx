@@ -2,6 +2,7 @@ import type { RoomSummary } from '@parley/shared-types';
 import { useState } from 'react';
 import { DrawerToggle } from '../../ui/Drawer';
 import { useRoomsNews } from './rooms.news';
+import { AddPeopleDialog } from '../people/AddPeopleDialog';
 import { InviteDialog } from './InviteDialog';
 import { LeaveRoomDialog } from './LeaveRoomDialog';
 import { NotifyMenu } from './NotifyMenu';
@@ -10,11 +11,13 @@ const KIND_LABEL: Record<RoomSummary['kind'], string> = {
   public: 'Public room',
   private: 'Private room',
   dm: 'Direct message',
+  group: 'Group conversation',
 };
 
 /**
- * The open room's name (a DM's is the other person's), its Notifications level (N2) and,
- * except for DMs, Invite (I1) and Leave room. On narrow screens it also holds the
+ * The open room's name (a DM's is the other person's, a group's the other members', G2),
+ * its Notifications level (N2) and, for rooms, Invite (I1) and Leave room; for groups,
+ * Add people (G3) and Leave conversation (G4). On narrow screens it also holds the
  * `Rooms` and `Members` buttons that open those drawers (hidden at desktop widths).
  */
 export function RoomHeader({ room }: { room: RoomSummary }) {
@@ -36,7 +39,17 @@ export function RoomHeader({ room }: { room: RoomSummary }) {
       <DrawerToggle name="members" label="Members" />
       <div className="room-actions">
         <NotifyMenu room={room} />
-        {room.kind !== 'dm' && (
+        {room.kind === 'group' && (
+          <>
+            <button type="button" className="ghost" onClick={() => setInviting(true)}>
+              Add people
+            </button>
+            <button type="button" className="ghost" onClick={() => setLeaving(room.id)}>
+              Leave conversation
+            </button>
+          </>
+        )}
+        {(room.kind === 'public' || room.kind === 'private') && (
           <>
             <button type="button" className="ghost" onClick={() => setInviting(true)}>
               Invite
@@ -48,7 +61,8 @@ export function RoomHeader({ room }: { room: RoomSummary }) {
         )}
       </div>
       {leaving === room.id && <LeaveRoomDialog room={room} onClose={() => setLeaving(null)} />}
-      {inviting && <InviteDialog room={room} onClose={() => setInviting(false)} />}
+      {inviting && room.kind === 'group' && <AddPeopleDialog room={room} onClose={() => setInviting(false)} />}
+      {inviting && room.kind !== 'group' && <InviteDialog room={room} onClose={() => setInviting(false)} />}
     </header>
   );
 }

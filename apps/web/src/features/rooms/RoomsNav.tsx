@@ -6,11 +6,12 @@ import { selectChannels, selectDirectMessages } from '../../store/rooms.selector
 import { selectPendingInvitationCount } from '../../store/ui.selectors';
 import { useAppStore } from '../../store/use-app-store';
 import { returnFocusToDrawerButton } from '../../ui/Drawer';
+import { NewMessageDialog } from '../people/NewMessageDialog';
 import { BrowseRoomsDialog } from './BrowseRoomsDialog';
 import { NewRoomDialog } from './NewRoomDialog';
 import { RoomLink } from './RoomLink';
 
-type OpenDialog = 'none' | 'new' | 'browse';
+type OpenDialog = 'none' | 'new' | 'browse' | 'message';
 
 /**
  * My rooms and DMs as links, plus the two ways to get more rooms. On narrow screens this
@@ -74,10 +75,16 @@ export function RoomsNav() {
         {directMessages.map((room) => (
           <RoomLink key={room.id} room={room} />
         ))}
-        {directMessages.length === 0 && <li className="nav-empty">Message someone from the member list.</li>}
+        {directMessages.length === 0 && <li className="nav-empty">Start one with New message.</li>}
       </ul>
+      <div className="rooms-actions single">
+        <button type="button" onClick={() => open('message')}>
+          New message
+        </button>
+      </div>
       {dialog === 'new' && createPortal(<NewRoomDialog onClose={close} />, document.body)}
       {dialog === 'browse' && createPortal(<BrowseRoomsDialog onClose={close} />, document.body)}
+      {dialog === 'message' && createPortal(<NewMessageDialog onClose={close} />, document.body)}
     </nav>
   );
 }

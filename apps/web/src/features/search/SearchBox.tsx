@@ -88,7 +88,7 @@ export function SearchBox() {
                 <li key={hit.messageId}>
                   <a href={roomHref(hit.roomId)} className="search-hit" onClick={(event) => activate(event, hit)}>
                     <span className="search-hit-room">
-                      {hit.roomKind === 'dm' ? `@${hit.roomName}` : `#${hit.roomName}`}
+                      {hit.roomKind === 'dm' || hit.roomKind === 'group' ? `@${hit.roomName}` : `#${hit.roomName}`}
                     </span>{' '}
                     <span className="search-hit-author">{hit.authorName}:</span>{' '}
                     <span className="search-hit-snippet">
