@@ -37,15 +37,18 @@ function createVersion2Database(filename: string): void {
   createDatabaseAt(filename, 2);
 }
 
-/** A database of migrations 1–`version` with the same people, rooms and messages in it. */
-function createDatabaseAt(filename: string, version: number): void {
+/**
+ * A database of migrations 1–`version` (but those in `without`) with the same people,
+ * rooms and messages in it.
+ */
+function createDatabaseAt(filename: string, version: number, without: readonly number[] = []): void {
   const db = new Database(filename);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.exec(
     'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
   );
-  for (const migration of SQLITE_MIGRATIONS.filter((m) => m.version <= version)) {
+  for (const migration of SQLITE_MIGRATIONS.filter((m) => m.version <= version && !without.includes(m.version))) {
     db.exec(migration.sql);
     db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
       migration.version,
@@ -245,6 +248,33 @@ describe('SQLite: a database of migrations 1–6 opened by the current code (mig
       expect(db.prepare('SELECT count(*) AS n FROM memberships WHERE room_id = ?').get(group.id)).toEqual({ n: 0 });
       const versions = db.prepare<[], { version: number }>('SELECT version FROM schema_migrations ORDER BY version');
       expect(versions.all().map((v) => v.version)).toEqual(SQLITE_MIGRATIONS.map((m) => m.version));
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('SQLite: a database of the last landed release (migrations 1–4 and 6) opened by the current code', () => {
+  it('F1, G1, B1: the missing migration 5 and the new 7 and 8 are applied; old messages are found, groups and files work', async () => {
+    const filename = join(tempRoot, `${randomUUID()}.sqlite`);
+    createDatabaseAt(filename, 6, [5]);
+    const storage = openSqliteStorage({ filename, synchronous: 'NORMAL' });
+    try {
+      const found = await storage.messages.search(bob.id, parseSearchQuery('old message 3 ')!, { limit: 50 });
+      expect(found.hits.map((h) => h.messageId)).toEqual(['msg-3']);
+      const carol = { id: 'user-carol', username: 'carol', passwordHash: 'h', createdAt: T0 };
+      expect(await storage.users.create(carol, [])).toBe('created');
+      const group = { id: 'room-group', kind: 'group' as const, name: null, ownerId: null, lastSeq: 0, createdAt: T0 };
+      expect(await storage.rooms.createGroup(group, [alice.id, bob.id, carol.id])).toBe('created');
+    } finally {
+      await storage.close();
+    }
+    const db = new Database(filename);
+    try {
+      const versions = db.prepare<[], { version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      expect(versions.all().map((v) => v.version)).toEqual(SQLITE_MIGRATIONS.map((m) => m.version));
+      expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'files'").get()).toEqual({ n: 1 });
+      expect(db.pragma('foreign_key_check')).toEqual([]);
     } finally {
       db.close();
     }

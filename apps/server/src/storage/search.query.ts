@@ -1,4 +1,5 @@
 import { DELETED_USER_NAME, EMPTY_GROUP_NAME, type RoomKind } from '@parley/shared-types';
+import { SEARCH_LIMIT_MAX, type SearchPage } from './storage.js';
 
 /*
  * F1–F3: what a search asks, parsed once and handed to every backend, so SQLite FTS5 and
@@ -124,13 +125,46 @@ export function snippetOf(text: string, q: SearchQuery): Snippet {
   return { text: lead + text.slice(start, end) + tail, ranges };
 }
 
-/** F2, G2: the name a hit's room has for the searcher: its own, a DM's peer's, a group's other members'. */
-export function hitRoomName(row: {
+/** A hit as both backends read it, in result order (PostgreSQL's bytea text decoded first). */
+export type SearchHitRow = {
+  id: string;
+  room_id: string;
+  seq: number;
+  text: string;
+  created_at: number;
+  author_id: string;
+  author_name: string;
   kind: RoomKind;
   name: string | null;
   peer_name: string | null;
   member_names: string | null;
-}): string {
+};
+
+/** F2: the page size asked for, within 1…SEARCH_LIMIT_MAX. */
+export const searchLimit = (limit: number): number => Math.max(1, Math.min(SEARCH_LIMIT_MAX, Math.floor(limit)));
+
+/** F2: the hits of a page and, when it is full, the cursor of the next one (its last hit). */
+export function searchPage(rows: readonly SearchHitRow[], query: SearchQuery, limit: number): SearchPage {
+  const hits = rows.map((r) => ({
+    messageId: r.id,
+    roomId: r.room_id,
+    roomKind: r.kind,
+    roomName: hitRoomName(r),
+    authorId: r.author_id,
+    authorName: r.author_name,
+    seq: r.seq,
+    createdAt: r.created_at,
+    snippet: snippetOf(r.text, query),
+  }));
+  const last = hits.at(-1);
+  return {
+    hits,
+    next: last && hits.length === limit ? { createdAt: last.createdAt, roomId: last.roomId, seq: last.seq } : null,
+  };
+}
+
+/** F2, G2: the name a hit's room has for the searcher: its own, a DM's peer's, a group's other members'. */
+function hitRoomName(row: Pick<SearchHitRow, 'kind' | 'name' | 'peer_name' | 'member_names'>): string {
   if (row.kind === 'group') return row.member_names ?? EMPTY_GROUP_NAME;
   // A DM whose other person deleted their account has no other member left.
   return row.name ?? row.peer_name ?? DELETED_USER_NAME;

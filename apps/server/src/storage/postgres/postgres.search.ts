@@ -1,30 +1,19 @@
-import type { RoomKind } from '@parley/shared-types';
 import { caseKey } from '../keys.js';
 import {
   hasTextTerms,
-  hitRoomName,
-  snippetOf,
+  searchLimit,
+  searchPage,
   tsQueryText,
   type SearchCursor,
+  type SearchHitRow,
   type SearchQuery,
 } from '../search.query.js';
-import { SEARCH_LIMIT_MAX, type SearchPage } from '../storage.js';
+import type { SearchPage } from '../storage.js';
 import { MEMBER_NAMES_COLUMN, groupHoldsInKey } from './postgres.reads.js';
 import type { Tx } from './postgres.transactions.js';
 
-type HitRow = {
-  id: string;
-  room_id: string;
-  seq: number;
-  text: Buffer;
-  created_at: number;
-  author_id: string;
-  author_name: string;
-  kind: RoomKind;
-  name: string | null;
-  peer_name: string | null;
-  member_names: string | null;
-};
+/** Text is stored as bytes (bytea) here. */
+type HitRow = Omit<SearchHitRow, 'text'> & { text: Buffer };
 
 /**
  * Newest rows of the searcher's rooms a first pass reads (about 10 ms): when the words
@@ -54,7 +43,7 @@ export async function searchMessages(
   query: SearchQuery,
   options: { before?: SearchCursor; limit: number },
 ): Promise<SearchPage> {
-  const limit = Math.max(1, Math.min(SEARCH_LIMIT_MAX, Math.floor(options.limit)));
+  const limit = searchLimit(options.limit);
   // The rooms to search: mine, or those of mine `in:` names (a room by that name, the DM
   // with that person).
   const inKey = query.in !== null ? caseKey(query.in) : null;
@@ -118,20 +107,9 @@ export async function searchMessages(
     );
     if (rows.length < limit) rows = await page(newest([...where, match], '(m.created_at + 0)', '$2'));
   }
-  const hits = rows.map((r) => ({
-    messageId: r.id,
-    roomId: r.room_id,
-    roomKind: r.kind,
-    roomName: hitRoomName(r),
-    authorId: r.author_id,
-    authorName: r.author_name,
-    seq: r.seq,
-    createdAt: r.created_at,
-    snippet: snippetOf(r.text.toString('utf8'), query),
-  }));
-  const last = hits.at(-1);
-  return {
-    hits,
-    next: last && hits.length === limit ? { createdAt: last.createdAt, roomId: last.roomId, seq: last.seq } : null,
-  };
+  return searchPage(
+    rows.map((r) => ({ ...r, text: r.text.toString('utf8') })),
+    query,
+    limit,
+  );
 }

@@ -1,30 +1,16 @@
 import type Database from 'better-sqlite3';
-import type { RoomKind } from '@parley/shared-types';
 import { caseKey } from '../keys.js';
 import { GROUP_HOLDS_IN_KEY, MEMBER_NAMES_COLUMN } from './sqlite.reads.js';
 import {
   fts5Match,
   hasTextTerms,
-  hitRoomName,
-  snippetOf,
+  searchLimit,
+  searchPage,
   type SearchCursor,
+  type SearchHitRow,
   type SearchQuery,
 } from '../search.query.js';
-import { SEARCH_LIMIT_MAX, type SearchPage } from '../storage.js';
-
-type HitRow = {
-  id: string;
-  room_id: string;
-  seq: number;
-  text: string;
-  created_at: number;
-  author_id: string;
-  author_name: string;
-  kind: RoomKind;
-  name: string | null;
-  peer_name: string | null;
-  member_names: string | null;
-};
+import type { SearchPage } from '../storage.js';
 
 /**
  * Past this many messages of a `from:` author in the searcher's rooms, the full-text index
@@ -55,7 +41,7 @@ type Driver = 'index' | 'author' | 'rooms';
  * rowid bounds the next page.
  */
 export function prepareSearch(db: Database.Database) {
-  const statements = new Map<string, Database.Statement<unknown[], HitRow>>();
+  const statements = new Map<string, Database.Statement<unknown[], SearchHitRow>>();
   const authorId = db.prepare<[string], { id: string }>('SELECT id FROM users WHERE username_key = ?');
   const authorRowsInMyRooms = db.prepare<[string, string, number], { n: number }>(
     `SELECT count(*) AS n FROM (
@@ -89,7 +75,7 @@ export function prepareSearch(db: Database.Database) {
         : driver === 'author'
           ? `messages m INDEXED BY messages_author CROSS JOIN ${member}${textTerms ? ' CROSS JOIN message_search f ON f.rowid = m.rowid' : ''}`
           : `messages m CROSS JOIN ${member}`;
-    statement = db.prepare<unknown[], HitRow>(
+    statement = db.prepare<unknown[], SearchHitRow>(
       `SELECT ${columns}
        FROM ${source}
        ${rest}
@@ -106,7 +92,7 @@ export function prepareSearch(db: Database.Database) {
   };
 
   return (userId: string, query: SearchQuery, options: { before?: SearchCursor; limit: number }): SearchPage => {
-    const limit = Math.max(1, Math.min(SEARCH_LIMIT_MAX, Math.floor(options.limit)));
+    const limit = searchLimit(options.limit);
     const textTerms = hasTextTerms(query);
     const params: Record<string, unknown> = { userId, limit };
     if (textTerms) params.match = fts5Match(query);
@@ -135,21 +121,6 @@ export function prepareSearch(db: Database.Database) {
       query.in !== null,
       options.before !== undefined,
     ).all(params);
-    const hits = rows.map((r) => ({
-      messageId: r.id,
-      roomId: r.room_id,
-      roomKind: r.kind,
-      roomName: hitRoomName(r),
-      authorId: r.author_id,
-      authorName: r.author_name,
-      seq: r.seq,
-      createdAt: r.created_at,
-      snippet: snippetOf(r.text, query),
-    }));
-    const last = hits.at(-1);
-    return {
-      hits,
-      next: last && hits.length === limit ? { createdAt: last.createdAt, roomId: last.roomId, seq: last.seq } : null,
-    };
+    return searchPage(rows, query, limit);
   };
 }
