@@ -76,6 +76,14 @@ export function evaluateTargets(results) {
         ? "S0's knee is a lower bound (the generator reached its limit before S0 broke), so the CPU-efficiency ratio is the fairer comparison"
         : undefined,
     );
+    add(
+      'B2',
+      "S1 deliveries per server CPU-second in B ≥ 1.2 × S0's",
+      effRatio === null ? null : effRatio >= 1.2,
+      effRatio === null
+        ? 'no step both servers took validly with a busy server'
+        : `${effRatio.toFixed(2)}× (mean of ${eff.length} common valid steps with ≥ 25 % server CPU: ${eff.map((x) => x.toFixed(2)).join(', ')})`,
+    );
   } else add('B', "S1 deliveries/s at the knee ≥ 0.8 × S0's", null, 'not run');
 
   const cStep = (rate) => stepAt(results, 'C', 's1', rate);
@@ -94,7 +102,7 @@ export function evaluateTargets(results) {
   const repeats = (rate) =>
     [
       ...(results.tuning?.nativeAddons ?? []).flatMap((v) => v.steps.filter((x) => x.targetRate === rate)),
-      ...(results.tuning?.sqliteWriter ?? [])
+      ...[...(results.tuning?.socketWrites ?? []), ...(results.tuning?.sqliteWriter ?? [])]
         .filter((v) => v.shipped)
         .flatMap((v) => v.steps.filter((x) => x.targetRate === rate)),
       ...(results.profile?.steps ?? []).filter((x) => x.targetRate === rate),
@@ -116,6 +124,19 @@ export function evaluateTargets(results) {
     'stretch: the same at 2,000 msg/s',
     cStep(2000) ? cOk(cStep(2000)) : null,
     cVal(cStep(2000)) + spread(2000),
+  );
+  // Issue 14: CPU per delivery at C1's rate, S1 over S0, in this run.
+  const c0 = results.scenarios?.C?.s0?.steps?.find((x) => x.targetRate === 1000);
+  const c1 = cStep(1000);
+  const cpuRatio =
+    c0?.deliveriesPerCpuSec && c1?.deliveriesPerCpuSec ? c0.deliveriesPerCpuSec / c1.deliveriesPerCpuSec : null;
+  add(
+    'C4',
+    "S1 server CPU per delivery in C at 1,000 msg/s ≤ 1.0 × S0's",
+    cpuRatio === null ? null : cpuRatio <= 1,
+    cpuRatio === null
+      ? 'not run'
+      : `${cpuRatio.toFixed(2)}× (${(1e6 / c1.deliveriesPerCpuSec).toFixed(1)} µs against ${(1e6 / c0.deliveriesPerCpuSec).toFixed(1)} µs of server CPU per delivery)`,
   );
   const low = results.scenarios?.C?.s1?.steps?.[0];
   add(
@@ -639,7 +660,7 @@ export function markdown(results, notes) {
     L.push('');
     const tu = results.tuning;
     const rows = [];
-    for (const v of [...(tu.nativeAddons ?? []), ...(tu.sqliteWriter ?? [])]) {
+    for (const v of [...(tu.socketWrites ?? []), ...(tu.nativeAddons ?? []), ...(tu.sqliteWriter ?? [])]) {
       for (const s of v.steps)
         rows.push([
           v.variant,

@@ -6,19 +6,24 @@ import WebSocket from 'ws';
 import { launch, scenarioC } from './scenarios.mjs';
 
 /**
- * C steps on S1 with and without ws's native add-ons (ws reads these two variables), and
- * with SQLite's commits on the event loop against the writer thread, with and without
- * the 2 ms commit pacing under load (Parley's default is the writer thread with pacing).
+ * C steps on S1 with each way of writing frames (SOCKET_WRITES), and with SQLite's commits
+ * on the event loop against the writer thread, with and without the 2 ms commit pacing
+ * under load (Parley's default is the writer thread with pacing). ws's native add-ons were
+ * compared here until the 2026-11-26 run (no effect: RESULTS.md's notes).
  */
 export async function runTuning(ctx) {
   const cfg = ctx.cfg.tuning;
   const comparisons = {
-    nativeAddons: [
+    // X1, X2 (frame-outbox.ts): Socket.IO's write per frame, against every frame of a turn
+    // in one write per connection, and that plus room broadcasts written directly.
+    socketWrites: [
+      { name: "Socket.IO's own writes, one per frame (SOCKET_WRITES=stock)", env: { SOCKET_WRITES: 'stock' } },
+      { name: 'one write per connection per turn (SOCKET_WRITES=coalesced)', env: { SOCKET_WRITES: 'coalesced' } },
       {
-        name: 'without native add-ons (WS_NO_BUFFER_UTIL=1 WS_NO_UTF_8_VALIDATE=1)',
-        env: { WS_NO_BUFFER_UTIL: '1', WS_NO_UTF_8_VALIDATE: '1' },
+        name: 'one write per connection per turn, broadcasts written directly (shipped)',
+        env: {},
+        shipped: true,
       },
-      { name: 'with bufferutil + utf-8-validate (shipped)', env: {} },
     ],
     sqliteWriter: [
       { name: 'SQLite commits on the event loop (SQLITE_WRITER=main)', env: { SQLITE_WRITER: 'main' } },
@@ -29,7 +34,7 @@ export async function runTuning(ctx) {
       { name: 'writer thread, under load at most one commit per 2 ms (shipped)', env: {}, shipped: true },
     ],
   };
-  const out = { nativeAddons: [], sqliteWriter: [], perMessageDeflate: null };
+  const out = { socketWrites: [], sqliteWriter: [], perMessageDeflate: null };
   for (const [key, variants] of Object.entries(comparisons)) {
     ctx.log(`› tuning (${key}): ${variants.map((v) => v.name).join(' / ')}, scenario C steps`);
     // Interleaved twice (A B A B) so drift of the machine hits both alike.

@@ -24,6 +24,11 @@ import { openRedisLimitStores } from './cluster/redis.limits.js';
 import { installServerGate, originAllowRequest } from './transport/server.gate.js';
 import { trackConnections } from './transport/connections.js';
 import { watchSlowConsumers, type EngineConnection } from './transport/slow-consumers.js';
+import {
+  OutboxWebSocketServer,
+  writeBroadcastsDirectly,
+  type DirectWriteConnection,
+} from './transport/socket/frame-outbox.js';
 import { hostPolicy } from './security/hosts.js';
 import { installNodeCookie } from './transport/http/node-cookie.js';
 import { sessionTokenFrom } from './transport/http/session-cookie.js';
@@ -222,6 +227,8 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     // A transport that has joined no namespace by then is closed: holding one open costs
     // memory and a connection slot, and our client joins /chat at once.
     connectTimeout: CONNECT_TIMEOUT_MS,
+    // X1: each connection's frames leave in one write per event-loop turn (frame-outbox.ts).
+    ...(config.socketWrites === 'stock' ? {} : { wsEngine: OutboxWebSocketServer }),
     // Several nodes: every broadcast, join, leave and disconnect of a namespace also
     // reaches the other nodes' sockets. One node: the default in-memory adapter.
     ...(fanOut ? { adapter: fanOut.adapter } : {}),
@@ -243,9 +250,11 @@ export async function buildApp(options: AppOptions): Promise<ParleyApp> {
     log: http.log,
   });
   // Engine.IO's connection event is untyped; its connections have what both read.
-  io.engine.on('connection', (conn: Parameters<typeof gate.adopt>[0] & EngineConnection) => {
+  io.engine.on('connection', (conn: Parameters<typeof gate.adopt>[0] & EngineConnection & DirectWriteConnection) => {
     gate.adopt(conn);
     slowConsumers.add(conn);
+    // X2: a room broadcast's one frame goes straight into each member's outbox.
+    if (config.socketWrites === 'direct') writeBroadcastsDirectly(conn);
   });
   // Nothing lives on the main namespace; the chat and admin namespaces stand on their own.
   io.use((_socket, next) => next(new Error('not_found')));

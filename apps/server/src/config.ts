@@ -3,6 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { compileTrust } from './security/client-address.js';
 import { UPLOAD_MAX_BYTES_DEFAULT } from '@parley/shared-types';
 
+/** X1, X2: Socket.IO's own writes, coalesced per turn, or coalesced with direct broadcasts (transport/socket/frame-outbox.ts). */
+export const SOCKET_WRITES = ['stock', 'coalesced', 'direct'] as const;
+export type SocketWrites = (typeof SOCKET_WRITES)[number];
+
 /** Everything the process can be told from outside. The only module that reads process.env. */
 export type Config = {
   port: number;
@@ -19,6 +23,8 @@ export type Config = {
   sqliteWriter: 'thread' | 'main';
   /** Under concurrent load, at most one commit per this many ms (more writes per commit). */
   sqliteCommitIntervalMs: number;
+  /** X1, X2: how frames leave the server (frame-outbox.ts); `direct` unless a bench compares. */
+  socketWrites: SocketWrites;
   /**
    * S9: `PRAGMA quick_check` the database at start and refuse a damaged one. It reads the
    * whole file: turn it off (SQLITE_QUICK_CHECK=0) only for very large databases.
@@ -109,6 +115,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULTS = {
   port: 3000,
   sqliteCommitIntervalMs: 2,
+  socketWrites: 'direct' as SocketWrites,
   /** Room for what is in flight (a commit, a checkpoint, the WAL) when the floor is hit. */
   storageMinFreeMb: 64,
   databasePoolMax: 10,
@@ -281,6 +288,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (writer !== 'thread' && writer !== 'main') {
     throw new Error(`SQLITE_WRITER must be thread or main, got "${env.SQLITE_WRITER}"`);
   }
+  const socketWrites = (env.SOCKET_WRITES ?? DEFAULTS.socketWrites).toLowerCase();
+  if (!SOCKET_WRITES.includes(socketWrites as SocketWrites)) {
+    throw new Error(`SOCKET_WRITES must be one of ${SOCKET_WRITES.join(', ')}, got "${env.SOCKET_WRITES}"`);
+  }
   const quickCheck = env.SQLITE_QUICK_CHECK ?? '1';
   if (quickCheck !== '0' && quickCheck !== '1') {
     throw new Error(`SQLITE_QUICK_CHECK must be 1 or 0, got "${quickCheck}"`);
@@ -298,6 +309,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteSynchronous: synchronous,
     sqliteWriter: writer,
     sqliteCommitIntervalMs: int(env, 'SQLITE_COMMIT_INTERVAL_MS', DEFAULTS.sqliteCommitIntervalMs, 0, 50),
+    socketWrites: socketWrites as SocketWrites,
     sqliteQuickCheck: quickCheck === '1',
     storageMinFreeMb: int(env, 'STORAGE_MIN_FREE_MB', DEFAULTS.storageMinFreeMb, 0, 1024 * 1024),
     databaseUrl: parseServiceUrl('DATABASE_URL', env.DATABASE_URL, ['postgres', 'postgresql']),

@@ -231,6 +231,7 @@ export class Harness {
       sqliteSynchronous: 'NORMAL',
       sqliteWriter: 'thread',
       sqliteCommitIntervalMs: DEFAULTS.sqliteCommitIntervalMs,
+      socketWrites: DEFAULTS.socketWrites,
       sqliteQuickCheck: true,
       // The free-space floor has its own tests (test/process/disk-full.test.ts); here the
       // machine's free space must not decide whether unrelated tests pass.
@@ -354,12 +355,18 @@ export class Harness {
     server: TestServer,
     account: Account | string,
     label?: string,
-    options: { auth?: Record<string, unknown>; headers?: Record<string, string> } = {},
+    options: {
+      auth?: Record<string, unknown>;
+      headers?: Record<string, string>;
+      /** WebSocket only unless given (`['polling']`: long-polling only). */
+      transports?: ('websocket' | 'polling')[];
+    } = {},
   ): Promise<TestClient> {
     const cookie = typeof account === 'string' ? account : account.cookie;
     const socket = this.socketFor(server, NAMESPACES.chat, {
       extraHeaders: { ...options.headers, cookie },
       ...(options.auth ? { auth: options.auth } : {}),
+      ...(options.transports ? { transports: options.transports } : {}),
     }) as ChatSocket;
     const client = new TestClient(socket, label ?? (typeof account === 'string' ? 'client' : account.user.username));
     await new Promise<void>((resolve, reject) => {
@@ -428,7 +435,11 @@ export class Harness {
   private socketFor(
     server: TestServer,
     namespace: string,
-    options: { extraHeaders?: Record<string, string>; auth?: Record<string, unknown> },
+    options: {
+      extraHeaders?: Record<string, string>;
+      auth?: Record<string, unknown>;
+      transports?: ('websocket' | 'polling')[];
+    },
   ): Socket {
     const socket = io(`${server.url}${namespace}`, {
       transports: ['websocket'],
