@@ -31,6 +31,10 @@ export async function runTuning(ctx) {
         name: 'writer thread, next commit as soon as the last returned (SQLITE_COMMIT_INTERVAL_MS=0)',
         env: { SQLITE_COMMIT_INTERVAL_MS: '0' },
       },
+      {
+        name: 'writer thread, under load at most one commit per 5 ms (SQLITE_COMMIT_INTERVAL_MS=5)',
+        env: { SQLITE_COMMIT_INTERVAL_MS: '5' },
+      },
       { name: 'writer thread, under load at most one commit per 2 ms (shipped)', env: {}, shipped: true },
     ],
   };

@@ -30,7 +30,7 @@ for (let round = 0; round < rounds; round++) {
             variant
               .split(',')
               .filter(Boolean)
-              .map((kv) => kv.split('=')),
+              .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
           )
         : {};
     const profileDir = process.env.PROFILE ? join(process.env.PROFILE, `ab-${i}-${round}`) : null;

@@ -155,14 +155,19 @@ export type DirectWriteConnection = {
   write(data: unknown, options?: unknown, callback?: unknown): unknown;
 };
 
-/** Each broadcast's frame joined once, whatever the number of members it goes to. */
-const joinedFrames = new WeakMap<readonly Chunk[], Buffer>();
+/**
+ * Each broadcast's frame joined once, whatever the number of members it goes to. Kept on
+ * the frame's own array (a WeakMap keyed by thousands of short-lived arrays a second made
+ * every garbage collection pay for its ephemerons).
+ */
+const JOINED = Symbol('joined frame');
+type SharedFrame = readonly Chunk[] & { [JOINED]?: Buffer };
 
-function joined(frame: readonly Chunk[]): Buffer {
-  let buffer = joinedFrames.get(frame);
+function joined(frame: SharedFrame): Buffer {
+  let buffer = frame[JOINED];
   if (buffer === undefined) {
     buffer = Buffer.concat(frame.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk)));
-    joinedFrames.set(frame, buffer);
+    (frame as { [JOINED]?: Buffer })[JOINED] = buffer;
   }
   return buffer;
 }
@@ -174,7 +179,7 @@ function joined(frame: readonly Chunk[]): Buffer {
 export function writeBroadcastsDirectly(conn: DirectWriteConnection): void {
   const stockWrite = conn.write;
   conn.write = function write(data: unknown, options?: unknown, callback?: unknown) {
-    const frame = (options as { wsPreEncodedFrame?: readonly Chunk[] } | undefined)?.wsPreEncodedFrame;
+    const frame = (options as { wsPreEncodedFrame?: SharedFrame } | undefined)?.wsPreEncodedFrame;
     const ws = conn.transport.socket;
     if (
       frame !== undefined &&
