@@ -6,9 +6,18 @@ describe('configuration from the environment', () => {
     const config = loadConfig({});
     expect(config.sqliteSynchronous).toBe('FULL');
     expect(config.sqliteWriter).toBe('thread');
-    expect(config.sqliteCommitIntervalMs).toBe(2);
+    expect(config.sqliteCommitIntervalMs).toBe(5);
+    expect(config.socketWrites).toBe('direct');
     expect(config.handshakesPerIpPerMinute).toBe(600);
     expect(loadConfig({ HANDSHAKES_PER_IP_PER_MINUTE: '5' }).handshakesPerIpPerMinute).toBe(5);
+  });
+
+  it('SOCKET_WRITES takes stock, coalesced or direct and refuses anything else', () => {
+    expect(loadConfig({ SOCKET_WRITES: 'stock' }).socketWrites).toBe('stock');
+    expect(loadConfig({ SOCKET_WRITES: 'Coalesced' }).socketWrites).toBe('coalesced');
+    expect(() => loadConfig({ SOCKET_WRITES: 'fast' })).toThrow(
+      /SOCKET_WRITES must be one of stock, coalesced, direct, got "fast"/,
+    );
   });
 
   it('SQLITE_COMMIT_INTERVAL_MS takes 0 to 50 ms and refuses anything else', () => {

@@ -114,7 +114,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const DEFAULTS = {
   port: 3000,
-  sqliteCommitIntervalMs: 2,
+  sqliteCommitIntervalMs: 5,
   socketWrites: 'direct' as SocketWrites,
   /** Room for what is in flight (a commit, a checkpoint, the WAL) when the floor is hit. */
   storageMinFreeMb: 64,

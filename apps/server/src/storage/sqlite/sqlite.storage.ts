@@ -70,7 +70,7 @@ export type SqliteOptions = {
   onWriterFailure?: (error: Error) => void;
   /**
    * Under concurrent load, commits start at most this often so each carries more writes
-   * (the server uses SQLITE_COMMIT_INTERVAL_MS, 2 by default: bench/RESULTS.md). 0, the
+   * (the server uses SQLITE_COMMIT_INTERVAL_MS, 5 by default: bench/RESULTS.md). 0, the
    * default here, commits as soon as the previous commit returned.
    */
   minCommitIntervalMs?: number;
