@@ -38,6 +38,15 @@ const textOf = (n: number) =>
   Array.from({ length: 6 + (n % 9) }, (_, i) => WORDS[(n * 7 + i * 13) % WORDS.length]).join(' ') + ` #${n}`;
 const userId = (i: number) => `user-${i}`;
 const roomId = (i: number) => `room-${i}`;
+/** The n-th message, by one of USERS people into their room. */
+const messageOf = (n: number, u: number) => ({
+  id: randomId(),
+  roomId: roomId(u % ROOMS),
+  authorId: userId(u),
+  clientMessageId: randomUUID(),
+  text: textOf(n),
+  createdAt: Date.now(),
+});
 
 const open = (filename: string, commitIntervalMs = 2) =>
   openSqliteStorage({
@@ -71,15 +80,7 @@ async function template(dir: string): Promise<string> {
   const sender = async () => {
     while (n < PRELOAD) {
       const i = n++;
-      const u = i % USERS;
-      await storage.messages.append({
-        id: randomId(),
-        roomId: roomId(u % ROOMS),
-        authorId: userId(u),
-        clientMessageId: randomUUID(),
-        text: textOf(i),
-        createdAt: Date.now(),
-      });
+      await storage.messages.append(messageOf(i, i % USERS));
     }
   };
   await Promise.all(Array.from({ length: 100 }, sender));
@@ -107,20 +108,11 @@ async function measure(source: string, variant: Variant) {
           const i = PRELOAD + sent;
           const u = (i * 7919) % USERS;
           const at = performance.now();
-          const p = storage.messages
-            .append({
-              id: randomId(),
-              roomId: roomId(u % ROOMS),
-              authorId: userId(u),
-              clientMessageId: randomUUID(),
-              text: textOf(i),
-              createdAt: Date.now(),
-            })
-            .then((r) => {
-              if (r.status !== 'created') throw new Error(`append refused: ${r.status}`);
-              latencies.push(performance.now() - at);
-              pending.delete(p);
-            });
+          const p = storage.messages.append(messageOf(i, u)).then((r) => {
+            if (r.status !== 'created') throw new Error(`append refused: ${r.status}`);
+            latencies.push(performance.now() - at);
+            pending.delete(p);
+          });
           pending.add(p);
         }
         if (sent === total) {

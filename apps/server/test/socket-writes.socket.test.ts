@@ -74,23 +74,18 @@ describe('socket writes', () => {
     return bob1.received('room:notify-changed').map((e) => e.level as string);
   }
 
-  it('X1, X2: packets sent to a connection in one turn arrive in order, in at most two socket writes', async () => {
-    const { server, bob, bob1, general } = await twoInGeneral('direct');
-    const { socket, writes } = await serverSide(server, bob.user.id);
-    const order = interleave(server, socket, general.id);
-    expect(await receivedInOrder(bob1, order.length)).toEqual(order);
-    // One write for what went into the outbox before Engine.IO started holding packets
-    // back, one for what it held; the stock path writes each of the seven frames alone.
-    expect(writes.count).toBeLessThanOrEqual(2);
-  });
-
-  it('X1: coalesced without direct broadcasts, the order is the same and the writes as few', async () => {
-    const { server, bob, bob1, general } = await twoInGeneral('coalesced');
-    const { socket, writes } = await serverSide(server, bob.user.id);
-    const order = interleave(server, socket, general.id);
-    expect(await receivedInOrder(bob1, order.length)).toEqual(order);
-    expect(writes.count).toBeLessThanOrEqual(2);
-  });
+  // One write for what went into the outbox before Engine.IO started holding packets back,
+  // one for what it held; the stock path writes each of the seven frames alone.
+  it.each(['direct', 'coalesced'] as const)(
+    'X1, X2: packets sent to a connection in one turn arrive in order, in at most two socket writes (%s)',
+    async (socketWrites) => {
+      const { server, bob, bob1, general } = await twoInGeneral(socketWrites);
+      const { socket, writes } = await serverSide(server, bob.user.id);
+      const order = interleave(server, socket, general.id);
+      expect(await receivedInOrder(bob1, order.length)).toEqual(order);
+      expect(writes.count).toBeLessThanOrEqual(2);
+    },
+  );
 
   it('X1: the stock path keeps the order too (the baseline the bench compares against)', async () => {
     const { server, bob, bob1, general } = await twoInGeneral('stock');
